@@ -1,0 +1,6 @@
+//! The mathematics of pg_clv, free of PostgreSQL types so that it is tested with plain
+//! `cargo test` and reusable outside the database.
+
+pub mod money;
+pub mod summary;
+pub mod time;

@@ -1,0 +1,54 @@
+//! Time units for BTYD quantities (`t_x`, `T`, horizons).
+
+/// The unit in which BTYD times are expressed. Days are the default; the CDNOW literature
+/// uses weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Days,
+    Weeks,
+}
+
+impl TimeUnit {
+    /// Parses `day`/`days`/`week`/`weeks` (case-insensitive).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "day" | "days" => Some(Self::Days),
+            "week" | "weeks" => Some(Self::Weeks),
+            _ => None,
+        }
+    }
+
+    /// The canonical name, as printed in models.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+        }
+    }
+
+    /// Length of one unit in days.
+    pub fn days(self) -> f64 {
+        match self {
+            Self::Days => 1.0,
+            Self::Weeks => 7.0,
+        }
+    }
+
+    /// Converts a number of days into this unit.
+    pub fn from_days(self, days: i64) -> f64 {
+        days as f64 / self.days()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_singular_and_plural() {
+        assert_eq!(TimeUnit::parse("Weeks"), Some(TimeUnit::Weeks));
+        assert_eq!(TimeUnit::parse(" day "), Some(TimeUnit::Days));
+        assert_eq!(TimeUnit::parse("months"), None);
+        assert_eq!(TimeUnit::Weeks.from_days(213), 213.0 / 7.0);
+    }
+}

@@ -1,0 +1,108 @@
+# Shared by scripts/demo.sh, scripts/test.sh and scripts/bench.sh: install what is missing,
+# skip what is there. Works as root and as a normal user with sudo.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PG_MAJOR=15
+PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
+PG_CONFIG="$PG_BIN/pg_config"
+PGRX_VERSION=0.18.1
+RUST_VERSION=1.95.0
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+    if is_root; then "$@"; else sudo "$@"; fi
+}
+
+# The system user that runs test and demo clusters.
+cluster_user() {
+    if is_root; then echo postgres; else id -un; fi
+}
+
+# Runs a command as the user that owns PostgreSQL clusters: `postgres` when we are root
+# (initdb refuses root), ourselves otherwise.
+as_cluster_owner() {
+    if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+ensure_apt_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_rust() {
+    [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+    if command -v cargo >/dev/null 2>&1; then return 0; fi
+    say "Installing Rust $RUST_VERSION with rustup"
+    ensure_apt_packages curl ca-certificates
+    curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain "$RUST_VERSION"
+    . "$HOME/.cargo/env"
+}
+
+ensure_cargo_pgrx() {
+    if cargo pgrx --version 2>/dev/null | grep -q " $PGRX_VERSION\$"; then return 0; fi
+    say "Installing cargo-pgrx $PGRX_VERSION (about 4 minutes on 2 cores)"
+    cargo install cargo-pgrx --version "$PGRX_VERSION" --locked
+}
+
+ensure_pgrx_init() {
+    local config="${PGRX_HOME:-$HOME/.pgrx}/config.toml"
+    if [ -f "$config" ] && grep -q "pg$PG_MAJOR = \"$PG_CONFIG\"" "$config"; then return 0; fi
+    say "Registering PostgreSQL $PG_MAJOR with pgrx"
+    cargo pgrx init --pg$PG_MAJOR "$PG_CONFIG"
+}
+
+# Everything the build needs.
+ensure_toolchain() {
+    ensure_apt_packages build-essential pkg-config libssl-dev \
+        "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" clang libclang-dev
+    # cargo pgrx installs into the system PostgreSQL through sudo (`install --sudo`,
+    # `test --runas`): root-owned directories, pgrx issue #1700.
+    ensure_apt_packages sudo
+    ensure_rust
+    ensure_cargo_pgrx
+    ensure_pgrx_init
+}
+
+# Builds and installs the extension into the system PostgreSQL; arguments go to
+# `cargo pgrx install` (e.g. --release).
+install_extension() {
+    say "Building and installing pg_clv $*"
+    local sudo_flag=()
+    is_root || sudo_flag=(--sudo)
+    (cd "$REPO_ROOT" && cargo pgrx install --pg-config "$PG_CONFIG" "${sudo_flag[@]}" "$@" >/dev/null)
+}
+
+stop_private_cluster() {
+    local datadir="$1"
+    [ -f "$datadir/postmaster.pid" ] || return 0
+    as_cluster_owner "$PG_BIN/pg_ctl" -D "$datadir" -m fast stop >/dev/null
+}
+
+# A throwaway cluster of our own: data directory $1, port $2, Unix socket in the data
+# directory, trust authentication, never the system cluster.
+start_private_cluster() {
+    local datadir="$1" port="$2"
+    if [ ! -f "$datadir/PG_VERSION" ]; then
+        say "Creating a throwaway cluster in $datadir"
+        as_root mkdir -p "$datadir"
+        is_root && chown postgres: "$datadir"
+        as_cluster_owner "$PG_BIN/initdb" -D "$datadir" -U postgres --auth=trust --no-sync -E UTF8 >/dev/null
+    fi
+    if ! as_cluster_owner "$PG_BIN/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
+        say "Starting it on port $port"
+        as_cluster_owner "$PG_BIN/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \
+            -o "-p $port -k $datadir -c listen_addresses=''" start >/dev/null
+    fi
+}

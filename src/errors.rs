@@ -1,0 +1,57 @@
+//! Every error pg_clv raises, with its SQLSTATE, in one place so the documented codes and the
+//! code agree.
+
+use clv_core::money::AmountError;
+use clv_core::summary::SummaryError;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::{PgLogLevel, PgSqlErrorCode};
+
+pub use PgSqlErrorCode::{
+    ERRCODE_DATA_CORRUPTED as DATA_CORRUPTED,
+    ERRCODE_DATETIME_FIELD_OVERFLOW as DATETIME_FIELD_OVERFLOW,
+    ERRCODE_INVALID_BINARY_REPRESENTATION as INVALID_BINARY_REPRESENTATION,
+    ERRCODE_INVALID_PARAMETER_VALUE as INVALID_PARAMETER_VALUE,
+    ERRCODE_INVALID_TEXT_REPRESENTATION as INVALID_TEXT_REPRESENTATION,
+    ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE as NUMERIC_VALUE_OUT_OF_RANGE,
+};
+
+/// Raises an ERROR; never returns.
+pub fn raise(code: PgSqlErrorCode, message: impl Into<String>) -> ! {
+    raise_with_hint(code, message, None)
+}
+
+/// Raises an ERROR with a HINT line; never returns.
+pub fn raise_with_hint(code: PgSqlErrorCode, message: impl Into<String>, hint: Option<&str>) -> ! {
+    let mut report = ErrorReport::new(code, message.into(), "pg_clv");
+    if let Some(hint) = hint {
+        report = report.set_hint(hint);
+    }
+    report.report(PgLogLevel::ERROR);
+    unreachable!("ERROR does not return")
+}
+
+/// An order amount that cannot be aggregated.
+pub fn bad_amount(error: AmountError) -> ! {
+    match error {
+        AmountError::NotFinite => raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            "order amount must be a finite number",
+            Some("NaN and ±Infinity are rejected; filter them out or COALESCE them to a real amount."),
+        ),
+        AmountError::OutOfRange | AmountError::Malformed => raise(
+            NUMERIC_VALUE_OUT_OF_RANGE,
+            "order amount is out of range (at most ±9,223,372,036,854.775807)",
+        ),
+    }
+}
+
+/// A summary that cannot be built or read. `code` is the SQLSTATE for malformed input on the
+/// channel it came from (text input, binary receive, or stored data).
+pub fn bad_summary(error: SummaryError, code: PgSqlErrorCode) -> ! {
+    match error {
+        SummaryError::AmountOverflow { .. } | SummaryError::OrderCountOverflow { .. } => {
+            raise(NUMERIC_VALUE_OUT_OF_RANGE, error.to_string())
+        }
+        SummaryError::Corrupt(_) | SummaryError::UnknownVersion(_) => raise(code, error.to_string()),
+    }
+}

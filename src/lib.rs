@@ -1,0 +1,44 @@
+//! pg_clv: customer-retention analytics in PostgreSQL.
+//!
+//! This crate is the SQL layer; the mathematics lives in `clv-core` (`core/`). One module per
+//! SQL concept; every public object is in schema `clv` (see `pg_clv.control`).
+
+::pgrx::pg_module_magic!(name, version);
+
+mod amounts;
+mod dates;
+mod errors;
+mod memory;
+mod summary;
+mod varlena;
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests {
+    use pgrx::prelude::*;
+
+    #[pg_test]
+    fn smoke() {
+        let n = Spi::get_one::<i64>(
+            "SELECT clv.order_count(clv.customer_summary(d::date, 1.5)) FROM generate_series('2024-01-01'::date, '2024-01-10', '1 day') d",
+        );
+        assert_eq!(n, Ok(Some(10)));
+    }
+}
+
+/// Required by `cargo pgrx test`.
+#[cfg(test)]
+pub mod pg_test {
+    pub fn setup(_options: Vec<&str>) {}
+
+    #[must_use]
+    pub fn postgresql_conf_options() -> Vec<&'static str> {
+        vec![]
+    }
+}
+
+pgrx::extension_sql!(
+    "COMMENT ON SCHEMA clv IS 'pg_clv: customer-retention analytics (summaries, RFM, lifecycle, BTYD models, CLV, KPIs)';",
+    name = "schema_comment",
+    bootstrap,
+);

@@ -1,0 +1,78 @@
+//! Allocation in PostgreSQL memory contexts for aggregate states.
+//!
+//! Aggregate states live in the aggregate's memory context, so that hash aggregation counts
+//! them against `work_mem` (and spills when it must) and a reset frees them without any
+//! destructor running. Collections inside a state use [`ContextAllocator`] for the same reason.
+
+use allocator_api2::alloc::{AllocError, Allocator, Layout};
+use pgrx::pg_sys;
+use std::ptr::NonNull;
+
+/// palloc's guaranteed alignment (MAXALIGN on every platform PostgreSQL supports).
+const PALLOC_ALIGN: usize = 8;
+
+/// An [`Allocator`] over one memory context. Memory is freed with the context; values in it
+/// must not own memory elsewhere (no `std` collections).
+#[derive(Clone, Copy)]
+pub struct ContextAllocator(pg_sys::MemoryContext);
+
+impl ContextAllocator {
+    pub fn new(context: pg_sys::MemoryContext) -> Self {
+        Self(context)
+    }
+}
+
+unsafe impl Allocator for ContextAllocator {
+    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
+        if layout.align() > PALLOC_ALIGN {
+            return Err(AllocError);
+        }
+        // palloc raises an ERROR (a Rust panic through pgrx's FFI guard) when out of memory.
+        let ptr = unsafe { pg_sys::MemoryContextAlloc(self.0, layout.size().max(1)) };
+        NonNull::new(ptr.cast::<u8>())
+            .map(|p| NonNull::slice_from_raw_parts(p, layout.size()))
+            .ok_or(AllocError)
+    }
+
+    unsafe fn deallocate(&self, ptr: NonNull<u8>, _layout: Layout) {
+        unsafe { pg_sys::pfree(ptr.as_ptr().cast()) }
+    }
+
+    unsafe fn grow(
+        &self,
+        ptr: NonNull<u8>,
+        _old: Layout,
+        new: Layout,
+    ) -> Result<NonNull<[u8]>, AllocError> {
+        if new.align() > PALLOC_ALIGN {
+            return Err(AllocError);
+        }
+        // repalloc keeps the chunk in the context it was allocated in.
+        let grown = unsafe { pg_sys::repalloc(ptr.as_ptr().cast(), new.size().max(1)) };
+        NonNull::new(grown.cast::<u8>())
+            .map(|p| NonNull::slice_from_raw_parts(p, new.size()))
+            .ok_or(AllocError)
+    }
+}
+
+/// Moves `value` into a new chunk of `context` and returns it. The value is never dropped: it
+/// must own nothing outside `context` (use [`ContextAllocator`] for its collections).
+pub fn leak_into<T>(context: pg_sys::MemoryContext, value: T) -> NonNull<T> {
+    let layout = Layout::new::<T>();
+    let chunk = ContextAllocator(context).allocate(layout).expect("aligned palloc").cast::<T>();
+    unsafe { chunk.as_ptr().write(value) };
+    chunk
+}
+
+/// The aggregate memory context of the current call; ERRORs when not called as an aggregate.
+pub fn aggregate_context(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::MemoryContext {
+    let mut context = std::ptr::null_mut();
+    let is_aggregate = unsafe { pg_sys::AggCheckCallContext(fcinfo, &mut context) };
+    if is_aggregate == 0 {
+        crate::errors::raise(
+            pgrx::PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+            "aggregate support function called outside an aggregate",
+        );
+    }
+    context
+}

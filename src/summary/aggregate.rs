@@ -1,0 +1,213 @@
+//! The aggregates that build summaries: `clv.customer_summary(ordered_at, amount)` over orders
+//! and `clv.rollup(customer_summary)` over summaries.
+//!
+//! Both share one internal state: the purchase days seen so far, in arrival order, in the
+//! aggregate memory context. Sorting and merging happen once, when the state is serialized for
+//! a parallel leader or finalized. The serialized state is the stored summary format itself.
+//! `CREATE AGGREGATE` is written by hand because pgrx 0.18's `#[pg_aggregate]` generates a
+//! wrong deserialize signature for internal states (pgrx issue #2351).
+
+use super::CustomerSummary;
+use crate::amounts::{float8_micros, numeric_micros, NumericArg};
+use crate::errors::{bad_summary, INVALID_BINARY_REPRESENTATION};
+use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use allocator_api2::vec::Vec as ContextVec;
+use clv_core::summary::{encoded_len, encode, normalize, PurchaseDay, SummaryView};
+use pgrx::datum::{Date, Internal, Timestamp, TimestampWithTimeZone};
+use pgrx::prelude::*;
+
+/// Purchase days seen so far (unsorted, possibly repeating a day).
+struct SummaryState {
+    days: ContextVec<PurchaseDay, ContextAllocator>,
+}
+
+impl SummaryState {
+    /// The state behind `internal`, created in the aggregate context on first use.
+    fn get_or_create<'a>(internal: &'a mut Internal, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
+        if !internal.initialized() {
+            let context = aggregate_context(fcinfo);
+            let state = leak_into(context, Self { days: ContextVec::new_in(ContextAllocator::new(context)) });
+            *internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
+        }
+        unsafe { internal.get_mut::<Self>() }.expect("initialized above")
+    }
+
+    fn add(&mut self, day: PurchaseDay) {
+        // Consecutive orders of one day (the usual arrival order) merge in place.
+        if let Some(last) = self.days.last_mut().filter(|last| last.day == day.day) {
+            match (last.orders.checked_add(day.orders), last.amount.checked_add(day.amount)) {
+                (Some(orders), Some(amount)) => {
+                    last.orders = orders;
+                    last.amount = amount;
+                    return;
+                }
+                // Leave the overflow to `normalize`, which reports it.
+                _ => {}
+            }
+        }
+        self.days.push(day);
+    }
+
+    /// Sorts and merges in place; the logical content is unchanged, so finalizing twice (as
+    /// PostgreSQL may when aggregates share a state) gives the same result.
+    fn normalized(&mut self) -> &[PurchaseDay] {
+        let n = normalize(&mut self.days).unwrap_or_else(|e| bad_summary(e, INVALID_BINARY_REPRESENTATION));
+        self.days.truncate(n);
+        &self.days
+    }
+}
+
+/// Adds one order (NULL time or amount: skipped).
+fn add_order(mut internal: Internal, day: Option<i32>, amount: Option<i64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    if let (Some(day), Some(amount)) = (day, amount) {
+        SummaryState::get_or_create(&mut internal, fcinfo).add(PurchaseDay { day, orders: 1, amount });
+    }
+    internal
+}
+
+/// One transition function per (order time type, amount type) pair.
+macro_rules! order_transition {
+    ($name:ident, $time:ty, $day:path, $amount:ty, $micros:path) => {
+        #[pg_extern(immutable, parallel_safe)]
+        fn $name(
+            state: Internal,
+            ordered_at: Option<$time>,
+            amount: Option<$amount>,
+            fcinfo: pg_sys::FunctionCallInfo,
+        ) -> Internal {
+            let day = ordered_at.map(|t| $day(t, "order time"));
+            add_order(state, day, amount.map($micros), fcinfo)
+        }
+    };
+}
+
+order_transition!(customer_summary_add_date_float8, Date, crate::dates::finite_day, f64, float8_micros);
+order_transition!(customer_summary_add_date_numeric, Date, crate::dates::finite_day, NumericArg, numeric_micros);
+order_transition!(customer_summary_add_timestamptz_float8, TimestampWithTimeZone, crate::dates::timestamptz_day, f64, float8_micros);
+order_transition!(customer_summary_add_timestamptz_numeric, TimestampWithTimeZone, crate::dates::timestamptz_day, NumericArg, numeric_micros);
+order_transition!(customer_summary_add_timestamp_float8, Timestamp, crate::dates::timestamp_day, f64, float8_micros);
+order_transition!(customer_summary_add_timestamp_numeric, Timestamp, crate::dates::timestamp_day, NumericArg, numeric_micros);
+
+fn add_view(state: &mut SummaryState, view: SummaryView<'_>) {
+    state.days.extend(view.iter());
+}
+
+/// Transition of `clv.rollup`: adds every purchase day of a summary (NULL: skipped).
+#[pg_extern(immutable, parallel_safe)]
+fn customer_summary_add_summary(
+    mut state: Internal,
+    summary: Option<CustomerSummary>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
+    if let Some(summary) = summary {
+        add_view(SummaryState::get_or_create(&mut state, fcinfo), summary.view());
+    }
+    state
+}
+
+/// Merges two partial states into the first (in the aggregate context).
+#[pg_extern(immutable, parallel_safe)]
+fn customer_summary_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    if let Some(from) = unsafe { from.get::<SummaryState>() } {
+        let target = SummaryState::get_or_create(&mut into, fcinfo);
+        target.days.extend_from_slice(&from.days);
+    }
+    into
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn customer_summary_serialize(mut state: Internal) -> Vec<u8> {
+    let state = unsafe { state.get_mut::<SummaryState>() }.expect("strict: state is not NULL");
+    let days = state.normalized();
+    let mut bytes = vec![0; encoded_len(days.len())];
+    encode(days, &mut bytes);
+    bytes
+}
+
+/// Reads a serialized state into the current memory context; the combine function copies it
+/// into the aggregate context.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn customer_summary_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
+    let view = SummaryView::validated(bytes).unwrap_or_else(|e| bad_summary(e, INVALID_BINARY_REPRESENTATION));
+    let context = unsafe { pg_sys::CurrentMemoryContext };
+    let mut days = ContextVec::with_capacity_in(view.purchase_days(), ContextAllocator::new(context));
+    days.extend(view.iter());
+    let state = leak_into(context, SummaryState { days });
+    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn customer_summary_final(mut state: Internal) -> Option<CustomerSummary> {
+    let state = unsafe { state.get_mut::<SummaryState>() }?;
+    let days = state.normalized();
+    (!days.is_empty()).then(|| CustomerSummary::from_days(days))
+}
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE customer_summary(ordered_at date, amount double precision) (
+    sfunc = customer_summary_add_date_float8, stype = internal, sspace = 256,
+    finalfunc = customer_summary_final, combinefunc = customer_summary_combine,
+    serialfunc = customer_summary_serialize, deserialfunc = customer_summary_deserialize,
+    parallel = safe);
+CREATE AGGREGATE customer_summary(ordered_at date, amount numeric) (
+    sfunc = customer_summary_add_date_numeric, stype = internal, sspace = 256,
+    finalfunc = customer_summary_final, combinefunc = customer_summary_combine,
+    serialfunc = customer_summary_serialize, deserialfunc = customer_summary_deserialize,
+    parallel = safe);
+CREATE AGGREGATE customer_summary(ordered_at timestamptz, amount double precision) (
+    sfunc = customer_summary_add_timestamptz_float8, stype = internal, sspace = 256,
+    finalfunc = customer_summary_final, combinefunc = customer_summary_combine,
+    serialfunc = customer_summary_serialize, deserialfunc = customer_summary_deserialize,
+    parallel = safe);
+CREATE AGGREGATE customer_summary(ordered_at timestamptz, amount numeric) (
+    sfunc = customer_summary_add_timestamptz_numeric, stype = internal, sspace = 256,
+    finalfunc = customer_summary_final, combinefunc = customer_summary_combine,
+    serialfunc = customer_summary_serialize, deserialfunc = customer_summary_deserialize,
+    parallel = safe);
+CREATE AGGREGATE customer_summary(ordered_at timestamp, amount double precision) (
+    sfunc = customer_summary_add_timestamp_float8, stype = internal, sspace = 256,
+    finalfunc = customer_summary_final, combinefunc = customer_summary_combine,
+    serialfunc = customer_summary_serialize, deserialfunc = customer_summary_deserialize,
+    parallel = safe);
+CREATE AGGREGATE customer_summary(ordered_at timestamp, amount numeric) (
+    sfunc = customer_summary_add_timestamp_numeric, stype = internal, sspace = 256,
+    finalfunc = customer_summary_final, combinefunc = customer_summary_combine,
+    serialfunc = customer_summary_serialize, deserialfunc = customer_summary_deserialize,
+    parallel = safe);
+CREATE AGGREGATE rollup(customer_summary) (
+    sfunc = customer_summary_add_summary, stype = internal, sspace = 256,
+    finalfunc = customer_summary_final, combinefunc = customer_summary_combine,
+    serialfunc = customer_summary_serialize, deserialfunc = customer_summary_deserialize,
+    parallel = safe);
+
+COMMENT ON AGGREGATE customer_summary(date, double precision) IS 'Per-customer order summary (one row per customer with GROUP BY customer). Orders on one date are one purchase occasion. NULL rows skipped; NaN/infinite amount or infinite date: ERROR; empty group: NULL.';
+COMMENT ON AGGREGATE customer_summary(date, numeric) IS 'Per-customer order summary from numeric amounts, converted exactly to 6 decimals. Orders on one date are one purchase occasion. NULL rows skipped; NaN/infinite amount or infinite date: ERROR; empty group: NULL.';
+COMMENT ON AGGREGATE customer_summary(timestamptz, double precision) IS 'Per-customer order summary; purchase days are UTC days (pass ordered_at AT TIME ZONE ''zone'' for local days). NULL rows skipped; NaN/infinite amount or infinite time: ERROR; empty group: NULL.';
+COMMENT ON AGGREGATE customer_summary(timestamptz, numeric) IS 'Per-customer order summary from numeric amounts; purchase days are UTC days (pass ordered_at AT TIME ZONE ''zone'' for local days). NULL rows skipped; NaN/infinite amount or infinite time: ERROR; empty group: NULL.';
+COMMENT ON AGGREGATE customer_summary(timestamp, double precision) IS 'Per-customer order summary; purchase days are the wall-clock days of the timestamp (e.g. ordered_at AT TIME ZONE ''Asia/Seoul''). NULL rows skipped; NaN/infinite amount or infinite time: ERROR; empty group: NULL.';
+COMMENT ON AGGREGATE customer_summary(timestamp, numeric) IS 'Per-customer order summary from numeric amounts; purchase days are the wall-clock days of the timestamp. NULL rows skipped; NaN/infinite amount or infinite time: ERROR; empty group: NULL.';
+COMMENT ON AGGREGATE rollup(customer_summary) IS 'Merges customer summaries (e.g. monthly summaries stored in a table) into one; the result equals the summary built from all the orders at once. NULL summaries skipped.';
+
+COMMENT ON FUNCTION customer_summary_add_date_float8(internal, date, double precision) IS 'Transition function of clv.customer_summary(date, float8); not for direct use.';
+COMMENT ON FUNCTION customer_summary_add_date_numeric(internal, date, numeric) IS 'Transition function of clv.customer_summary(date, numeric); not for direct use.';
+COMMENT ON FUNCTION customer_summary_add_timestamptz_float8(internal, timestamptz, double precision) IS 'Transition function of clv.customer_summary(timestamptz, float8); not for direct use.';
+COMMENT ON FUNCTION customer_summary_add_timestamptz_numeric(internal, timestamptz, numeric) IS 'Transition function of clv.customer_summary(timestamptz, numeric); not for direct use.';
+COMMENT ON FUNCTION customer_summary_add_timestamp_float8(internal, timestamp, double precision) IS 'Transition function of clv.customer_summary(timestamp, float8); not for direct use.';
+COMMENT ON FUNCTION customer_summary_add_timestamp_numeric(internal, timestamp, numeric) IS 'Transition function of clv.customer_summary(timestamp, numeric); not for direct use.';
+COMMENT ON FUNCTION customer_summary_add_summary(internal, customer_summary) IS 'Transition function of clv.rollup(customer_summary); not for direct use.';
+COMMENT ON FUNCTION customer_summary_combine(internal, internal) IS 'Combine function of the customer_summary aggregates (parallel query); not for direct use.';
+COMMENT ON FUNCTION customer_summary_serialize(internal) IS 'Serialize function of the customer_summary aggregates (parallel query); not for direct use.';
+COMMENT ON FUNCTION customer_summary_deserialize(bytea, internal) IS 'Deserialize function of the customer_summary aggregates (parallel query); not for direct use.';
+COMMENT ON FUNCTION customer_summary_final(internal) IS 'Final function of the customer_summary aggregates; not for direct use.';
+"#,
+    name = "customer_summary_aggregates",
+    requires = [
+        "customer_summary_type",
+        customer_summary_add_date_float8, customer_summary_add_date_numeric,
+        customer_summary_add_timestamptz_float8, customer_summary_add_timestamptz_numeric,
+        customer_summary_add_timestamp_float8, customer_summary_add_timestamp_numeric,
+        customer_summary_add_summary, customer_summary_combine,
+        customer_summary_serialize, customer_summary_deserialize, customer_summary_final,
+    ],
+);

@@ -1,0 +1,30 @@
+-- Catalog hygiene a DBA checks first. Every query below must return no rows.
+CREATE TEMP VIEW extension_functions AS
+SELECT p.oid, p.oid::regprocedure AS function, p.prokind, p.provolatile, p.proparallel, p.pronamespace
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_clv';
+
+-- No function or aggregate is VOLATILE or anything but PARALLEL SAFE by accident.
+SELECT function, provolatile, proparallel FROM extension_functions
+WHERE provolatile = 'v' OR proparallel <> 's';
+
+-- Every function and aggregate has a COMMENT.
+SELECT function FROM extension_functions WHERE obj_description(oid, 'pg_proc') IS NULL;
+
+-- Every type has a COMMENT.
+SELECT t.oid::regtype FROM pg_type t
+JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_clv'
+WHERE obj_description(t.oid, 'pg_type') IS NULL;
+
+-- Everything lives in schema clv, and the schema says what it is.
+SELECT function FROM extension_functions WHERE pronamespace <> 'clv'::regnamespace;
+SELECT obj_description('clv'::regnamespace, 'pg_namespace') IS NOT NULL AS schema_commented;
+
+-- The public API (support functions of aggregates and types are commented as such).
+SELECT function, CASE prokind WHEN 'a' THEN 'aggregate' ELSE 'function' END AS kind
+FROM extension_functions
+WHERE obj_description(oid, 'pg_proc') NOT LIKE '%not for direct use%'
+  AND function::text NOT LIKE 'clv.customer_summary\_%'
+ORDER BY function::text;
