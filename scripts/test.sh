@@ -3,9 +3,11 @@
 #   1. pure-Rust tests of the mathematics (cargo test -p clv-core)
 #   2. SQL behaviour inside PostgreSQL (#[pg_test], cargo pgrx test)
 #   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster
+#   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchain
+ensure_apt_packages python3
 cd "$REPO_ROOT"
 
 WORK="${TMPDIR:-/tmp}/pg_clv-test-$(id -u)"
@@ -15,25 +17,38 @@ mkdir -p "$WORK"
 is_root && chown "$(cluster_user):" "$WORK"
 trap 'stop_private_cluster "$REGRESS_DATA"' EXIT
 
-say "1/3 Pure-Rust tests (clv-core)"
+say "1/4 Pure-Rust tests (clv-core)"
 cargo test -p clv-core --release --quiet
 
-say "2/3 SQL tests inside PostgreSQL (cargo pgrx test)"
+say "2/4 SQL tests inside PostgreSQL (cargo pgrx test)"
 cargo pgrx test pg$PG_MAJOR --runas "$(cluster_user)" --pgdata "$WORK/pgrx-test-cluster"
 
-say "3/3 Golden SQL tests (pg_regress)"
 install_extension
 start_private_cluster "$REGRESS_DATA" "$REGRESS_PORT"
-psql_admin=("$PG_BIN/psql" -X -q -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres -d postgres)
-"${psql_admin[@]}" -c "DROP DATABASE IF EXISTS pg_clv_regress" -c "CREATE DATABASE pg_clv_regress"
-cd tests/pg_regress
-rm -rf results regression.diffs regression.out
-mkdir -p results
-if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
-        --inputdir=. --outputdir=. --schedule=schedule \
-        --host="$REGRESS_DATA" --port="$REGRESS_PORT" --user=postgres \
-        --use-existing --dbname=pg_clv_regress; then
-    [ -f regression.diffs ] && cat regression.diffs
-    die "golden SQL tests failed (tests/pg_regress/regression.diffs)"
-fi
+"$PG_BIN/psql" -X -q -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres -d postgres \
+    -c "DROP DATABASE IF EXISTS pg_clv_regress" -c "CREATE DATABASE pg_clv_regress"
+
+# pg_regress in directory $1 (inputs in ./sql and ./expected, run from there so that relative
+# \copy paths work), on the database above; extra arguments pick the tests.
+run_pg_regress() {
+    local dir="$1"; shift
+    (
+        cd "$dir"
+        rm -rf results regression.diffs regression.out
+        mkdir -p results
+        if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+                --inputdir=. --outputdir=. --host="$REGRESS_DATA" --port="$REGRESS_PORT" \
+                --user=postgres --use-existing --dbname=pg_clv_regress "$@"; then
+            [ -f regression.diffs ] && cat regression.diffs
+            die "SQL output differs from the expected output ($dir/regression.diffs)"
+        fi
+    )
+}
+
+say "3/4 Golden SQL tests (tests/pg_regress)"
+run_pg_regress tests/pg_regress --schedule=schedule
+
+say "4/4 SQL examples of the documentation"
+python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md
+run_pg_regress "$WORK/docs-regress" --schedule=schedule
 say "All tests passed"

@@ -1,8 +1,8 @@
 //! Order amounts (`float8` or `numeric`) to exact micro-units (see `clv_core::money`).
 
 use crate::errors::bad_amount;
-use clv_core::money::{micros_from_f64, AmountError, MICROS_PER_UNIT};
-use pgrx::fcinfo::direct_function_call_as_datum;
+use crate::varlena::VarlenaBytes;
+use clv_core::money::{micros_from_base10000, micros_from_f64, AmountError};
 use pgrx::pg_sys;
 use pgrx::pgrx_sql_entity_graph::metadata::{
     ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable, TypeOrigin,
@@ -12,12 +12,13 @@ pub fn float8_micros(amount: f64) -> i64 {
     micros_from_f64(amount).unwrap_or_else(|e| bad_amount(e))
 }
 
-/// A `numeric` argument read in place (pgrx's `AnyNumeric` copies every value).
-pub struct NumericArg(pg_sys::Datum);
+/// A `numeric` argument read in place: its digits are decoded without calling into
+/// PostgreSQL, which matters at one call per order row.
+pub struct NumericArg(VarlenaBytes);
 
 impl pgrx::datum::FromDatum for NumericArg {
     unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
-        (!is_null).then(|| Self(pg_sys::Datum::from(unsafe { pg_sys::pg_detoast_datum(datum.cast_mut_ptr()) })))
+        (!is_null).then(|| Self(unsafe { VarlenaBytes::from_datum(datum) }))
     }
 }
 
@@ -35,43 +36,34 @@ unsafe impl SqlTranslatable for NumericArg {
     const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Err(ReturnsError::Datum);
 }
 
-/// `numeric` constants used per row, built once per backend in TopMemoryContext.
-struct NumericConstants {
-    micros_per_unit: pg_sys::Datum,
-    max_micros: pg_sys::Datum,
-    min_micros: pg_sys::Datum,
+// The layout of a stored numeric (NumericData in PostgreSQL's src/backend/utils/adt/numeric.c,
+// unchanged since 9.1; the special values NaN/±Infinity since 14): a 16-bit header, then for
+// the long form a 16-bit weight, then base-10000 digits as int16, all in native byte order.
+const NUMERIC_SIGN_MASK: u16 = 0xC000;
+const NUMERIC_NEG: u16 = 0x4000;
+const NUMERIC_SHORT: u16 = 0x8000;
+const NUMERIC_SPECIAL: u16 = 0xC000;
+const NUMERIC_SHORT_SIGN_MASK: u16 = 0x2000;
+const NUMERIC_SHORT_WEIGHT_SIGN_MASK: u16 = 0x0040;
+const NUMERIC_SHORT_WEIGHT_MASK: u16 = 0x003F;
+
+fn read_u16(bytes: &[u8], at: usize) -> u16 {
+    u16::from_ne_bytes([bytes[at], bytes[at + 1]])
 }
 
-thread_local! {
-    static CONSTANTS: NumericConstants = unsafe {
-        pgrx::PgMemoryContexts::TopMemoryContext.switch_to(|_| NumericConstants {
-            micros_per_unit: pg_sys::Datum::from(pg_sys::int64_to_numeric(MICROS_PER_UNIT)),
-            max_micros: pg_sys::Datum::from(pg_sys::int64_to_numeric(i64::MAX)),
-            min_micros: pg_sys::Datum::from(pg_sys::int64_to_numeric(i64::MIN)),
-        })
-    };
-}
-
-fn numeric_cmp(a: pg_sys::Datum, b: pg_sys::Datum) -> i32 {
-    let order = unsafe { direct_function_call_as_datum(pg_sys::numeric_cmp, &[Some(a), Some(b)]) };
-    order.expect("numeric_cmp is strict").value() as i32
-}
-
-/// `round(amount * 1e6)` in exact numeric arithmetic, rounding half away from zero.
+/// `round(amount * 1e6)` exactly, rounding half away from zero like `numeric`.
 pub fn numeric_micros(amount: NumericArg) -> i64 {
-    let numeric = amount.0.cast_mut_ptr::<pg_sys::NumericData>();
-    if unsafe { pg_sys::numeric_is_nan(numeric) || pg_sys::numeric_is_inf(numeric) } {
-        bad_amount(AmountError::NotFinite);
-    }
-    CONSTANTS.with(|c| {
-        let mut overflow = false;
-        let scaled = unsafe { pg_sys::numeric_mul_opt_error(numeric, c.micros_per_unit.cast_mut_ptr(), &mut overflow) };
-        let scaled = pg_sys::Datum::from(scaled);
-        // numeric_int8 rounds; bound first so that overflow gets our message, not "bigint out of range".
-        if overflow || numeric_cmp(scaled, c.max_micros) > 0 || numeric_cmp(scaled, c.min_micros) < 0 {
-            bad_amount(AmountError::OutOfRange);
+    let bytes = amount.0.bytes();
+    let header = read_u16(bytes, 0);
+    let (negative, weight, digits_at) = match header & NUMERIC_SIGN_MASK {
+        NUMERIC_SPECIAL => bad_amount(AmountError::NotFinite),
+        NUMERIC_SHORT => {
+            let magnitude = i32::from(header & NUMERIC_SHORT_WEIGHT_MASK);
+            let weight = if header & NUMERIC_SHORT_WEIGHT_SIGN_MASK != 0 { magnitude - 64 } else { magnitude };
+            (header & NUMERIC_SHORT_SIGN_MASK != 0, weight, 2)
         }
-        let micros = unsafe { direct_function_call_as_datum(pg_sys::numeric_int8, &[Some(scaled)]) };
-        micros.expect("numeric_int8 is strict").value() as i64
-    })
+        sign => (sign == NUMERIC_NEG, i32::from(read_u16(bytes, 2) as i16), 4),
+    };
+    let digits = bytes[digits_at..].chunks_exact(2).map(|d| u16::from_ne_bytes([d[0], d[1]]));
+    micros_from_base10000(negative, weight, digits).unwrap_or_else(|e| bad_amount(e))
 }

@@ -12,20 +12,6 @@ mod memory;
 mod summary;
 mod varlena;
 
-#[cfg(any(test, feature = "pg_test"))]
-#[pgrx::pg_schema]
-mod tests {
-    use pgrx::prelude::*;
-
-    #[pg_test]
-    fn smoke() {
-        let n = Spi::get_one::<i64>(
-            "SELECT clv.order_count(clv.customer_summary(d::date, 1.5)) FROM generate_series('2024-01-01'::date, '2024-01-10', '1 day') d",
-        );
-        assert_eq!(n, Ok(Some(10)));
-    }
-}
-
 /// Required by `cargo pgrx test`.
 #[cfg(test)]
 pub mod pg_test {

@@ -13,7 +13,13 @@ impl VarlenaBytes {
     /// # Safety
     /// `datum` must be a non-null varlena datum.
     pub unsafe fn from_datum(datum: pg_sys::Datum) -> Self {
-        let detoasted = unsafe { pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()) };
+        let ptr = datum.cast_mut_ptr::<pg_sys::varlena>();
+        // Inline, uncompressed values (the common case) are read where they are; only
+        // compressed or out-of-line values pay for a call into PostgreSQL.
+        let plain = unsafe {
+            pgrx::varatt_is_4b_u(ptr) || (pgrx::varatt_is_1b(ptr) && !pgrx::varatt_is_1b_e(ptr))
+        };
+        let detoasted = if plain { ptr } else { unsafe { pg_sys::pg_detoast_datum_packed(ptr) } };
         Self(NonNull::new(detoasted).expect("non-null varlena"))
     }
 

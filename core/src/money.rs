@@ -37,6 +37,45 @@ pub fn micros_from_f64(amount: f64) -> Result<i64, AmountError> {
     Ok(scaled as i64)
 }
 
+/// Converts a decimal given as base-10000 digits, the representation of PostgreSQL's
+/// `numeric` (value = Σ digitᵢ × 10000^(weight − i)), to micro-units exactly, rounding half
+/// away from zero as `numeric`'s own rounding does.
+pub fn micros_from_base10000(
+    negative: bool,
+    weight: i32,
+    digits: impl IntoIterator<Item = u16>,
+) -> Result<i64, AmountError> {
+    let mut magnitude: i128 = 0;
+    let mut round_up = false;
+    for (i, digit) in digits.into_iter().enumerate() {
+        let digit = i128::from(digit);
+        // Power of ten of this digit, counted in micro-units: 6 for units, 2 for 1e-4, ...
+        let exponent = 4 * (weight - i as i32) + 6;
+        if exponent >= 0 {
+            if digit != 0 {
+                let scale = 10i128.checked_pow(exponent as u32).ok_or(AmountError::OutOfRange)?;
+                magnitude = digit
+                    .checked_mul(scale)
+                    .and_then(|v| magnitude.checked_add(v))
+                    .ok_or(AmountError::OutOfRange)?;
+            }
+        } else {
+            // The digit covering 1e-5..1e-8: its hundreds are micro-units, its rest decides
+            // the rounding. Digits further right cannot change a half-away-from-zero rounding.
+            if exponent == -2 {
+                magnitude += digit / 100;
+                round_up = digit % 100 >= 50;
+            }
+            break;
+        }
+    }
+    if round_up {
+        magnitude += 1;
+    }
+    let micros = if negative { -magnitude } else { magnitude };
+    i64::try_from(micros).map_err(|_| AmountError::OutOfRange)
+}
+
 /// Converts micro-units (or a sum of them) back to an `f64` amount.
 pub fn micros_to_f64(micros: i128) -> f64 {
     // Split so that whole units and the fraction are each converted exactly.
@@ -133,6 +172,34 @@ mod tests {
         for bad in ["", ".", "1e3", "abc", "1.2.3", "--1", " 1"] {
             assert_eq!(parse_micros(bad), Err(AmountError::Malformed), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn base10000_digits_convert_exactly() {
+        // 29.33 = 29 | 3300 at weight 0
+        assert_eq!(micros_from_base10000(false, 0, [29, 3300]), Ok(29_330_000));
+        // -123456789.5 = 1 | 2345 | 6789 | 5000 at weight 2
+        assert_eq!(micros_from_base10000(true, 2, [1, 2345, 6789, 5000]), Ok(-123_456_789_500_000));
+        // 0.00000051 = 0.0000 | 0051: 0.51 micro-units round up
+        assert_eq!(micros_from_base10000(false, -2, [51]), Ok(1));
+        assert_eq!(micros_from_base10000(false, -2, [49, 9999]), Ok(0));
+        assert_eq!(micros_from_base10000(true, -2, [50]), Ok(-1));
+        // 0.0000005 = 0.0000 | 0050 rounds away from zero, like numeric's round()
+        assert_eq!(micros_from_base10000(false, -2, [50]), Ok(1));
+        // 1.23456789 = 1 | 2345 | 6789
+        assert_eq!(micros_from_base10000(false, 0, [1, 2345, 6789]), Ok(1_234_568));
+        // 1e8 = 1 | 0000 | 0000 with trailing zero digits stripped
+        assert_eq!(micros_from_base10000(false, 2, [1]), Ok(100_000_000_000_000));
+        assert_eq!(micros_from_base10000(false, 0, []), Ok(0));
+    }
+
+    #[test]
+    fn base10000_range_is_i64_micros() {
+        // 9223372036854.775807 = 9 | 2233 | 7203 | 6854 | 7758 | 0700 at weight 3
+        assert_eq!(micros_from_base10000(false, 3, [9, 2233, 7203, 6854, 7758, 700]), Ok(i64::MAX));
+        assert_eq!(micros_from_base10000(true, 3, [9, 2233, 7203, 6854, 7758, 800]), Ok(i64::MIN));
+        assert_eq!(micros_from_base10000(false, 3, [9, 2233, 7203, 6854, 7758, 800]), Err(AmountError::OutOfRange));
+        assert_eq!(micros_from_base10000(false, 40, [1]), Err(AmountError::OutOfRange));
     }
 
     #[test]

@@ -16,7 +16,8 @@ use clv_core::summary::{encoded_len, encode, normalize, PurchaseDay, SummaryView
 use pgrx::datum::{Date, Internal, Timestamp, TimestampWithTimeZone};
 use pgrx::prelude::*;
 
-/// Purchase days seen so far (unsorted, possibly repeating a day).
+/// Purchase days seen so far: one entry per order or per summary day, unsorted, possibly
+/// repeating a day.
 struct SummaryState {
     days: ContextVec<PurchaseDay, ContextAllocator>,
 }
@@ -32,22 +33,6 @@ impl SummaryState {
         unsafe { internal.get_mut::<Self>() }.expect("initialized above")
     }
 
-    fn add(&mut self, day: PurchaseDay) {
-        // Consecutive orders of one day (the usual arrival order) merge in place.
-        if let Some(last) = self.days.last_mut().filter(|last| last.day == day.day) {
-            match (last.orders.checked_add(day.orders), last.amount.checked_add(day.amount)) {
-                (Some(orders), Some(amount)) => {
-                    last.orders = orders;
-                    last.amount = amount;
-                    return;
-                }
-                // Leave the overflow to `normalize`, which reports it.
-                _ => {}
-            }
-        }
-        self.days.push(day);
-    }
-
     /// Sorts and merges in place; the logical content is unchanged, so finalizing twice (as
     /// PostgreSQL may when aggregates share a state) gives the same result.
     fn normalized(&mut self) -> &[PurchaseDay] {
@@ -60,7 +45,9 @@ impl SummaryState {
 /// Adds one order (NULL time or amount: skipped).
 fn add_order(mut internal: Internal, day: Option<i32>, amount: Option<i64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
     if let (Some(day), Some(amount)) = (day, amount) {
-        SummaryState::get_or_create(&mut internal, fcinfo).add(PurchaseDay { day, orders: 1, amount });
+        // Append only: `normalize` merges days later. Reading the previous entry to merge in
+        // place would cost a cache miss per row in large hash aggregations.
+        SummaryState::get_or_create(&mut internal, fcinfo).days.push(PurchaseDay { day, orders: 1, amount });
     }
     internal
 }
@@ -211,3 +198,41 @@ COMMENT ON FUNCTION customer_summary_final(internal) IS 'Final function of the c
         customer_summary_serialize, customer_summary_deserialize, customer_summary_final,
     ],
 );
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pg_schema]
+mod tests {
+    use pgrx::datum::Internal;
+    use pgrx::prelude::*;
+
+    /// A parallel worker's state that is not a summary is an ERROR, not a crash.
+    #[pg_test(error = "invalid customer_summary: length does not match the number of days")]
+    fn corrupt_partial_state_is_an_error() {
+        // A header claiming 5 purchase days followed by room for one.
+        let mut bytes = vec![0u8; 48];
+        bytes[0] = 1;
+        bytes[4] = 5;
+        super::customer_summary_deserialize(&bytes, Internal::default());
+    }
+
+    #[pg_test(error = "customer_summary format version 9 is not supported")]
+    fn unknown_partial_state_version_is_an_error() {
+        let mut bytes = vec![0u8; 48];
+        bytes[0] = 9;
+        super::customer_summary_deserialize(&bytes, Internal::default());
+    }
+
+    /// The serialized partial state is the stored format: deserialize, combine and final
+    /// give back the summary, and serializing it again gives the same bytes.
+    #[pg_test]
+    fn partial_state_is_the_stored_format() {
+        let stored = Spi::get_one::<Vec<u8>>(
+            "SELECT clv.customer_summary_send(clv.customer_summary(d, 2.5))
+             FROM (VALUES (DATE '2024-03-01'), ('2024-01-01'), ('2024-03-01')) v(d)",
+        )
+        .unwrap()
+        .unwrap();
+        let state = super::customer_summary_deserialize(&stored, Internal::default());
+        assert_eq!(super::customer_summary_serialize(state), stored);
+    }
+}

@@ -75,6 +75,21 @@ RESET timezone;
 SELECT clv.total_spend(clv.customer_summary(d, a)) AS numeric_sum, clv.total_spend(clv.customer_summary(d, a::float8)) AS float_sum
 FROM (VALUES (DATE '2024-01-01', 0.1::numeric), ('2024-01-01', 0.2), ('2024-01-02', 0.0000005)) v(d, a);
 SELECT clv.total_spend(clv.customer_summary(d, 7)) AS integer_amount FROM (VALUES (DATE '2024-01-01')) v(d);
+-- numeric digits are decoded without calling into PostgreSQL: every amount must agree with
+-- numeric's own round(x, 6). 4,000 values from 2e9 down to 1e-10, both signs, in the short
+-- stored form and (scale 70) the long one; the exact amount is read back from the JSON text.
+WITH amounts AS (
+    SELECT i, (CASE WHEN i % 3 = 0 THEN -1 ELSE 1 END) * abs(hashint4(i))::numeric / 10::numeric ^ (i % 20) AS x
+    FROM generate_series(1, 2000) i
+), both_forms AS (
+    SELECT 'short' AS form, i, x FROM amounts UNION ALL SELECT 'long', i, round(x, 70) FROM amounts
+), decoded AS (
+    SELECT form, x, ((clv.customer_summary(DATE '2024-01-01', x)::text::jsonb) ->> 'total_spend')::numeric AS exact_amount
+    FROM both_forms GROUP BY form, i, x
+)
+SELECT form, count(*) AS amounts, count(*) FILTER (WHERE exact_amount = round(x, 6)) AS exact,
+       min(x)::float8 AS smallest, max(x)::float8 AS largest, min(abs(x))::float8 AS closest_to_zero, max(scale(x)) AS max_scale
+FROM decoded GROUP BY form ORDER BY form;
 
 -- Bad input: a clear ERROR with its SQLSTATE.
 CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$

@@ -1,0 +1,41 @@
+-- The demo report: what an analyst wants to see first about a customer base.
+-- Expects cdnow_orders (sql/load_cdnow.sql) and the view customer_summaries (sql/demo/setup.sql).
+\pset footer off
+\pset null '-'
+
+\echo
+\echo '== The customer base ======================================================'
+SELECT count(*)                                                   AS customers,
+       sum(clv.order_count(s))                                    AS orders,
+       sum(clv.purchase_days(s))                                  AS purchase_days,
+       count(*) FILTER (WHERE clv.frequency(s) > 0)               AS repeat_buyers,
+       round(100.0 * count(*) FILTER (WHERE clv.frequency(s) > 0) / count(*), 1) AS repeat_pct,
+       round(sum(clv.total_spend(s))::numeric, 2)                 AS revenue,
+       min(clv.first_order(s))                                    AS first_order,
+       max(clv.last_order(s))                                     AS last_order
+FROM customer_summaries;
+
+\echo
+\echo '== Top 10 customers by spend =============================================='
+SELECT customer_id,
+       clv.order_count(s)                              AS orders,
+       clv.purchase_days(s)                            AS purchase_days,
+       round(clv.total_spend(s)::numeric, 2)           AS total_spend,
+       round(clv.average_order_value(s)::numeric, 2)   AS avg_order,
+       clv.first_order(s)                              AS first_order,
+       clv.last_order(s)                               AS last_order
+FROM customer_summaries
+ORDER BY clv.total_spend(s) DESC, customer_id
+LIMIT 10;
+
+\echo
+\echo '== How many times customers bought (purchase days) ======================='
+SELECT CASE WHEN clv.purchase_days(s) >= 10 THEN '10+' ELSE clv.purchase_days(s)::text END AS purchase_days,
+       count(*)                                                    AS customers,
+       round(100.0 * count(*) / sum(count(*)) OVER (), 1)          AS pct_customers,
+       round(sum(clv.total_spend(s))::numeric, 2)                  AS revenue,
+       round((100.0 * sum(clv.total_spend(s)) / sum(sum(clv.total_spend(s))) OVER ())::numeric, 1) AS pct_revenue,
+       repeat('#', (50.0 * count(*) / max(count(*)) OVER ())::int) AS histogram
+FROM customer_summaries
+GROUP BY 1
+ORDER BY min(clv.purchase_days(s));
