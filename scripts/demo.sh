@@ -37,7 +37,7 @@ cat <<MSG
 
 The demo cluster is running. Explore it:
     $connect
-Try:  SELECT customer_id, s FROM customer_summaries LIMIT 3;
+Try:  SELECT * FROM customer_facts LIMIT 5;   SELECT * FROM vip_at_risk;   \\dv   \\df clv.*
 Stop it:
     $stop
 MSG

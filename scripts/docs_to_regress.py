@@ -3,7 +3,8 @@ is executed and its printed output checked.
 
 In a Markdown file, a ```sql block is an example; when a ```text block follows it directly
 (blank lines aside), that block is the exact psql output the example must print. Examples
-run in file order in one session; a file whose first line is
+run in file order in one session, from the repository root (so `\i sql/segments.sql`
+works; the included file is not echoed); a file whose first line is
 `<!-- docs-test: skip -->` is ignored.
 
     python3 scripts/docs_to_regress.py OUTDIR README.md docs/*.md
@@ -13,6 +14,8 @@ writes OUTDIR/sql/docs_<name>.sql, OUTDIR/expected/docs_<name>.out and OUTDIR/sc
 import os
 import re
 import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 FENCE = re.compile(r"^```(\w*)\s*$")
 
@@ -36,14 +39,22 @@ def test_case(markdown, schema):
     """The psql input and the output pg_regress must see (psql -a echoes every non-empty
     input line, then prints each result followed by an empty line). Each file runs in a
     schema of its own, with ISO dates as in the docs."""
-    preamble = [f"CREATE SCHEMA {schema};", f"SET search_path = {schema}, public;", "SET datestyle = 'ISO';"]
+    preamble = [f"\\cd {REPO}", f"CREATE SCHEMA {schema};", f"SET search_path = {schema}, public;", "SET datestyle = 'ISO';"]
     sql, expected = list(preamble), list(preamble)
     found = blocks(markdown)
     for i, (language, lines) in enumerate(found):
         if language != "sql":
             continue
-        sql += lines + [""]
-        expected += [line for line in lines if line.strip()]
+        for line in lines:
+            if line.startswith("\\i "):
+                # Run an included file without echoing it: only the first line shows.
+                sql += ["\\set ECHO none", line, "\\set ECHO all"]
+                expected.append("\\set ECHO none")
+            else:
+                sql.append(line)
+                if line.strip():
+                    expected.append(line)
+        sql.append("")
         following = found[i + 1] if i + 1 < len(found) else None
         if following and following[0] == "text":
             expected += following[1] + [""]

@@ -1,40 +1,18 @@
 //! Order amounts (`float8` or `numeric`) to exact micro-units (see `clv_core::money`).
 
 use crate::errors::bad_amount;
-use crate::varlena::VarlenaBytes;
+use crate::varlena::varlena_arg;
 use clv_core::money::{micros_from_base10000, micros_from_f64, AmountError};
-use pgrx::pg_sys;
-use pgrx::pgrx_sql_entity_graph::metadata::{
-    ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable, TypeOrigin,
-};
 
 pub fn float8_micros(amount: f64) -> i64 {
     micros_from_f64(amount).unwrap_or_else(|e| bad_amount(e))
 }
 
-/// A `numeric` argument read in place: its digits are decoded without calling into
-/// PostgreSQL, which matters at one call per order row.
-pub struct NumericArg(VarlenaBytes);
-
-impl pgrx::datum::FromDatum for NumericArg {
-    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
-        (!is_null).then(|| Self(unsafe { VarlenaBytes::from_datum(datum) }))
-    }
-}
-
-unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for NumericArg {
-    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
-        let index = arg.index();
-        unsafe { arg.unbox_arg_using_from_datum() }.unwrap_or_else(|| panic!("argument {index} must not be null"))
-    }
-}
-
-unsafe impl SqlTranslatable for NumericArg {
-    const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(NumericArg);
-    const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("numeric"));
-    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Err(ReturnsError::Datum);
-}
+varlena_arg!(
+    /// A `numeric` amount, decoded from its stored digits without calling into PostgreSQL.
+    NumericArg,
+    "numeric"
+);
 
 // The layout of a stored numeric (NumericData in PostgreSQL's src/backend/utils/adt/numeric.c,
 // unchanged since 9.1; the special values NaN/±Infinity since 14): a 16-bit header, then for

@@ -6,9 +6,13 @@
 ::pgrx::pg_module_magic!(name, version);
 
 mod amounts;
+mod call;
 mod dates;
 mod errors;
+mod lifecycle;
 mod memory;
+mod repurchase;
+mod rfm;
 mod summary;
 mod varlena;
 

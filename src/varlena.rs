@@ -52,6 +52,11 @@ impl VarlenaBytes {
     pub fn into_datum(self) -> pg_sys::Datum {
         pg_sys::Datum::from(self.0.as_ptr())
     }
+
+    /// The value as a datum, for passing to PostgreSQL functions.
+    pub fn as_datum(&self) -> pg_sys::Datum {
+        pg_sys::Datum::from(self.0.as_ptr())
+    }
 }
 
 /// Declares `$rust` as the Rust side of the extension's SQL type `$sql`: a newtype over
@@ -126,3 +131,45 @@ macro_rules! varlena_type {
     };
 }
 pub(crate) use varlena_type;
+
+/// Declares `$rust` as an argument of the existing SQL varlena type `$sql`, read in place
+/// (pgrx's own wrappers copy or convert every value, which shows at one call per row).
+macro_rules! varlena_arg {
+    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+        $(#[$doc])*
+        pub struct $rust(pub crate::varlena::VarlenaBytes);
+
+        impl ::pgrx::datum::FromDatum for $rust {
+            unsafe fn from_polymorphic_datum(
+                datum: ::pgrx::pg_sys::Datum,
+                is_null: bool,
+                _typoid: ::pgrx::pg_sys::Oid,
+            ) -> Option<Self> {
+                (!is_null).then(|| Self(unsafe { crate::varlena::VarlenaBytes::from_datum(datum) }))
+            }
+        }
+
+        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $rust {
+            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+                let index = arg.index();
+                unsafe { arg.unbox_arg_using_from_datum() }
+                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
+            }
+        }
+
+        unsafe impl ::pgrx::pgrx_sql_entity_graph::metadata::SqlTranslatable for $rust {
+            const TYPE_IDENT: &'static str = ::pgrx::pgrx_resolved_type!($rust);
+            const TYPE_ORIGIN: ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
+                ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin::External;
+            const ARGUMENT_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ArgumentError,
+            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql));
+            const RETURN_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError,
+            > = Err(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError::Datum);
+        }
+    };
+}
+pub(crate) use varlena_arg;

@@ -76,12 +76,11 @@ pub fn micros_from_base10000(
     i64::try_from(micros).map_err(|_| AmountError::OutOfRange)
 }
 
-/// Converts micro-units (or a sum of them) back to an `f64` amount.
+/// Converts micro-units (or a sum of them) back to an `f64` amount: the double nearest to the
+/// exact decimal while |micros| < 2^53 (both operands are exact and IEEE division rounds
+/// correctly), within one ulp beyond.
 pub fn micros_to_f64(micros: i128) -> f64 {
-    // Split so that whole units and the fraction are each converted exactly.
-    let units = micros / MICROS_PER_UNIT as i128;
-    let fraction = micros % MICROS_PER_UNIT as i128;
-    units as f64 + fraction as f64 / MICROS_PER_UNIT as f64
+    micros as f64 / MICROS_PER_UNIT as f64
 }
 
 /// Parses a plain decimal number (`-12.345`, `7`, `0.5`, optional exponent-free) into
@@ -200,6 +199,15 @@ mod tests {
         assert_eq!(micros_from_base10000(true, 3, [9, 2233, 7203, 6854, 7758, 800]), Ok(i64::MIN));
         assert_eq!(micros_from_base10000(false, 3, [9, 2233, 7203, 6854, 7758, 800]), Err(AmountError::OutOfRange));
         assert_eq!(micros_from_base10000(false, 40, [1]), Err(AmountError::OutOfRange));
+    }
+
+    #[test]
+    fn to_f64_is_the_nearest_double_to_the_decimal() {
+        for cents in (0..2_000_000i64).step_by(7).chain([154_828, 16_989, 10_575, 999_999_999_999]) {
+            let text = format!("{}.{:02}", cents / 100, cents % 100);
+            let micros = parse_micros(&text).unwrap();
+            assert_eq!(micros_to_f64(micros.into()), text.parse::<f64>().unwrap(), "{text}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 -- The demo report: what an analyst wants to see first about a customer base.
--- Expects cdnow_orders (sql/load_cdnow.sql) and the view customer_summaries (sql/demo/setup.sql).
+-- Expects cdnow_orders (sql/load_cdnow.sql), customer_summaries and the segment views
+-- (sql/demo/setup.sql).
 \pset footer off
 \pset null '-'
 
@@ -39,3 +40,32 @@ SELECT CASE WHEN clv.purchase_days(s) >= 10 THEN '10+' ELSE clv.purchase_days(s)
 FROM customer_summaries
 GROUP BY 1
 ORDER BY min(clv.purchase_days(s));
+
+\echo
+\echo '== Lifecycle stages at 1998-06-30 ========================================'
+SELECT * FROM lifecycle_overview ORDER BY stage;
+
+\echo
+\echo '== RFM segments (quintiles) ==============================================='
+SELECT * FROM rfm_segment_overview ORDER BY revenue DESC;
+
+\echo
+\echo '== Call first: top-decile customers at risk or dormant ===================='
+SELECT customer_id, stage, round(total_spend::numeric, 2) AS total_spend, purchase_days,
+       last_order, days_since_last_order
+FROM vip_at_risk ORDER BY total_spend DESC LIMIT 10;
+
+\echo
+\echo '== Wake-up list: loyal customers late against their own cycle ============'
+SELECT * FROM wake_up_list ORDER BY total_spend DESC LIMIT 10;
+
+\echo
+\echo '== Replenishment reminders: next order due within 7 days ================='
+SELECT * FROM replenishment_due ORDER BY next_order_due, customer_id LIMIT 10;
+
+\echo
+\echo '== More lists ==============================================================='
+SELECT 'spend_surge' AS view, count(*) AS customers, 'spend last month >= 2x the monthly mean of the 3 months before' AS who FROM spend_surge
+UNION ALL SELECT 'shrinking_basket', count(*), 'last order smaller than their usual purchase day' FROM shrinking_basket
+UNION ALL SELECT 'upsell_list', count(*), 'frequent buyers with a below-median order value' FROM upsell_list
+ORDER BY view;

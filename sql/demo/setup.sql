@@ -12,3 +12,7 @@ DROP TABLE IF EXISTS customer_summaries CASCADE;
 CREATE TABLE customer_summaries AS SELECT * FROM customer_summaries_live;
 ALTER TABLE customer_summaries ADD PRIMARY KEY (customer_id);
 COMMENT ON TABLE customer_summaries IS 'Stored per-customer summaries; refresh with TRUNCATE + INSERT ... SELECT * FROM customer_summaries_live.';
+
+-- The segment views, judged at the end of the CDNOW data rather than today.
+\ir ../segments.sql
+UPDATE segment_settings SET as_of = '1998-06-30';

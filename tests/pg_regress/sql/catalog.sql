@@ -22,9 +22,10 @@ WHERE obj_description(t.oid, 'pg_type') IS NULL;
 SELECT function FROM extension_functions WHERE pronamespace <> 'clv'::regnamespace;
 SELECT obj_description('clv'::regnamespace, 'pg_namespace') IS NOT NULL AS schema_commented;
 
--- The public API (support functions of aggregates and types are commented as such).
+-- The public API: everything but aggregate support functions (commented as not for direct
+-- use) and type input/output functions.
 SELECT function, CASE prokind WHEN 'a' THEN 'aggregate' ELSE 'function' END AS kind
 FROM extension_functions
 WHERE obj_description(oid, 'pg_proc') NOT LIKE '%not for direct use%'
-  AND function::text NOT LIKE 'clv.customer_summary\_%'
+  AND oid NOT IN (SELECT unnest(ARRAY[typinput, typoutput, typreceive, typsend])::oid FROM pg_type)
 ORDER BY function::text;

@@ -1,0 +1,102 @@
+//! Function-call plumbing shared by the SQL modules: state kept per call site, results of
+//! types declared in SQL (enums, composites), and reading composite arguments.
+
+use pgrx::pg_sys;
+use pgrx::PgMemoryContexts;
+
+/// State computed once per call site and kept in `flinfo->fn_extra` for the rest of the query,
+/// in the function's memory context (dropped with it). Each Rust function must always use the
+/// same `T` for its call sites.
+pub fn call_site_state<'a, T>(fcinfo: pg_sys::FunctionCallInfo, init: impl FnOnce() -> T) -> &'a mut T {
+    unsafe {
+        let flinfo = (*fcinfo).flinfo;
+        if (*flinfo).fn_extra.is_null() {
+            let mut context = PgMemoryContexts::For((*flinfo).fn_mcxt);
+            let state = context.switch_to(|_| init());
+            (*flinfo).fn_extra = context.leak_and_drop_on_delete(state).cast();
+        }
+        &mut *(*flinfo).fn_extra.cast::<T>()
+    }
+}
+
+/// Declares `$rust` as a datum of the SQL type `$sql` that the extension creates in SQL
+/// (with `extension_sql!(..., creates = [Type($rust)])`), for use as a `#[pg_extern]`
+/// argument or result.
+macro_rules! sql_datum_type {
+    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+        $(#[$doc])*
+        pub struct $rust(pub ::pgrx::pg_sys::Datum);
+
+        impl ::pgrx::datum::FromDatum for $rust {
+            unsafe fn from_polymorphic_datum(
+                datum: ::pgrx::pg_sys::Datum,
+                is_null: bool,
+                _typoid: ::pgrx::pg_sys::Oid,
+            ) -> Option<Self> {
+                (!is_null).then_some(Self(datum))
+            }
+        }
+
+        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $rust {
+            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+                let index = arg.index();
+                unsafe { arg.unbox_arg_using_from_datum() }
+                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
+            }
+        }
+
+        unsafe impl ::pgrx::callconv::BoxRet for $rust {
+            unsafe fn box_into<'fcx>(self, fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>) -> ::pgrx::datum::Datum<'fcx> {
+                unsafe { fcinfo.return_raw_datum(self.0) }
+            }
+        }
+
+        unsafe impl ::pgrx::pgrx_sql_entity_graph::metadata::SqlTranslatable for $rust {
+            const TYPE_IDENT: &'static str = ::pgrx::pgrx_resolved_type!($rust);
+            const TYPE_ORIGIN: ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
+                ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin::ThisExtension;
+            const ARGUMENT_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ArgumentError,
+            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql));
+            const RETURN_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError,
+            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef::One(
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql),
+            ));
+        }
+    };
+}
+pub(crate) use sql_datum_type;
+
+/// The blessed row descriptor of the calling function's composite result, cached per call site.
+struct ResultRow(pg_sys::TupleDesc);
+
+/// Forms a row of the calling function's composite result type.
+pub fn composite_result(fcinfo: pg_sys::FunctionCallInfo, values: &[pg_sys::Datum], nulls: &[bool]) -> pg_sys::Datum {
+    let row = call_site_state(fcinfo, || unsafe {
+        let mut tupdesc = std::ptr::null_mut();
+        let kind = pg_sys::get_call_result_type(fcinfo, std::ptr::null_mut(), &mut tupdesc);
+        assert_eq!(kind, pg_sys::TypeFuncClass::TYPEFUNC_COMPOSITE, "function must return a composite type");
+        ResultRow(pg_sys::BlessTupleDesc(pg_sys::CreateTupleDescCopy(tupdesc)))
+    });
+    unsafe {
+        assert_eq!((*row.0).natts as usize, values.len());
+        let tuple = pg_sys::heap_form_tuple(row.0, values.as_ptr().cast_mut(), nulls.as_ptr().cast_mut());
+        pg_sys::HeapTupleHeaderGetDatum((*tuple).t_data)
+    }
+}
+
+/// Field `attno` (1-based) of a composite argument.
+///
+/// # Safety
+/// `composite` must be a non-null datum of a composite type with at least `attno` fields.
+pub unsafe fn composite_field(composite: pg_sys::Datum, attno: i16) -> Option<pg_sys::Datum> {
+    unsafe {
+        let header = pg_sys::pg_detoast_datum(composite.cast_mut_ptr()).cast::<pg_sys::HeapTupleHeaderData>();
+        let mut is_null = false;
+        let value = pg_sys::GetAttributeByNum(header, attno, &mut is_null);
+        (!is_null).then_some(value)
+    }
+}

@@ -1,0 +1,99 @@
+//! Lifecycle stages: the enum `clv.lifecycle` and `clv.lifecycle_stage`.
+
+use crate::call::{call_site_state, sql_datum_type};
+use crate::dates::finite_day;
+use crate::errors::{raise, INVALID_PARAMETER_VALUE};
+use crate::summary::CustomerSummary;
+use clv_core::lifecycle::{stage, Stage, Thresholds};
+use pgrx::datum::Date;
+use pgrx::prelude::*;
+
+sql_datum_type!(
+    /// A `clv.lifecycle` enum value.
+    Lifecycle,
+    "lifecycle"
+);
+
+extension_sql!(
+    r#"
+CREATE TYPE lifecycle AS ENUM ('prospect', 'new', 'active', 'at_risk', 'dormant');
+COMMENT ON TYPE lifecycle IS 'Customer lifecycle stage, in order: prospect (signed up, no order), new, active, at_risk, dormant. See clv.lifecycle_stage.';
+"#,
+    name = "lifecycle_type",
+    creates = [Type(Lifecycle)],
+);
+
+const STAGES: [Stage; 5] = [Stage::Prospect, Stage::New, Stage::Active, Stage::AtRisk, Stage::Dormant];
+
+/// The enum's label OIDs, looked up once per call site.
+struct LabelOids([pg_sys::Datum; 5]);
+
+fn stage_datum(fcinfo: pg_sys::FunctionCallInfo, stage: Stage) -> Lifecycle {
+    let labels = call_site_state(fcinfo, || {
+        LabelOids(STAGES.map(|s| pgrx::enum_helper::lookup_enum_by_label("clv.lifecycle", s.label())))
+    });
+    let index = STAGES.iter().position(|&s| s == stage).expect("every stage is listed");
+    Lifecycle(labels.0[index])
+}
+
+/// NULL thresholds mean the defaults.
+fn thresholds(new_within: Option<i32>, at_risk_after: Option<i32>, dormant_after: Option<i32>, at_risk_cycles: Option<f64>) -> Thresholds {
+    let defaults = Thresholds::default();
+    let t = Thresholds {
+        new_within: new_within.unwrap_or(defaults.new_within),
+        at_risk_after: at_risk_after.unwrap_or(defaults.at_risk_after),
+        dormant_after: dormant_after.unwrap_or(defaults.dormant_after),
+        at_risk_cycles,
+    };
+    t.check().unwrap_or_else(|why| raise(INVALID_PARAMETER_VALUE, why));
+    t
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn lifecycle_stage(
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    new_within: default!(Option<i32>, 30),
+    at_risk_after: default!(Option<i32>, 90),
+    dormant_after: default!(Option<i32>, 365),
+    at_risk_cycles: default!(Option<f64>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Lifecycle> {
+    let t = thresholds(new_within, at_risk_after, dormant_after, at_risk_cycles);
+    let s = stage(&summary?.view(), finite_day(as_of?, "as_of"), &t)?;
+    Some(stage_datum(fcinfo, s))
+}
+
+/// With the signup date: a customer who signed up by `as_of` but had not ordered is a prospect.
+#[pg_extern(immutable, parallel_safe, name = "lifecycle_stage")]
+fn lifecycle_stage_with_signup(
+    signed_up_at: Option<Date>,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    new_within: default!(Option<i32>, 30),
+    at_risk_after: default!(Option<i32>, 90),
+    dormant_after: default!(Option<i32>, 365),
+    at_risk_cycles: default!(Option<f64>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Lifecycle> {
+    let t = thresholds(new_within, at_risk_after, dormant_after, at_risk_cycles);
+    let as_of = finite_day(as_of?, "as_of");
+    let ordered = summary.and_then(|s| stage(&s.view(), as_of, &t));
+    let s = match ordered {
+        Some(s) => s,
+        None if finite_day(signed_up_at?, "signed_up_at") <= as_of => Stage::Prospect,
+        None => return None,
+    };
+    Some(stage_datum(fcinfo, s))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION lifecycle_stage(customer_summary, date, integer, integer, integer, double precision) IS
+'Lifecycle stage at as_of from the orders up to then: dormant when the last order is at least dormant_after (365) days old, at_risk when at least at_risk_after (90) days old (or at_risk_cycles times the customer''s own mean repurchase cycle, when given and known), new when the first order is fewer than new_within (30) days old, else active. NULL if no order by as_of; NULL thresholds mean the defaults.';
+COMMENT ON FUNCTION lifecycle_stage(date, customer_summary, date, integer, integer, integer, double precision) IS
+'Lifecycle stage with the signup date: prospect for a customer who signed up by as_of without an order by then (summary NULL or later orders only); otherwise as lifecycle_stage(summary, as_of, ...). NULL if not signed up by as_of.';
+"#,
+    name = "lifecycle_comments",
+    requires = [lifecycle_stage, lifecycle_stage_with_signup],
+);

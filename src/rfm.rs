@@ -1,0 +1,343 @@
+//! RFM: the aggregate `clv.rfm_breaks` (population cut points, type `clv.rfm_breaks`),
+//! `clv.rfm_score` (composite `clv.rfm_score`) and `clv.rfm_segment`.
+
+use crate::call::{call_site_state, composite_field, composite_result, sql_datum_type};
+use crate::dates::{day_date, finite_day};
+use crate::errors::{raise, raise_with_hint, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
+use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::summary::CustomerSummary;
+use crate::varlena::{varlena_arg, varlena_type, VarlenaBytes};
+use allocator_api2::vec::Vec as ContextVec;
+use clv_core::codec::{Reader, Writer};
+use clv_core::rfm::{default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS};
+use pgrx::datum::{Date, Internal, IntoDatum, JsonB};
+use pgrx::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::ffi::{CStr, CString};
+
+// ---- the clv.rfm_breaks type ---------------------------------------------------------------
+
+varlena_type!(
+    /// A `clv.rfm_breaks` value: RFM cut points of a population at a date.
+    RfmBreaks,
+    "rfm_breaks"
+);
+
+impl RfmBreaks {
+    fn new(breaks: &Breaks) -> Self {
+        let bytes = breaks.encode();
+        Self(VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
+    }
+
+    fn breaks(&self) -> Breaks {
+        Breaks::decode(self.0.bytes()).unwrap_or_else(|e| raise(DATA_CORRUPTED, format!("invalid rfm_breaks: {e}")))
+    }
+}
+
+extension_sql!("CREATE TYPE rfm_breaks;", name = "rfm_breaks_shell", creates = [Type(RfmBreaks)]);
+
+/// The text form of `clv.rfm_breaks`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BreaksText {
+    version: u8,
+    bins: u8,
+    as_of: Date,
+    customers: u64,
+    recency_days: Vec<f64>,
+    orders: Vec<f64>,
+    spend: Vec<f64>,
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn rfm_breaks_in(input: &CStr) -> RfmBreaks {
+    let bad = |why: String| -> ! { raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type rfm_breaks: {why}")) };
+    let text = input.to_str().unwrap_or_else(|_| bad("not UTF-8".into()));
+    let t: BreaksText = serde_json::from_str(text).unwrap_or_else(|e| bad(e.to_string()));
+    let breaks = Breaks {
+        bins: t.bins,
+        as_of: finite_day(t.as_of, "as_of"),
+        customers: t.customers,
+        recency: t.recency_days,
+        frequency: t.orders,
+        monetary: t.spend,
+    };
+    if t.version != FORMAT_VERSION {
+        bad(format!("unsupported version {}", t.version));
+    }
+    // Decoding the stored form checks bins and the number of cut points.
+    let checked = Breaks::decode(&breaks.encode()).unwrap_or_else(|e| bad(e.to_string()));
+    RfmBreaks::new(&checked)
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn rfm_breaks_out(breaks: RfmBreaks) -> CString {
+    let b = breaks.breaks();
+    let text = BreaksText {
+        version: FORMAT_VERSION,
+        bins: b.bins,
+        as_of: day_date(b.as_of),
+        customers: b.customers,
+        recency_days: b.recency,
+        orders: b.frequency,
+        spend: b.monetary,
+    };
+    CString::new(serde_json::to_string(&text).expect("serializable")).expect("JSON has no NUL")
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn rfm_breaks_recv(mut buffer: Internal) -> RfmBreaks {
+    let buffer = unsafe { buffer.get_mut::<pg_sys::StringInfoData>() }.expect("receive buffer");
+    let bytes = unsafe {
+        std::slice::from_raw_parts(buffer.data.add(buffer.cursor as usize).cast::<u8>(), (buffer.len - buffer.cursor) as usize)
+    };
+    let breaks = Breaks::decode(bytes)
+        .unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid rfm_breaks: {e}")));
+    buffer.cursor = buffer.len;
+    RfmBreaks::new(&breaks)
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn rfm_breaks_send(breaks: RfmBreaks) -> Vec<u8> {
+    breaks.0.bytes().to_vec()
+}
+
+extension_sql!(
+    r#"
+CREATE TYPE rfm_breaks (
+    INPUT = rfm_breaks_in, OUTPUT = rfm_breaks_out, RECEIVE = rfm_breaks_recv, SEND = rfm_breaks_send,
+    INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE rfm_breaks IS 'RFM cut points of a population at a date (bins - 1 per dimension), from the aggregate clv.rfm_breaks; prints as JSON.';
+COMMENT ON FUNCTION rfm_breaks_in(cstring) IS 'Text input of clv.rfm_breaks (the JSON that rfm_breaks_out prints).';
+COMMENT ON FUNCTION rfm_breaks_out(rfm_breaks) IS 'Text output of clv.rfm_breaks as JSON.';
+COMMENT ON FUNCTION rfm_breaks_recv(internal) IS 'Binary input of clv.rfm_breaks (the versioned stored format).';
+COMMENT ON FUNCTION rfm_breaks_send(rfm_breaks) IS 'Binary output of clv.rfm_breaks (the versioned stored format).';
+CREATE TYPE rfm_score AS (r integer, f integer, m integer, cell text, bins integer);
+COMMENT ON TYPE rfm_score IS 'RFM scores 1..bins (R: most recent = highest), the ''545''-style cell, and the number of bins.';
+"#,
+    name = "rfm_types",
+    requires = ["rfm_breaks_shell", rfm_breaks_in, rfm_breaks_out, rfm_breaks_recv, rfm_breaks_send],
+    creates = [Type(RfmScore)],
+);
+
+// ---- the aggregate clv.rfm_breaks(s, as_of [, bins]) ----------------------------------------
+
+/// Every customer's RFM values at `as_of`.
+struct BreaksState {
+    bins: u8,
+    as_of: i32,
+    values: ContextVec<RfmValues, ContextAllocator>,
+}
+
+impl BreaksState {
+    fn new_in(context: pg_sys::MemoryContext, bins: u8, as_of: i32) -> std::ptr::NonNull<Self> {
+        leak_into(context, Self { bins, as_of, values: ContextVec::new_in(ContextAllocator::new(context)) })
+    }
+
+    /// The population must share one `as_of` and one number of bins.
+    fn check_same(&self, bins: u8, as_of: i32) {
+        if (self.bins, self.as_of) != (bins, as_of) {
+            raise(INVALID_PARAMETER_VALUE, "rfm_breaks needs the same as_of and bins for every row");
+        }
+    }
+}
+
+fn checked_bins(bins: i32) -> u8 {
+    match u8::try_from(bins) {
+        Ok(b) if (MIN_BINS..=MAX_BINS).contains(&b) => b,
+        _ => raise(INVALID_PARAMETER_VALUE, format!("bins must be between {MIN_BINS} and {MAX_BINS}, not {bins}")),
+    }
+}
+
+fn breaks_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, bins: i32, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let bins = checked_bins(bins);
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
+    let as_of = finite_day(as_of, "as_of");
+    if !internal.initialized() {
+        let state = BreaksState::new_in(aggregate_context(fcinfo), bins, as_of);
+        internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
+    }
+    let state = unsafe { internal.get_mut::<BreaksState>() }.expect("initialized above");
+    state.check_same(bins, as_of);
+    if let Some(values) = RfmValues::of(&summary.view(), as_of) {
+        state.values.push(values);
+    }
+    internal
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn rfm_breaks_add(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, bins: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let bins = bins.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "bins must not be NULL"));
+    breaks_add(state, summary, as_of, bins, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn rfm_breaks_add_quintiles(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    breaks_add(state, summary, as_of, 5, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn rfm_breaks_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let Some(from) = (unsafe { from.get::<BreaksState>() }) else { return into };
+    if !into.initialized() {
+        let state = BreaksState::new_in(aggregate_context(fcinfo), from.bins, from.as_of);
+        into = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
+    }
+    let target = unsafe { into.get_mut::<BreaksState>() }.expect("initialized above");
+    target.check_same(from.bins, from.as_of);
+    target.values.extend_from_slice(&from.values);
+    into
+}
+
+const STATE_VERSION: u8 = 1;
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn rfm_breaks_serialize(state: Internal) -> Vec<u8> {
+    let state = unsafe { state.get::<BreaksState>() }.expect("strict: state is not NULL");
+    state
+        .values
+        .iter()
+        .fold(Writer::new(STATE_VERSION).u8(state.bins).i32(state.as_of).u64(state.values.len() as u64), |w, v| {
+            w.f64(v.recency_days).f64(v.orders).f64(v.spend)
+        })
+        .finish()
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn rfm_breaks_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
+    let bad = |e| -> ! { raise(INVALID_BINARY_REPRESENTATION, format!("invalid rfm_breaks state: {e}")) };
+    let mut r = Reader::new(bytes, STATE_VERSION).unwrap_or_else(|e| bad(e));
+    let (bins, as_of, n) = (r.u8().unwrap_or_else(|e| bad(e)), r.i32().unwrap_or_else(|e| bad(e)), r.u64().unwrap_or_else(|e| bad(e)));
+    let context = unsafe { pg_sys::CurrentMemoryContext };
+    let mut state = BreaksState::new_in(context, bins, as_of);
+    let values = &mut unsafe { state.as_mut() }.values;
+    for _ in 0..n {
+        let v = r.f64s(3).unwrap_or_else(|e| bad(e));
+        values.push(RfmValues { recency_days: v[0], orders: v[1], spend: v[2] });
+    }
+    r.finish().unwrap_or_else(|e| bad(e));
+    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn rfm_breaks_final(state: Internal) -> Option<RfmBreaks> {
+    let state = unsafe { state.get::<BreaksState>() }?;
+    Breaks::from_values(state.bins, state.as_of, &state.values).map(|b| RfmBreaks::new(&b))
+}
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE rfm_breaks(s customer_summary, as_of date, bins integer) (
+    sfunc = rfm_breaks_add, stype = internal, finalfunc = rfm_breaks_final,
+    combinefunc = rfm_breaks_combine, serialfunc = rfm_breaks_serialize, deserialfunc = rfm_breaks_deserialize,
+    parallel = safe);
+CREATE AGGREGATE rfm_breaks(s customer_summary, as_of date) (
+    sfunc = rfm_breaks_add_quintiles, stype = internal, finalfunc = rfm_breaks_final,
+    combinefunc = rfm_breaks_combine, serialfunc = rfm_breaks_serialize, deserialfunc = rfm_breaks_deserialize,
+    parallel = safe);
+COMMENT ON AGGREGATE rfm_breaks(customer_summary, date, integer) IS 'RFM cut points of the customers who ordered by as_of: recency (days since the last order), frequency (orders) and monetary (spend), bins 2..10. Scores from them equal ntile(bins) when values are distinct; ties go to the lower bin. NULL for an empty population.';
+COMMENT ON AGGREGATE rfm_breaks(customer_summary, date) IS 'RFM cut points with 5 bins (quintiles); see rfm_breaks(customer_summary, date, integer).';
+COMMENT ON FUNCTION rfm_breaks_add(internal, customer_summary, date, integer) IS 'Transition function of clv.rfm_breaks(customer_summary, date, integer); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_add_quintiles(internal, customer_summary, date) IS 'Transition function of clv.rfm_breaks(customer_summary, date); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_combine(internal, internal) IS 'Combine function of clv.rfm_breaks (parallel query); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'Serialize function of clv.rfm_breaks (parallel query); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'Deserialize function of clv.rfm_breaks (parallel query); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_final(internal) IS 'Final function of clv.rfm_breaks; not for direct use.';
+"#,
+    name = "rfm_breaks_aggregates",
+    requires = ["rfm_types", rfm_breaks_add, rfm_breaks_add_quintiles, rfm_breaks_combine, rfm_breaks_serialize, rfm_breaks_deserialize, rfm_breaks_final],
+);
+
+// ---- scores and segments -----------------------------------------------------------------
+
+sql_datum_type!(
+    /// A `clv.rfm_score` composite value.
+    RfmScore,
+    "rfm_score"
+);
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn rfm_score(summary: CustomerSummary, breaks: RfmBreaks, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<RfmScore> {
+    let values = RfmValues::of(&summary.view(), finite_day(as_of, "as_of"))?;
+    let scores = breaks.breaks().score(&values);
+    let fields = [
+        i32::from(scores.r).into(),
+        i32::from(scores.f).into(),
+        i32::from(scores.m).into(),
+        scores.cell().into_datum().expect("text"),
+        i32::from(scores.bins).into(),
+    ];
+    Some(RfmScore(composite_result(fcinfo, &fields, &[false; 5])))
+}
+
+fn scores_of(score: &RfmScore) -> Option<Scores> {
+    let field = |attno| unsafe { composite_field(score.0, attno) }.map(|d| d.value() as i32);
+    let to_score = |v: i32| u8::try_from(v).ok();
+    let bins = to_score(field(5)?).filter(|b| (MIN_BINS..=MAX_BINS).contains(b))?;
+    let in_range = |v: i32| to_score(v).filter(|&s| 1 <= s && s <= bins);
+    match (field(1).and_then(in_range), field(2).and_then(in_range), field(3).and_then(in_range)) {
+        (Some(r), Some(f), Some(m)) => Some(Scores { r, f, m, bins }),
+        _ => raise(INVALID_PARAMETER_VALUE, "rfm_score fields must be scores between 1 and bins (2..10)"),
+    }
+}
+
+varlena_arg!(
+    /// Segment rules as jsonb, compared byte for byte to reuse the parsed rules.
+    JsonbArg,
+    "jsonb"
+);
+
+/// The last rules parsed at this call site.
+#[derive(Default)]
+struct RulesCache {
+    source: Vec<u8>,
+    rules: Vec<Rule>,
+}
+
+const RULES_HINT: &str = r#"Rules are a JSON array tried in order, e.g. [{"segment": "Champions", "r": [4, 5], "fm": [4, 5]}, {"segment": "Others"}]; ranges are on the 5-point scale. See clv.rfm_default_rules()."#;
+
+fn parse_rules(rules: &JsonbArg) -> Vec<Rule> {
+    let text = unsafe {
+        let cstr = pgrx::fcinfo::direct_function_call::<&CStr>(pg_sys::jsonb_out, &[Some(rules.0.as_datum())]);
+        cstr.expect("jsonb_out is strict").to_string_lossy().into_owned()
+    };
+    let invalid = |why: String| -> ! { raise_with_hint(INVALID_PARAMETER_VALUE, format!("invalid RFM segment rules: {why}"), Some(RULES_HINT)) };
+    let parsed: Vec<Rule> = serde_json::from_str(&text).unwrap_or_else(|e| invalid(e.to_string()));
+    if parsed.is_empty() {
+        invalid("no rules".into());
+    }
+    for rule in &parsed {
+        rule.check().unwrap_or_else(|why| invalid(why.into()));
+    }
+    parsed
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn rfm_segment(score: Option<RfmScore>, rules: default!(Option<JsonbArg>, "NULL"), fcinfo: pg_sys::FunctionCallInfo) -> Option<String> {
+    let scores = scores_of(&score?)?;
+    let Some(rules) = rules else {
+        thread_local!(static DEFAULT: Vec<Rule> = default_rules());
+        return DEFAULT.with(|d| segment(d, &scores).map(str::to_owned));
+    };
+    let cache = call_site_state(fcinfo, RulesCache::default);
+    if cache.source != rules.0.bytes() {
+        cache.rules = parse_rules(&rules);
+        cache.source = rules.0.bytes().to_vec();
+    }
+    segment(&cache.rules, &scores).map(str::to_owned)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn rfm_default_rules() -> JsonB {
+    JsonB(serde_json::to_value(default_rules()).expect("serializable"))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION rfm_score(customer_summary, rfm_breaks, date) IS 'RFM scores of a customer at as_of against population cut points: R from days since the last order (most recent = highest), F from orders, M from spend, each 1..bins. NULL if the customer had not ordered by as_of.';
+COMMENT ON FUNCTION rfm_segment(rfm_score, jsonb) IS 'Named RFM segment of a score: the first matching rule, with the canonical segments (clv.rfm_default_rules()) when rules is NULL. Rules match R, F, M and FM (mean of F and M, rounded up) on the 5-point scale (scores rescaled as ceil(score * 5 / bins)). NULL when no rule matches.';
+COMMENT ON FUNCTION rfm_default_rules() IS 'The canonical RFM segment rules (Champions, Loyal Customers, Potential Loyalists, New Customers, Promising, Need Attention, About to Sleep, At Risk, Can''t Lose Them, Hibernating, Lost) as the jsonb that rfm_segment accepts: a starting point for your own.';
+"#,
+    name = "rfm_comments",
+    requires = [rfm_score, rfm_segment, rfm_default_rules, "rfm_breaks_aggregates"],
+);
