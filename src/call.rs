@@ -1,5 +1,5 @@
-//! Function-call plumbing shared by the SQL modules: state kept per call site, results of
-//! types declared in SQL (enums, composites), and reading composite arguments.
+//! Function-call plumbing shared by the SQL modules: state kept per call site, and rows of
+//! composite types (results and arguments).
 
 use pgrx::pg_sys;
 use pgrx::PgMemoryContexts;
@@ -18,57 +18,6 @@ pub fn call_site_state<'a, T>(fcinfo: pg_sys::FunctionCallInfo, init: impl FnOnc
         &mut *(*flinfo).fn_extra.cast::<T>()
     }
 }
-
-/// Declares `$rust` as a datum of the SQL type `$sql` that the extension creates in SQL
-/// (with `extension_sql!(..., creates = [Type($rust)])`), for use as a `#[pg_extern]`
-/// argument or result.
-macro_rules! sql_datum_type {
-    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
-        $(#[$doc])*
-        pub struct $rust(pub ::pgrx::pg_sys::Datum);
-
-        impl ::pgrx::datum::FromDatum for $rust {
-            unsafe fn from_polymorphic_datum(
-                datum: ::pgrx::pg_sys::Datum,
-                is_null: bool,
-                _typoid: ::pgrx::pg_sys::Oid,
-            ) -> Option<Self> {
-                (!is_null).then_some(Self(datum))
-            }
-        }
-
-        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $rust {
-            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
-                let index = arg.index();
-                unsafe { arg.unbox_arg_using_from_datum() }
-                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
-            }
-        }
-
-        unsafe impl ::pgrx::callconv::BoxRet for $rust {
-            unsafe fn box_into<'fcx>(self, fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>) -> ::pgrx::datum::Datum<'fcx> {
-                unsafe { fcinfo.return_raw_datum(self.0) }
-            }
-        }
-
-        unsafe impl ::pgrx::pgrx_sql_entity_graph::metadata::SqlTranslatable for $rust {
-            const TYPE_IDENT: &'static str = ::pgrx::pgrx_resolved_type!($rust);
-            const TYPE_ORIGIN: ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
-                ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin::ThisExtension;
-            const ARGUMENT_SQL: Result<
-                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef,
-                ::pgrx::pgrx_sql_entity_graph::metadata::ArgumentError,
-            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql));
-            const RETURN_SQL: Result<
-                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef,
-                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError,
-            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef::One(
-                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql),
-            ));
-        }
-    };
-}
-pub(crate) use sql_datum_type;
 
 /// The blessed row descriptor of the calling function's composite result, cached per call site.
 struct ResultRow(pg_sys::TupleDesc);

@@ -8,13 +8,13 @@
 mod amounts;
 mod call;
 mod dates;
+mod datum;
 mod errors;
 mod lifecycle;
 mod memory;
 mod repurchase;
 mod rfm;
 mod summary;
-mod varlena;
 
 /// Required by `cargo pgrx test`.
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Lifecycle stages: the enum `clv.lifecycle` and `clv.lifecycle_stage`.
 
-use crate::call::{call_site_state, sql_datum_type};
+use crate::call::call_site_state;
+use crate::datum::sql_datum_type;
 use crate::dates::finite_day;
 use crate::errors::{raise, INVALID_PARAMETER_VALUE};
 use crate::summary::CustomerSummary;

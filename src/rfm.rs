@@ -1,12 +1,13 @@
 //! RFM: the aggregate `clv.rfm_breaks` (population cut points, type `clv.rfm_breaks`),
 //! `clv.rfm_score` (composite `clv.rfm_score`) and `clv.rfm_segment`.
 
-use crate::call::{call_site_state, composite_field, composite_result, sql_datum_type};
+use crate::call::{call_site_state, composite_field, composite_result};
+use crate::datum::sql_datum_type;
 use crate::dates::{day_date, finite_day};
 use crate::errors::{raise, raise_with_hint, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
 use crate::memory::{aggregate_context, leak_into, ContextAllocator};
 use crate::summary::CustomerSummary;
-use crate::varlena::{varlena_arg, varlena_type, VarlenaBytes};
+use crate::datum::{varlena_arg, varlena_type, VarlenaBytes};
 use allocator_api2::vec::Vec as ContextVec;
 use clv_core::codec::{Reader, Writer};
 use clv_core::rfm::{default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS};
@@ -87,13 +88,9 @@ fn rfm_breaks_out(breaks: RfmBreaks) -> CString {
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_breaks_recv(mut buffer: Internal) -> RfmBreaks {
-    let buffer = unsafe { buffer.get_mut::<pg_sys::StringInfoData>() }.expect("receive buffer");
-    let bytes = unsafe {
-        std::slice::from_raw_parts(buffer.data.add(buffer.cursor as usize).cast::<u8>(), (buffer.len - buffer.cursor) as usize)
-    };
+    let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
     let breaks = Breaks::decode(bytes)
         .unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid rfm_breaks: {e}")));
-    buffer.cursor = buffer.len;
     RfmBreaks::new(&breaks)
 }
 

@@ -8,7 +8,7 @@ mod accessors;
 mod aggregate;
 
 use crate::errors::{bad_summary, raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION};
-use crate::varlena::{varlena_type, VarlenaBytes};
+use crate::datum::{varlena_type, VarlenaBytes};
 use clv_core::money::{format_micros, parse_micros};
 use clv_core::summary::{encode, encoded_len, normalize, PurchaseDay, SummaryView};
 use pgrx::datum::{Date, Internal};
@@ -116,14 +116,9 @@ fn customer_summary_out(summary: CustomerSummary) -> CString {
 /// Binary input: the stored format itself, checked completely.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn customer_summary_recv(mut buffer: Internal) -> CustomerSummary {
-    let buffer = unsafe { buffer.get_mut::<pg_sys::StringInfoData>() }.expect("receive buffer");
-    let bytes = unsafe {
-        let start = buffer.data.add(buffer.cursor as usize).cast::<u8>();
-        std::slice::from_raw_parts(start, (buffer.len - buffer.cursor) as usize)
-    };
+    let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
     let view = SummaryView::validated(bytes).unwrap_or_else(|e| bad_summary(e, INVALID_BINARY_REPRESENTATION));
     let days: Vec<PurchaseDay> = view.iter().collect();
-    buffer.cursor = buffer.len;
     CustomerSummary::from_days(&days)
 }
 

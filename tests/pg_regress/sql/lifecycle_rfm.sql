@@ -80,14 +80,7 @@ SELECT jsonb_array_length(clv.rfm_default_rules()) AS default_rules,
        clv.rfm_default_rules() -> 0 AS first_rule;
 
 -- Bad input.
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN 'no error';
-EXCEPTION WHEN others THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
-SELECT q AS query, pg_temp.error_of(q) AS outcome FROM (VALUES
+SELECT q AS query, regress.error_of(q) AS outcome FROM (VALUES
     ($$SELECT clv.rfm_breaks(s, '2024-06-30', 1) FROM population$$),
     ($$SELECT clv.rfm_breaks(s, '2024-06-30', 11) FROM population$$),
     ($$SELECT clv.rfm_breaks(s, '2024-06-30', NULL) FROM population$$),

@@ -92,14 +92,7 @@ SELECT form, count(*) AS amounts, count(*) FILTER (WHERE exact_amount = round(x,
 FROM decoded GROUP BY form ORDER BY form;
 
 -- Bad input: a clear ERROR with its SQLSTATE.
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN 'no error';
-EXCEPTION WHEN others THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
-SELECT q AS query, pg_temp.error_of(q) AS outcome FROM (VALUES
+SELECT q AS query, regress.error_of(q) AS outcome FROM (VALUES
     ($$SELECT clv.customer_summary(DATE '2024-01-01', 'NaN'::float8)$$),
     ($$SELECT clv.customer_summary(DATE '2024-01-01', '-Infinity'::float8)$$),
     ($$SELECT clv.customer_summary(DATE '2024-01-01', 'NaN'::numeric)$$),

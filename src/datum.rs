@@ -1,0 +1,219 @@
+//! How pg_clv's values cross the PostgreSQL boundary: varlena bytes read in place
+//! ([`VarlenaBytes`]), and the macros that make Rust newtypes usable as `#[pg_extern]`
+//! arguments and results of the extension's own SQL types or of existing ones.
+
+use pgrx::pg_sys;
+use std::ptr::NonNull;
+
+/// A detoasted varlena, valid for the current function call.
+pub struct VarlenaBytes(NonNull<pg_sys::varlena>);
+
+impl VarlenaBytes {
+    /// Detoasts a datum, keeping a short (1-byte) header as is: the formats need no alignment.
+    ///
+    /// # Safety
+    /// `datum` must be a non-null varlena datum.
+    pub unsafe fn from_datum(datum: pg_sys::Datum) -> Self {
+        let ptr = datum.cast_mut_ptr::<pg_sys::varlena>();
+        // Inline, uncompressed values (the common case) are read where they are; only
+        // compressed or out-of-line values pay for a call into PostgreSQL.
+        let plain = unsafe {
+            pgrx::varatt_is_4b_u(ptr) || (pgrx::varatt_is_1b(ptr) && !pgrx::varatt_is_1b_e(ptr))
+        };
+        let detoasted = if plain { ptr } else { unsafe { pg_sys::pg_detoast_datum_packed(ptr) } };
+        Self(NonNull::new(detoasted).expect("non-null varlena"))
+    }
+
+    /// Allocates a varlena of `len` payload bytes in the current memory context and lets
+    /// `fill` write the payload.
+    pub fn build(len: usize, fill: impl FnOnce(&mut [u8])) -> Self {
+        let total = pg_sys::VARHDRSZ + len;
+        if total > 0x3fff_ffff {
+            crate::errors::raise(
+                crate::errors::NUMERIC_VALUE_OUT_OF_RANGE,
+                format!("value of {len} bytes exceeds PostgreSQL's 1 GB limit"),
+            );
+        }
+        unsafe {
+            let ptr = pg_sys::palloc(total).cast::<pg_sys::varlena>();
+            pgrx::set_varsize_4b(ptr, total as i32);
+            let payload = std::slice::from_raw_parts_mut(ptr.cast::<u8>().add(pg_sys::VARHDRSZ), len);
+            fill(payload);
+            Self(NonNull::new_unchecked(ptr))
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        unsafe {
+            let ptr = self.0.as_ptr();
+            std::slice::from_raw_parts(pgrx::vardata_any(ptr).cast::<u8>(), pgrx::varsize_any_exhdr(ptr))
+        }
+    }
+
+    pub fn into_datum(self) -> pg_sys::Datum {
+        pg_sys::Datum::from(self.0.as_ptr())
+    }
+
+    /// The value as a datum, for passing to PostgreSQL functions.
+    pub fn as_datum(&self) -> pg_sys::Datum {
+        pg_sys::Datum::from(self.0.as_ptr())
+    }
+
+    /// The bytes of a binary `receive` call (the rest of the buffer), consumed.
+    ///
+    /// # Safety
+    /// `buffer` must be the `internal` argument of a type's receive function.
+    pub unsafe fn receive(buffer: &mut pgrx::datum::Internal) -> &[u8] {
+        let buffer = unsafe { buffer.get_mut::<pg_sys::StringInfoData>() }.expect("receive buffer");
+        let start = buffer.cursor as usize;
+        let len = (buffer.len - buffer.cursor) as usize;
+        buffer.cursor = buffer.len;
+        unsafe { std::slice::from_raw_parts(buffer.data.add(start).cast::<u8>(), len) }
+    }
+}
+
+/// `ArgAbi` (and nothing else) for a newtype with a `FromDatum` impl.
+macro_rules! arg_from_datum {
+    ($rust:ident) => {
+        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $rust {
+            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+                let index = arg.index();
+                unsafe { arg.unbox_arg_using_from_datum() }
+                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
+            }
+        }
+    };
+}
+pub(crate) use arg_from_datum;
+
+/// The SQL name of a newtype: `$origin` is `ThisExtension` for types the extension creates,
+/// `External` for built-in ones; `returns` says whether functions may return it.
+macro_rules! sql_name {
+    ($rust:ident, $sql:literal, $origin:ident, returns) => {
+        crate::datum::sql_name!(@impl $rust, $sql, $origin,
+            Ok(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef::One(
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql))));
+    };
+    ($rust:ident, $sql:literal, $origin:ident, argument_only) => {
+        crate::datum::sql_name!(@impl $rust, $sql, $origin,
+            Err(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError::Datum));
+    };
+    (@impl $rust:ident, $sql:literal, $origin:ident, $returns:expr) => {
+        unsafe impl ::pgrx::pgrx_sql_entity_graph::metadata::SqlTranslatable for $rust {
+            const TYPE_IDENT: &'static str = ::pgrx::pgrx_resolved_type!($rust);
+            const TYPE_ORIGIN: ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
+                ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin::$origin;
+            const ARGUMENT_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ArgumentError,
+            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql));
+            const RETURN_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError,
+            > = $returns;
+        }
+    };
+}
+pub(crate) use sql_name;
+
+/// `FromDatum` for a newtype over [`VarlenaBytes`].
+macro_rules! varlena_from_datum {
+    ($rust:ident) => {
+        impl ::pgrx::datum::FromDatum for $rust {
+            unsafe fn from_polymorphic_datum(
+                datum: ::pgrx::pg_sys::Datum,
+                is_null: bool,
+                _typoid: ::pgrx::pg_sys::Oid,
+            ) -> Option<Self> {
+                (!is_null).then(|| Self(unsafe { crate::datum::VarlenaBytes::from_datum(datum) }))
+            }
+        }
+    };
+}
+pub(crate) use varlena_from_datum;
+
+/// A newtype over [`VarlenaBytes`] for the extension's own varlena SQL type `$sql`, usable as
+/// argument and result (`customer_summary`, `rfm_breaks`, the model types).
+macro_rules! varlena_type {
+    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+        $(#[$doc])*
+        pub struct $rust(pub crate::datum::VarlenaBytes);
+
+        crate::datum::varlena_from_datum!($rust);
+        crate::datum::arg_from_datum!($rust);
+        crate::datum::sql_name!($rust, $sql, ThisExtension, returns);
+
+        impl ::pgrx::datum::IntoDatum for $rust {
+            fn into_datum(self) -> Option<::pgrx::pg_sys::Datum> {
+                Some(self.0.into_datum())
+            }
+
+            fn type_oid() -> ::pgrx::pg_sys::Oid {
+                ::pgrx::wrappers::regtypein(concat!("clv.", $sql))
+            }
+        }
+
+        unsafe impl ::pgrx::datum::UnboxDatum for $rust {
+            type As<'src> = Self where Self: 'src;
+            unsafe fn unbox<'src>(datum: ::pgrx::datum::Datum<'src>) -> Self::As<'src>
+            where
+                Self: 'src,
+            {
+                Self(unsafe { crate::datum::VarlenaBytes::from_datum(datum.sans_lifetime()) })
+            }
+        }
+
+        unsafe impl ::pgrx::callconv::BoxRet for $rust {
+            unsafe fn box_into<'fcx>(
+                self,
+                fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>,
+            ) -> ::pgrx::datum::Datum<'fcx> {
+                unsafe { fcinfo.return_raw_datum(self.0.into_datum()) }
+            }
+        }
+    };
+}
+pub(crate) use varlena_type;
+
+/// An argument of the existing varlena SQL type `$sql`, read in place (pgrx's own wrappers
+/// copy or convert every value, which shows at one call per row).
+macro_rules! varlena_arg {
+    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+        $(#[$doc])*
+        pub struct $rust(pub crate::datum::VarlenaBytes);
+
+        crate::datum::varlena_from_datum!($rust);
+        crate::datum::arg_from_datum!($rust);
+        crate::datum::sql_name!($rust, $sql, External, argument_only);
+    };
+}
+pub(crate) use varlena_arg;
+
+/// A raw datum of a type the extension creates in SQL (an enum, a composite), usable as
+/// argument and result; create it with `extension_sql!(..., creates = [Type($rust)])`.
+macro_rules! sql_datum_type {
+    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+        $(#[$doc])*
+        pub struct $rust(pub ::pgrx::pg_sys::Datum);
+
+        crate::datum::arg_from_datum!($rust);
+        crate::datum::sql_name!($rust, $sql, ThisExtension, returns);
+
+        impl ::pgrx::datum::FromDatum for $rust {
+            unsafe fn from_polymorphic_datum(
+                datum: ::pgrx::pg_sys::Datum,
+                is_null: bool,
+                _typoid: ::pgrx::pg_sys::Oid,
+            ) -> Option<Self> {
+                (!is_null).then_some(Self(datum))
+            }
+        }
+
+        unsafe impl ::pgrx::callconv::BoxRet for $rust {
+            unsafe fn box_into<'fcx>(self, fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>) -> ::pgrx::datum::Datum<'fcx> {
+                unsafe { fcinfo.return_raw_datum(self.0) }
+            }
+        }
+    };
+}
+pub(crate) use sql_datum_type;
