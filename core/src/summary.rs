@@ -75,32 +75,11 @@ impl std::fmt::Display for SummaryError {
 /// The result depends only on the multiset of entries, never on their order, which is what
 /// makes serial, parallel and rolled-up summaries identical.
 pub fn normalize(days: &mut [PurchaseDay]) -> Result<usize, SummaryError> {
-    if days.is_empty() {
-        return Ok(0);
-    }
-    // Rows usually arrive in date order per customer; skip the sort when they did.
-    if !days.windows(2).all(|w| w[0].day <= w[1].day) {
-        days.sort_unstable_by_key(|d| d.day);
-    }
-    let mut kept = 0;
-    for i in 1..days.len() {
-        let next = days[i];
-        let last = &mut days[kept];
-        if next.day == last.day {
-            last.orders = last
-                .orders
-                .checked_add(next.orders)
-                .ok_or(SummaryError::OrderCountOverflow { day: next.day })?;
-            last.amount = last
-                .amount
-                .checked_add(next.amount)
-                .ok_or(SummaryError::AmountOverflow { day: next.day })?;
-        } else {
-            kept += 1;
-            days[kept] = next;
-        }
-    }
-    Ok(kept + 1)
+    crate::sorted::sort_and_merge(days, |a, b| a.day.cmp(&b.day), |into, next| {
+        into.orders = into.orders.checked_add(next.orders).ok_or(SummaryError::OrderCountOverflow { day: next.day })?;
+        into.amount = into.amount.checked_add(next.amount).ok_or(SummaryError::AmountOverflow { day: next.day })?;
+        Ok(())
+    })
 }
 
 /// Size in bytes of the stored form of `n_days` purchase days.

@@ -1,0 +1,417 @@
+//! Buy-Till-You-Die models: BG/NBD and MBG/NBD ([`beta_geometric`]) and Pareto/NBD
+//! ([`pareto_nbd`]), fitted by maximum likelihood on distinct `(x, t_x, T)` patterns, and
+//! their predictions for one customer.
+//!
+//! Times (`t_x`, `T`, horizons) are in the model's unit; `x` is the number of repeat purchase
+//! periods (days).
+
+pub mod beta_geometric;
+pub mod pareto_nbd;
+
+use crate::codec::{DecodeError, Reader, Writer};
+use crate::optimize::{maximize, Fitted, LogLikelihood};
+use crate::time::TimeUnit;
+
+/// One customer's BTYD quantities, in the model's time unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Customer {
+    /// Repeat purchase days.
+    pub x: f64,
+    /// Time from the first to the last purchase.
+    pub t_x: f64,
+    /// Time from the first purchase to the end of observation.
+    pub t: f64,
+}
+
+impl Customer {
+    /// The quantities of a customer summary at the end of `as_of` (orders after it ignored),
+    /// in `unit`; `None` if the customer had not ordered by then.
+    pub fn at(summary: &crate::summary::SummaryView, as_of: i32, unit: TimeUnit) -> Option<Self> {
+        let seen = summary.until(as_of)?;
+        Some(Self {
+            x: seen.frequency() as f64,
+            t_x: unit.from_days(seen.t_x_days()),
+            t: unit.from_days(i64::from(as_of) - i64::from(seen.first_day())),
+        })
+    }
+
+    /// Why these are not BTYD quantities, if they are not.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let finite = self.x.is_finite() && self.t_x.is_finite() && self.t.is_finite();
+        if !finite || self.x < 0.0 || self.t_x < 0.0 {
+            return Err("x, t_x and T must be finite and not negative");
+        }
+        if self.t_x > self.t {
+            return Err("t_x must not exceed T");
+        }
+        if self.x == 0.0 && self.t_x != 0.0 {
+            return Err("t_x must be 0 when x is 0");
+        }
+        Ok(())
+    }
+}
+
+/// A customer pattern and how many customers share it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation {
+    pub customer: Customer,
+    pub weight: f64,
+}
+
+/// Sorts observations and merges equal patterns (adding their weights); returns how many
+/// distinct patterns are left at the front.
+pub fn merge_patterns(obs: &mut [Observation]) -> usize {
+    let merged = crate::sorted::sort_and_merge(
+        obs,
+        |a, b| {
+            let (a, b) = (&a.customer, &b.customer);
+            a.x.total_cmp(&b.x).then(a.t_x.total_cmp(&b.t_x)).then(a.t.total_cmp(&b.t))
+        },
+        |into, next| -> Result<(), std::convert::Infallible> {
+            into.weight += next.weight;
+            Ok(())
+        },
+    );
+    match merged {
+        Ok(n) => n,
+    }
+}
+
+/// One distinct pattern, as indices into [`Patterns::xs`] and [`Patterns::times`].
+#[derive(Debug, Clone, Copy)]
+pub struct PatternRow {
+    pub x: u32,
+    pub t_x: u32,
+    pub t: u32,
+    pub weight: f64,
+}
+
+/// The data of a fit: distinct patterns, with the distinct values of `x` and of the times so
+/// that every log, log-gamma and series is computed once per distinct value per evaluation.
+#[derive(Debug, Clone)]
+pub struct Patterns {
+    pub xs: Vec<f64>,
+    pub times: Vec<f64>,
+    pub rows: Vec<PatternRow>,
+    pub total_weight: f64,
+}
+
+impl Patterns {
+    /// From merged observations (see [`merge_patterns`]).
+    pub fn new(merged: &[Observation]) -> Self {
+        let mut xs: Vec<f64> = merged.iter().map(|o| o.customer.x).collect();
+        let mut times: Vec<f64> = merged.iter().flat_map(|o| [o.customer.t_x, o.customer.t]).collect();
+        for v in [&mut xs, &mut times] {
+            v.sort_unstable_by(f64::total_cmp);
+            v.dedup();
+        }
+        let index = |values: &[f64], v: f64| values.binary_search_by(|p| p.total_cmp(&v)).expect("listed") as u32;
+        let rows = merged
+            .iter()
+            .map(|o| PatternRow {
+                x: index(&xs, o.customer.x),
+                t_x: index(&times, o.customer.t_x),
+                t: index(&times, o.customer.t),
+                weight: o.weight,
+            })
+            .collect();
+        Self { xs, times, rows, total_weight: merged.iter().map(|o| o.weight).sum() }
+    }
+
+    fn weighted_mean(&self, value: impl Fn(&PatternRow) -> f64) -> f64 {
+        self.rows.iter().map(|r| r.weight * value(r)).sum::<f64>() / self.total_weight
+    }
+
+    /// Starting rates of the purchase process: r = 1 and α such that r/α is the observed
+    /// repeat-purchase rate, so that the start is on the data's time scale whatever the unit.
+    fn purchase_rate_start(&self) -> (f64, f64) {
+        let mean_x = self.weighted_mean(|r| self.xs[r.x as usize]);
+        let mean_t = self.weighted_mean(|r| self.times[r.t as usize]);
+        (1.0, (mean_t.max(1e-3) / mean_x.max(1e-3)).clamp(1e-3, 1e6))
+    }
+}
+
+/// The three models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    BgNbd,
+    MbgNbd,
+    ParetoNbd,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BgNbd => "bgnbd",
+            Self::MbgNbd => "mbgnbd",
+            Self::ParetoNbd => "pareto_nbd",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::BgNbd, Self::MbgNbd, Self::ParetoNbd].into_iter().find(|k| k.name() == name)
+    }
+
+    /// Parameter names in storage order.
+    pub fn param_names(self) -> [&'static str; 4] {
+        match self {
+            Self::BgNbd | Self::MbgNbd => ["r", "alpha", "a", "b"],
+            Self::ParetoNbd => ["r", "alpha", "s", "beta"],
+        }
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            Self::BgNbd => 1,
+            Self::MbgNbd => 2,
+            Self::ParetoNbd => 3,
+        }
+    }
+
+    fn variant(self) -> Option<beta_geometric::Variant> {
+        match self {
+            Self::BgNbd => Some(beta_geometric::Variant::Bg),
+            Self::MbgNbd => Some(beta_geometric::Variant::Mbg),
+            Self::ParetoNbd => None,
+        }
+    }
+}
+
+/// How a model was fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitInfo {
+    pub log_likelihood: f64,
+    /// NaN where not estimable.
+    pub std_errors: [f64; 4],
+    pub customers: f64,
+    pub patterns: u64,
+    pub iterations: u64,
+    pub converged: bool,
+}
+
+/// A purchase model: its kind, parameters and time unit, and how it was fitted (`None` for
+/// models entered by hand, e.g. published parameters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub kind: Kind,
+    pub params: [f64; 4],
+    pub unit: TimeUnit,
+    /// The end of the calibration period, for models fitted on customer summaries.
+    pub as_of: Option<i32>,
+    pub fit: Option<FitInfo>,
+}
+
+const FORMAT_VERSION: u8 = 1;
+
+/// Parameters must be positive and finite.
+pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
+    if params.iter().all(|p| p.is_finite() && *p > 0.0) { Ok(()) } else { Err("model parameters must be positive and finite") }
+}
+
+impl Model {
+    /// Fits `kind` to the patterns (which must not be empty).
+    pub fn fit(kind: Kind, unit: TimeUnit, as_of: Option<i32>, patterns: &Patterns) -> Self {
+        let fitted: Fitted = match kind.variant() {
+            Some(variant) => {
+                let likelihood = beta_geometric::Likelihood::new(variant, patterns);
+                maximize(&likelihood, &beta_geometric::start(patterns), patterns.total_weight)
+            }
+            None => {
+                let likelihood = pareto_nbd::Likelihood::new(patterns);
+                maximize(&likelihood, &pareto_nbd::start(patterns), patterns.total_weight)
+            }
+        };
+        let params: [f64; 4] = fitted.params.try_into().expect("four parameters");
+        let std_errors: [f64; 4] = fitted.std_errors.try_into().expect("four parameters");
+        Self {
+            kind,
+            params,
+            unit,
+            as_of,
+            fit: Some(FitInfo {
+                log_likelihood: fitted.log_likelihood,
+                std_errors,
+                customers: patterns.total_weight,
+                patterns: patterns.rows.len() as u64,
+                iterations: fitted.iterations,
+                converged: fitted.converged,
+            }),
+        }
+    }
+
+    /// The log-likelihood of these parameters on the patterns.
+    pub fn log_likelihood(&self, patterns: &Patterns) -> f64 {
+        match self.kind.variant() {
+            Some(variant) => beta_geometric::Likelihood::new(variant, patterns).value_and_gradient(&self.params).0,
+            None => pareto_nbd::Likelihood::new(patterns).value_and_gradient(&self.params).0,
+        }
+    }
+
+    /// Probability that the customer is still active ("alive") at the end of observation.
+    pub fn p_alive(&self, c: &Customer) -> f64 {
+        match self.kind.variant() {
+            Some(variant) => beta_geometric::p_alive(variant, &self.params, c),
+            None => pareto_nbd::p_alive(&self.params, c),
+        }
+    }
+
+    /// Expected number of purchases in the next `horizon` time units. NaN if a series does
+    /// not converge (which needs extreme parameters).
+    pub fn expected_purchases(&self, c: &Customer, horizon: f64) -> f64 {
+        match self.kind.variant() {
+            Some(variant) => beta_geometric::expected_purchases(variant, &self.params, c, horizon),
+            None => pareto_nbd::expected_purchases(&self.params, c, horizon),
+        }
+    }
+
+    /// Expected number of purchases of a new customer in their first `horizon` time units
+    /// after the first purchase (repeat purchases, as `x`).
+    pub fn expected_purchases_new_customer(&self, horizon: f64) -> f64 {
+        self.expected_purchases(&Customer { x: 0.0, t_x: 0.0, t: 0.0 }, horizon)
+    }
+
+    /// Probability of exactly `n` purchases in the next `horizon` time units.
+    pub fn prob_purchases(&self, c: &Customer, n: u32, horizon: f64) -> f64 {
+        match self.kind.variant() {
+            Some(variant) => beta_geometric::prob_purchases(variant, &self.params, c, n, horizon),
+            None => pareto_nbd::prob_purchases(&self.params, c, n, horizon),
+        }
+    }
+
+    /// Median time to the next purchase: the horizon at which the probability of at least one
+    /// purchase reaches one half; `None` when the customer is more likely than not never to
+    /// buy again.
+    pub fn median_time_to_next_purchase(&self, c: &Customer) -> Option<f64> {
+        let bought_by = |t: f64| 1.0 - self.prob_purchases(c, 0, t);
+        let scale = (self.params[1] + c.t).max(1e-6);
+        let (mut lo, mut hi) = (scale * 1e-9, scale * 1e9);
+        if !(bought_by(hi) >= 0.5) {
+            return None;
+        }
+        // Bisection on log time: the probability grows with the horizon.
+        for _ in 0..200 {
+            let mid = (lo * hi).sqrt();
+            if bought_by(mid) >= 0.5 { hi = mid } else { lo = mid }
+            if hi / lo < 1.0 + 1e-12 {
+                break;
+            }
+        }
+        Some(hi)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let w = Writer::new(FORMAT_VERSION)
+            .u8(self.kind.code())
+            .u8(match self.unit {
+                TimeUnit::Days => 1,
+                TimeUnit::Weeks => 2,
+            })
+            .u8(u8::from(self.as_of.is_some()))
+            .i32(self.as_of.unwrap_or(0))
+            .f64s(&self.params);
+        match &self.fit {
+            None => w.u8(0),
+            Some(f) => w
+                .u8(1)
+                .f64(f.log_likelihood)
+                .f64s(&f.std_errors)
+                .f64(f.customers)
+                .u64(f.patterns)
+                .u64(f.iterations)
+                .u8(u8::from(f.converged)),
+        }
+        .finish()
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, FORMAT_VERSION)?;
+        let kind = match r.u8()? {
+            1 => Kind::BgNbd,
+            2 => Kind::MbgNbd,
+            3 => Kind::ParetoNbd,
+            _ => return Err(DecodeError::Invalid("unknown model kind")),
+        };
+        let unit = match r.u8()? {
+            1 => TimeUnit::Days,
+            2 => TimeUnit::Weeks,
+            _ => return Err(DecodeError::Invalid("unknown time unit")),
+        };
+        let has_as_of = r.u8()? == 1;
+        let as_of = r.i32()?;
+        let params: [f64; 4] = r.f64s(4)?.try_into().expect("four");
+        check_params(&params).map_err(DecodeError::Invalid)?;
+        let fit = match r.u8()? {
+            0 => None,
+            _ => Some(FitInfo {
+                log_likelihood: r.f64()?,
+                std_errors: r.f64s(4)?.try_into().expect("four"),
+                customers: r.f64()?,
+                patterns: r.u64()?,
+                iterations: r.u64()?,
+                converged: r.u8()? == 1,
+            }),
+        };
+        r.finish()?;
+        Ok(Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(x: f64, t_x: f64, t: f64) -> Observation {
+        Observation { customer: Customer { x, t_x, t }, weight: 1.0 }
+    }
+
+    #[test]
+    fn equal_patterns_merge_with_their_weights() {
+        let mut o = vec![obs(1.0, 2.0, 5.0), obs(0.0, 0.0, 5.0), obs(1.0, 2.0, 5.0), obs(0.0, 0.0, 3.0)];
+        let n = merge_patterns(&mut o);
+        assert_eq!(n, 3);
+        let p = Patterns::new(&o[..n]);
+        assert_eq!(p.xs, vec![0.0, 1.0]);
+        assert_eq!(p.times, vec![0.0, 2.0, 3.0, 5.0]);
+        assert_eq!(p.total_weight, 4.0);
+        let heavy = p.rows.iter().find(|r| r.weight == 2.0).unwrap();
+        assert_eq!((p.xs[heavy.x as usize], p.times[heavy.t_x as usize], p.times[heavy.t as usize]), (1.0, 2.0, 5.0));
+    }
+
+    #[test]
+    fn customers_are_checked() {
+        assert!(Customer { x: 2.0, t_x: 3.0, t: 5.0 }.check().is_ok());
+        assert!(Customer { x: 2.0, t_x: 6.0, t: 5.0 }.check().is_err());
+        assert!(Customer { x: -1.0, t_x: 0.0, t: 5.0 }.check().is_err());
+        assert!(Customer { x: 0.0, t_x: 1.0, t: 5.0 }.check().is_err());
+        assert!(Customer { x: f64::NAN, t_x: 0.0, t: 5.0 }.check().is_err());
+    }
+
+    #[test]
+    fn models_round_trip() {
+        let model = Model {
+            kind: Kind::ParetoNbd,
+            params: [0.55, 10.5, 0.6, 11.6],
+            unit: TimeUnit::Weeks,
+            as_of: Some(-824),
+            fit: Some(FitInfo {
+                log_likelihood: -9594.98,
+                std_errors: [0.05, 0.8, f64::NAN, 2.0],
+                customers: 2357.0,
+                patterns: 1700,
+                iterations: 30,
+                converged: true,
+            }),
+        };
+        let bytes = model.encode();
+        assert_eq!(bytes[0], FORMAT_VERSION);
+        let back = Model::decode(&bytes).unwrap();
+        assert_eq!(back.params, model.params);
+        assert!(back.fit.as_ref().unwrap().std_errors[2].is_nan());
+        assert_eq!(back.encode(), bytes);
+        let by_hand = Model { fit: None, as_of: None, ..model };
+        assert_eq!(Model::decode(&by_hand.encode()), Ok(by_hand));
+        let mut bad = bytes.clone();
+        bad[1] = 9;
+        assert!(Model::decode(&bad).is_err());
+    }
+}

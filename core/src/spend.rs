@@ -1,0 +1,207 @@
+//! The Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV: Using Iso-Value
+//! Curves for Customer Base Analysis"; Colombo & Jiang 1999), parameters `(p, q, v)`.
+//!
+//! A customer's spend per purchase day is Gamma(p, ν) around their own mean, with
+//! ν ~ Gamma(q, v) across customers. It is fitted on repeat buyers' mean spend per repeat
+//! purchase day (`m_x`, lifetimes' `monetary_value`) and number of repeat purchase days `x`.
+
+use crate::codec::{DecodeError, Reader, Writer};
+use crate::optimize::{maximize, LogLikelihood};
+use crate::sorted::sort_and_merge;
+use crate::special::{digamma, ln_gamma};
+
+/// One repeat buyer's spend data, and how many customers share it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpendObservation {
+    /// Repeat purchase days (at least 1).
+    pub x: f64,
+    /// Mean spend per repeat purchase day (positive).
+    pub mean_spend: f64,
+    pub weight: f64,
+}
+
+/// How a spend model was fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendFitInfo {
+    pub log_likelihood: f64,
+    pub std_errors: [f64; 3],
+    /// Repeat buyers with positive mean spend, the customers fitted on.
+    pub customers: f64,
+    /// Customers left out: one-time buyers, and repeat buyers whose mean spend is not positive.
+    pub excluded: f64,
+    pub iterations: u64,
+    pub converged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendModel {
+    /// `[p, q, v]`.
+    pub params: [f64; 3],
+    pub as_of: Option<i32>,
+    pub fit: Option<SpendFitInfo>,
+}
+
+pub const PARAM_NAMES: [&str; 3] = ["p", "q", "v"];
+const FORMAT_VERSION: u8 = 1;
+
+/// Sorts observations and merges equal `(x, mean_spend)`; returns the number left in front.
+pub fn merge_observations(obs: &mut [SpendObservation]) -> usize {
+    let merged = sort_and_merge(
+        obs,
+        |a, b| a.x.total_cmp(&b.x).then(a.mean_spend.total_cmp(&b.mean_spend)),
+        |into, next| -> Result<(), std::convert::Infallible> {
+            into.weight += next.weight;
+            Ok(())
+        },
+    );
+    match merged {
+        Ok(n) => n,
+    }
+}
+
+impl SpendModel {
+    /// Fits on merged, non-empty observations of repeat buyers with positive spend.
+    pub fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>) -> Self {
+        let likelihood = Likelihood::new(merged);
+        let total: f64 = merged.iter().map(|o| o.weight).sum();
+        let mean = merged.iter().map(|o| o.weight * o.mean_spend).sum::<f64>() / total;
+        // p = 1, q = 2 and v the mean spend: the population mean p·v/(q−1) is the observed one.
+        let fitted = maximize(&likelihood, &[1.0, 2.0, mean], total);
+        Self {
+            params: fitted.params.clone().try_into().expect("three"),
+            as_of,
+            fit: Some(SpendFitInfo {
+                log_likelihood: fitted.log_likelihood,
+                std_errors: fitted.std_errors.try_into().expect("three"),
+                customers: total,
+                excluded,
+                iterations: fitted.iterations,
+                converged: fitted.converged,
+            }),
+        }
+    }
+
+    /// Expected spend per purchase day of a customer with `x` repeat purchase days of mean
+    /// `mean_spend` (FHL 2005 eq. 5): `(p v + p x m) / (p x + q − 1)`, a weighted mean of the
+    /// population mean `p v / (q − 1)` and the customer's own. For x = 0 it is the population
+    /// mean. `None` when q ≤ 1 (the population mean is infinite).
+    pub fn expected_spend(&self, x: f64, mean_spend: f64) -> Option<f64> {
+        let [p, q, v] = self.params;
+        let m = if x > 0.0 { mean_spend } else { 0.0 };
+        (q > 1.0).then(|| p * (v + x * m) / (p * x + q - 1.0))
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let w = Writer::new(FORMAT_VERSION)
+            .u8(u8::from(self.as_of.is_some()))
+            .i32(self.as_of.unwrap_or(0))
+            .f64s(&self.params);
+        match &self.fit {
+            None => w.u8(0),
+            Some(f) => w
+                .u8(1)
+                .f64(f.log_likelihood)
+                .f64s(&f.std_errors)
+                .f64(f.customers)
+                .f64(f.excluded)
+                .u64(f.iterations)
+                .u8(u8::from(f.converged)),
+        }
+        .finish()
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, FORMAT_VERSION)?;
+        let has_as_of = r.u8()? == 1;
+        let as_of = r.i32()?;
+        let params: [f64; 3] = r.f64s(3)?.try_into().expect("three");
+        crate::btyd::check_params(&params).map_err(DecodeError::Invalid)?;
+        let fit = match r.u8()? {
+            0 => None,
+            _ => Some(SpendFitInfo {
+                log_likelihood: r.f64()?,
+                std_errors: r.f64s(3)?.try_into().expect("three"),
+                customers: r.f64()?,
+                excluded: r.f64()?,
+                iterations: r.u64()?,
+                converged: r.u8()? == 1,
+            }),
+        };
+        r.finish()?;
+        Ok(Self { params, as_of: has_as_of.then_some(as_of), fit })
+    }
+}
+
+/// `ln L = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(xm+v)`.
+struct Likelihood<'a> {
+    obs: &'a [SpendObservation],
+    ln_mean: Vec<f64>,
+}
+
+impl<'a> Likelihood<'a> {
+    fn new(obs: &'a [SpendObservation]) -> Self {
+        Self { obs, ln_mean: obs.iter().map(|o| o.mean_spend.ln()).collect() }
+    }
+}
+
+impl LogLikelihood for Likelihood<'_> {
+    fn value_and_gradient(&self, params: &[f64]) -> (f64, Vec<f64>) {
+        let (p, q, v) = (params[0], params[1], params[2]);
+        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        let (mut ll, mut g) = (0.0, [0.0; 3]);
+        // Observations are sorted by x: per-x terms are recomputed only when x changes.
+        let mut per_x = (f64::NAN, 0.0, 0.0, 0.0);
+        for (o, ln_m) in self.obs.iter().zip(&self.ln_mean) {
+            let x = o.x;
+            if x != per_x.0 {
+                let px = p * x;
+                per_x = (x, ln_gamma(px + q) - ln_gamma(px) - lg_q + px * x.ln(), digamma(px + q) - digamma(px), digamma(px + q));
+            }
+            let (_, shape, dg_diff, dg_pxq) = per_x;
+            let px = p * x;
+            let ln_total = (x * o.mean_spend + v).ln();
+            ll += o.weight * (shape + q * ln_v + (px - 1.0) * ln_m - (px + q) * ln_total);
+            g[0] += o.weight * x * (dg_diff + ln_m + x.ln() - ln_total);
+            g[1] += o.weight * (dg_pxq - dg_q + ln_v - ln_total);
+            g[2] += o.weight * (q / v - (px + q) / (x * o.mean_spend + v));
+        }
+        (ll, g.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradient_is_the_derivative() {
+        let mut obs: Vec<SpendObservation> = (1..200)
+            .map(|i| SpendObservation { x: (i % 7 + 1) as f64, mean_spend: 5.0 + (i as f64 * 0.37).fract() * 40.0, weight: 1.0 })
+            .collect();
+        let n = merge_observations(&mut obs);
+        let l = Likelihood::new(&obs[..n]);
+        let params = [6.0, 3.7, 15.0];
+        let (_, g) = l.value_and_gradient(&params);
+        for i in 0..3 {
+            let h = 1e-6 * params[i];
+            let (mut up, mut down) = (params, params);
+            up[i] += h;
+            down[i] -= h;
+            let numeric = (l.value_and_gradient(&up).0 - l.value_and_gradient(&down).0) / (2.0 * h);
+            assert!((g[i] - numeric).abs() < 1e-5 * numeric.abs().max(1.0), "{i}: {} vs {numeric}", g[i]);
+        }
+    }
+
+    #[test]
+    fn expected_spend_shrinks_towards_the_population_mean() {
+        let m = SpendModel { params: [6.25, 3.74, 15.44], as_of: None, fit: None };
+        let population = 6.25 * 15.44 / 2.74;
+        assert!((m.expected_spend(0.0, 99.0).unwrap() - population).abs() < 1e-12);
+        let one = m.expected_spend(1.0, 100.0).unwrap();
+        let many = m.expected_spend(20.0, 100.0).unwrap();
+        assert!(population < one && one < many && many < 100.0);
+        assert_eq!(SpendModel { params: [1.0, 0.9, 1.0], as_of: None, fit: None }.expected_spend(1.0, 5.0), None);
+        let bytes = m.encode();
+        assert_eq!(SpendModel::decode(&bytes), Ok(m));
+    }
+}

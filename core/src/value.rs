@@ -1,0 +1,23 @@
+//! Customer lifetime value: expected purchases month by month from a purchase model, times the
+//! expected spend per purchase, discounted monthly.
+
+use crate::btyd::{Customer, Model};
+
+/// Days in a month for the discounting schedule (as lifetimes' `customer_lifetime_value` with
+/// `freq='D'`).
+pub const DAYS_PER_MONTH: f64 = 30.0;
+
+/// `Σ_{i=1..months} (E[Y(i·month)] − E[Y((i−1)·month)]) · spend / (1 + rate)^i`, with months of
+/// 30 days converted to the model's time unit. NaN if an expectation could not be computed.
+pub fn customer_value(model: &Model, c: &Customer, spend_per_purchase: f64, months: u32, monthly_discount_rate: f64) -> f64 {
+    let month = DAYS_PER_MONTH / model.unit.days();
+    let mut previous = 0.0;
+    (1..=months)
+        .map(|i| {
+            let cumulative = model.expected_purchases(c, f64::from(i) * month);
+            let in_month = cumulative - previous;
+            previous = cumulative;
+            in_month * spend_per_purchase / (1.0 + monthly_discount_rate).powi(i as i32)
+        })
+        .sum()
+}
