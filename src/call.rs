@@ -49,3 +49,9 @@ pub unsafe fn composite_field(composite: pg_sys::Datum, attno: i16) -> Option<pg
         (!is_null).then_some(value)
     }
 }
+
+/// Lets a long computation honour query cancel and `statement_timeout` (ERRORs out if one is
+/// pending); passed to the model fits, which call it before every likelihood evaluation.
+pub fn check_for_interrupts() {
+    pgrx::check_for_interrupts!();
+}

@@ -6,14 +6,17 @@
 ::pgrx::pg_module_magic!(name, version);
 
 mod amounts;
+mod btyd;
 mod call;
 mod dates;
 mod datum;
 mod errors;
 mod lifecycle;
 mod memory;
+mod model_text;
 mod repurchase;
 mod rfm;
+mod spend;
 mod summary;
 
 /// Required by `cargo pgrx test`.

@@ -20,6 +20,10 @@ pub struct Fitted {
     /// NaN where the observed information is not positive definite.
     pub std_errors: Vec<f64>,
     pub iterations: u64,
+    /// The optimizer met its tolerances at a point where the observed information is positive
+    /// definite: an interior maximum. Data that cannot identify the model (no repeat purchases,
+    /// a single customer) drive parameters to a boundary instead and are reported as not
+    /// converged.
     pub converged: bool,
 }
 
@@ -32,8 +36,12 @@ const TOLERANCE_COST: f64 = 1e-14;
 /// argmin asks for the cost and the gradient of the same point separately.
 struct Objective<'a, L> {
     likelihood: &'a L,
+    /// Called before every evaluation; may stop the fit by panicking (e.g. a query cancel).
+    check_interrupts: &'a dyn Fn(),
     total_weight: f64,
     last: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    /// The lowest finite cost seen, kept for when the solver stops with an error.
+    best: &'a RefCell<Option<(Vec<f64>, f64)>>,
 }
 
 impl<L: LogLikelihood> Objective<'_, L> {
@@ -43,6 +51,7 @@ impl<L: LogLikelihood> Objective<'_, L> {
                 return (*cost, gradient.clone());
             }
         }
+        (self.check_interrupts)();
         let params: Vec<f64> = log_params.iter().map(|p| p.exp()).collect();
         let (ll, gradient) = self.likelihood.value_and_gradient(&params);
         let scale = -1.0 / self.total_weight;
@@ -57,6 +66,10 @@ impl<L: LogLikelihood> Objective<'_, L> {
             (f64::INFINITY, vec![0.0; params.len()])
         };
         *self.last.borrow_mut() = Some((log_params.to_vec(), cost, gradient.clone()));
+        let mut best = self.best.borrow_mut();
+        if cost.is_finite() && best.as_ref().is_none_or(|(_, b)| cost < *b) {
+            *best = Some((log_params.to_vec(), cost));
+        }
         (cost, gradient)
     }
 }
@@ -80,9 +93,10 @@ impl<L: LogLikelihood> Gradient for Objective<'_, L> {
 }
 
 /// Maximizes `likelihood` from `start` (all positive). `total_weight` is the number of
-/// customers the likelihood sums over.
-pub fn maximize<L: LogLikelihood>(likelihood: &L, start: &[f64], total_weight: f64) -> Fitted {
-    let objective = Objective { likelihood, total_weight, last: RefCell::new(None) };
+/// customers the likelihood sums over; `check_interrupts` runs before every evaluation.
+pub fn maximize<L: LogLikelihood>(likelihood: &L, start: &[f64], total_weight: f64, check_interrupts: &dyn Fn()) -> Fitted {
+    let best = RefCell::new(None);
+    let objective = Objective { likelihood, check_interrupts, total_weight, last: RefCell::new(None), best: &best };
     let n = start.len();
     let identity: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect();
     let solver = BFGS::new(MoreThuenteLineSearch::new())
@@ -94,21 +108,22 @@ pub fn maximize<L: LogLikelihood>(likelihood: &L, start: &[f64], total_weight: f
         .configure(|state| state.param(log_start.clone()).inv_hessian(identity).max_iters(MAX_ITERATIONS))
         .timer(false)
         .run();
-    let (log_params, iterations, converged) = match run {
+    let (log_params, iterations, solver_converged) = match run {
         Ok(result) => {
             let state = result.state();
             let converged = state.get_termination_reason() == Some(&TerminationReason::SolverConverged);
-            let best = state.get_best_param().cloned().unwrap_or(log_start);
+            let best = state.get_best_param().cloned().unwrap_or_else(|| log_start.clone());
             (best, state.get_iter(), converged)
         }
-        // The line search found no acceptable step (e.g. every trial point outside the region
-        // where the likelihood is finite): report the start as not converged.
-        Err(_) => (log_start, 0, false),
+        // The line search found no acceptable step, which happens when the parameters run off
+        // to a boundary: keep the best point seen, not converged.
+        Err(_) => (best.into_inner().map(|(p, _)| p).unwrap_or(log_start), 0, false),
     };
     let params: Vec<f64> = log_params.iter().map(|p| p.exp()).collect();
     let (log_likelihood, _) = likelihood.value_and_gradient(&params);
-    let converged = converged && log_likelihood.is_finite() && params.iter().all(|p| p.is_finite());
     let std_errors = standard_errors(likelihood, &params);
+    let interior = std_errors.iter().all(|s| s.is_finite()) && params.iter().all(|p| p.is_finite());
+    let converged = solver_converged && interior && log_likelihood.is_finite();
     Fitted { params, log_likelihood, std_errors, iterations, converged }
 }
 
@@ -196,7 +211,7 @@ mod tests {
     #[test]
     fn finds_the_maximum_and_its_standard_errors() {
         let sample: Vec<f64> = (1..=200).map(|i| 0.5 + (i as f64 * 0.618).fract() * 3.0).collect();
-        let fit = maximize(&GammaSample(sample.clone()), &[1.0, 1.0], 200.0);
+        let fit = maximize(&GammaSample(sample.clone()), &[1.0, 1.0], 200.0, &|| {});
         assert!(fit.converged, "{fit:?}");
         let mean = sample.iter().sum::<f64>() / 200.0;
         assert!((fit.params[1] - fit.params[0] / mean).abs() < 1e-8 * fit.params[1]);

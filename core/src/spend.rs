@@ -60,13 +60,14 @@ pub fn merge_observations(obs: &mut [SpendObservation]) -> usize {
 }
 
 impl SpendModel {
-    /// Fits on merged, non-empty observations of repeat buyers with positive spend.
-    pub fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>) -> Self {
+    /// Fits on merged, non-empty observations of repeat buyers with positive spend;
+    /// `check_interrupts` runs before every likelihood evaluation.
+    pub fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>, check_interrupts: &dyn Fn()) -> Self {
         let likelihood = Likelihood::new(merged);
         let total: f64 = merged.iter().map(|o| o.weight).sum();
         let mean = merged.iter().map(|o| o.weight * o.mean_spend).sum::<f64>() / total;
         // p = 1, q = 2 and v the mean spend: the population mean p·v/(q−1) is the observed one.
-        let fitted = maximize(&likelihood, &[1.0, 2.0, mean], total);
+        let fitted = maximize(&likelihood, &[1.0, 2.0, mean], total, check_interrupts);
         Self {
             params: fitted.params.clone().try_into().expect("three"),
             as_of,

@@ -26,6 +26,18 @@ impl TimeUnit {
         }
     }
 
+    /// The byte that stores this unit.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Days => 1,
+            Self::Weeks => 2,
+        }
+    }
+
+    pub fn from_code(code: u8) -> Option<Self> {
+        [Self::Days, Self::Weeks].into_iter().find(|u| u.code() == code)
+    }
+
     /// Length of one unit in days.
     pub fn days(self) -> f64 {
         match self {

@@ -31,7 +31,7 @@ fn model(kind: Kind, params: [f64; 4]) -> Model {
 
 #[test]
 fn bgnbd_fit_matches_fader_hardie_lee_2005() {
-    let m = Model::fit(Kind::BgNbd, TimeUnit::Weeks, None, &cdnow_patterns());
+    let m = Model::fit(Kind::BgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), &|| {});
     let fit = m.fit.as_ref().unwrap();
     assert!(fit.converged);
     for (got, want, name) in m.params.iter().zip([0.2425945, 4.4136019, 0.7929199, 2.4258881]).zip(["r", "alpha", "a", "b"]).map(|((g, w), n)| (*g, w, n)) {
@@ -54,7 +54,7 @@ fn bgnbd_predictions_match_the_paper() {
 
 #[test]
 fn pareto_nbd_fit_matches_the_literature() {
-    let m = Model::fit(Kind::ParetoNbd, TimeUnit::Weeks, None, &cdnow_patterns());
+    let m = Model::fit(Kind::ParetoNbd, TimeUnit::Weeks, None, &cdnow_patterns(), &|| {});
     let fit = m.fit.as_ref().unwrap();
     assert!(fit.converged);
     assert!((fit.log_likelihood - -9594.98).abs() <= 0.01, "log-likelihood {}", fit.log_likelihood);
@@ -73,7 +73,7 @@ fn pareto_nbd_predictions_match_the_literature() {
 
 #[test]
 fn mbgnbd_fit_matches_btydplus() {
-    let m = Model::fit(Kind::MbgNbd, TimeUnit::Weeks, None, &cdnow_patterns());
+    let m = Model::fit(Kind::MbgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), &|| {});
     assert!(m.fit.as_ref().unwrap().converged);
     for (got, want) in m.params.iter().zip([0.525, 6.183, 0.891, 1.614]) {
         assert_within(*got, want, 0.005, "parameter");
@@ -190,4 +190,25 @@ fn median_time_to_next_purchase() {
     let pareto = model(Kind::ParetoNbd, [0.5534, 10.5802, 0.6061, 11.6562]);
     assert!(pareto.p_alive(&one_time) < 0.5);
     assert_eq!(pareto.median_time_to_next_purchase(&one_time), None);
+}
+
+/// Data that cannot identify a model are reported as not converged, never as a fit.
+#[test]
+fn degenerate_data_do_not_converge() {
+    let patterns = |rows: &[(f64, f64, f64)]| {
+        let mut obs: Vec<Observation> =
+            rows.iter().map(|&(x, t_x, t)| Observation { customer: Customer { x, t_x, t }, weight: 1.0 }).collect();
+        let n = merge_patterns(&mut obs);
+        Patterns::new(&obs[..n])
+    };
+    let one_time_buyers: Vec<_> = (1..=100).map(|t| (0.0, 0.0, f64::from(t))).collect();
+    let single = [(3.0, 10.0, 20.0)];
+    for kind in [Kind::BgNbd, Kind::MbgNbd, Kind::ParetoNbd] {
+        for data in [&one_time_buyers[..], &single[..]] {
+            let m = Model::fit(kind, TimeUnit::Days, None, &patterns(data), &|| {});
+            let fit = m.fit.unwrap();
+            assert!(!fit.converged, "{kind:?} on {} customers: {:?}", data.len(), m.params);
+            assert!(m.params.iter().all(|p| p.is_finite() && *p > 0.0) && fit.log_likelihood.is_finite());
+        }
+    }
 }

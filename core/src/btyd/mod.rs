@@ -209,16 +209,17 @@ pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
 }
 
 impl Model {
-    /// Fits `kind` to the patterns (which must not be empty).
-    pub fn fit(kind: Kind, unit: TimeUnit, as_of: Option<i32>, patterns: &Patterns) -> Self {
+    /// Fits `kind` to the patterns (which must not be empty); `check_interrupts` runs before
+    /// every likelihood evaluation.
+    pub fn fit(kind: Kind, unit: TimeUnit, as_of: Option<i32>, patterns: &Patterns, check_interrupts: &dyn Fn()) -> Self {
         let fitted: Fitted = match kind.variant() {
             Some(variant) => {
                 let likelihood = beta_geometric::Likelihood::new(variant, patterns);
-                maximize(&likelihood, &beta_geometric::start(patterns), patterns.total_weight)
+                maximize(&likelihood, &beta_geometric::start(patterns), patterns.total_weight, check_interrupts)
             }
             None => {
                 let likelihood = pareto_nbd::Likelihood::new(patterns);
-                maximize(&likelihood, &pareto_nbd::start(patterns), patterns.total_weight)
+                maximize(&likelihood, &pareto_nbd::start(patterns), patterns.total_weight, check_interrupts)
             }
         };
         let params: [f64; 4] = fitted.params.try_into().expect("four parameters");
@@ -302,10 +303,7 @@ impl Model {
     pub fn encode(&self) -> Vec<u8> {
         let w = Writer::new(FORMAT_VERSION)
             .u8(self.kind.code())
-            .u8(match self.unit {
-                TimeUnit::Days => 1,
-                TimeUnit::Weeks => 2,
-            })
+            .u8(self.unit.code())
             .u8(u8::from(self.as_of.is_some()))
             .i32(self.as_of.unwrap_or(0))
             .f64s(&self.params);
@@ -331,11 +329,7 @@ impl Model {
             3 => Kind::ParetoNbd,
             _ => return Err(DecodeError::Invalid("unknown model kind")),
         };
-        let unit = match r.u8()? {
-            1 => TimeUnit::Days,
-            2 => TimeUnit::Weeks,
-            _ => return Err(DecodeError::Invalid("unknown time unit")),
-        };
+        let unit = TimeUnit::from_code(r.u8()?).ok_or(DecodeError::Invalid("unknown time unit"))?;
         let has_as_of = r.u8()? == 1;
         let as_of = r.i32()?;
         let params: [f64; 4] = r.f64s(4)?.try_into().expect("four");

@@ -18,7 +18,9 @@ use crate::optimize::LogLikelihood;
 use crate::special::{digamma, integrate, ln_gamma, log_add_exp};
 use std::collections::HashMap;
 
-const SERIES_LIMIT: usize = 2_000_000;
+/// Enough for z up to ~0.9998 (|α−β| / max(α,β) < 0.9998 at t = 0): beyond, the data are
+/// degenerate (no repeat purchases), and the likelihood counts as not computable.
+const SERIES_LIMIT: usize = 200_000;
 
 /// G and its derivatives with respect to p, to k1 = r+s+x+1 and to z.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,224 @@
+//! The fit aggregates `clv.bgnbd_fit`, `clv.mbgnbd_fit` and `clv.pareto_nbd_fit`, over customer
+//! summaries (at `as_of`, in days or weeks) or over raw `(x, t_x, T)` numbers.
+//!
+//! All share one internal state: the customers' `(x, t_x, T)` with weights, merged into
+//! distinct patterns when serialized or finalized, so that the fit's cost grows with the number
+//! of distinct patterns, not of customers.
+
+use super::BtydModel;
+use crate::dates::{finite_day, time_unit};
+use crate::errors::{raise, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE};
+use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::summary::CustomerSummary;
+use allocator_api2::vec::Vec as ContextVec;
+use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
+use clv_core::codec::{Reader, Writer};
+use clv_core::time::TimeUnit;
+use pgrx::datum::{Date, Internal};
+use pgrx::prelude::*;
+
+struct FitState {
+    unit: TimeUnit,
+    as_of: Option<i32>,
+    observations: ContextVec<Observation, ContextAllocator>,
+}
+
+impl FitState {
+    fn new_in(context: pg_sys::MemoryContext, unit: TimeUnit, as_of: Option<i32>) -> std::ptr::NonNull<Self> {
+        leak_into(context, Self { unit, as_of, observations: ContextVec::new_in(ContextAllocator::new(context)) })
+    }
+
+    /// The state behind `internal`, created on first use; every row must agree on unit and as_of.
+    fn get<'a>(internal: &'a mut Internal, unit: TimeUnit, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
+        if !internal.initialized() {
+            let state = Self::new_in(aggregate_context(fcinfo), unit, as_of);
+            *internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
+        }
+        let state = unsafe { internal.get_mut::<Self>() }.expect("initialized above");
+        if (state.unit, state.as_of) != (unit, as_of) {
+            raise(INVALID_PARAMETER_VALUE, "a fit needs the same as_of and unit for every row");
+        }
+        state
+    }
+
+    fn merged(&mut self) -> &[Observation] {
+        let n = merge_patterns(&mut self.observations);
+        self.observations.truncate(n);
+        &self.observations
+    }
+}
+
+fn add_summary(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, unit: TimeUnit, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
+    let as_of = finite_day(as_of, "as_of");
+    let state = FitState::get(&mut internal, unit, Some(as_of), fcinfo);
+    // Customers who had not ordered by as_of are not in the calibration period.
+    if let Some(customer) = Customer::at(&summary.view(), as_of, unit) {
+        state.observations.push(Observation { customer, weight: 1.0 });
+    }
+    internal
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn btyd_fit_add_summary(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    add_summary(state, summary, as_of, TimeUnit::Days, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn btyd_fit_add_summary_in_unit(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    unit: Option<&str>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
+    let unit = time_unit(unit.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "unit must not be NULL")));
+    add_summary(state, summary, as_of, unit, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn btyd_fit_add_raw(
+    mut state: Internal,
+    x: Option<f64>,
+    t_x: Option<f64>,
+    t: Option<f64>,
+    unit: Option<&str>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
+    let unit = time_unit(unit.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "unit must not be NULL")));
+    let (Some(x), Some(t_x), Some(t)) = (x, t_x, t) else { return state };
+    let customer = super::predict::checked_customer(x, t_x, t);
+    FitState::get(&mut state, unit, None, fcinfo).observations.push(Observation { customer, weight: 1.0 });
+    state
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn btyd_fit_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    if let Some(from) = unsafe { from.get::<FitState>() } {
+        FitState::get(&mut into, from.unit, from.as_of, fcinfo).observations.extend_from_slice(&from.observations);
+    }
+    into
+}
+
+const STATE_VERSION: u8 = 1;
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn btyd_fit_serialize(mut state: Internal) -> Vec<u8> {
+    let state = unsafe { state.get_mut::<FitState>() }.expect("strict: state is not NULL");
+    let (unit, as_of) = (state.unit, state.as_of);
+    let merged = state.merged();
+    merged
+        .iter()
+        .fold(
+            Writer::new(STATE_VERSION).u8(unit.code()).u8(u8::from(as_of.is_some())).i32(as_of.unwrap_or(0)).u64(merged.len() as u64),
+            |w, o| w.f64s(&[o.customer.x, o.customer.t_x, o.customer.t, o.weight]),
+        )
+        .finish()
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn btyd_fit_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
+    let bad = |e: String| -> ! { raise(INVALID_BINARY_REPRESENTATION, format!("invalid fit state: {e}")) };
+    let mut r = Reader::new(bytes, STATE_VERSION).unwrap_or_else(|e| bad(e.to_string()));
+    let mut read = || -> Result<_, clv_core::codec::DecodeError> {
+        let unit = TimeUnit::from_code(r.u8()?).ok_or(clv_core::codec::DecodeError::Invalid("unknown unit"))?;
+        let as_of = (r.u8()? == 1, r.i32()?);
+        let n = r.u64()?;
+        let rows: Vec<Vec<f64>> = (0..n).map(|_| r.f64s(4)).collect::<Result<_, _>>()?;
+        Ok((unit, as_of.0.then_some(as_of.1), rows))
+    };
+    let (unit, as_of, rows) = read().unwrap_or_else(|e| bad(e.to_string()));
+    r.finish().unwrap_or_else(|e| bad(e.to_string()));
+    let mut state = FitState::new_in(unsafe { pg_sys::CurrentMemoryContext }, unit, as_of);
+    let observations = &mut unsafe { state.as_mut() }.observations;
+    observations.extend(rows.iter().map(|v| Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] }));
+    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+}
+
+/// Fits `kind`; NULL when no customer was seen. A fit that does not converge is returned
+/// with `converged: false` and a WARNING.
+fn finish(mut state: Internal, kind: Kind) -> Option<BtydModel> {
+    let state = unsafe { state.get_mut::<FitState>() }?;
+    let (unit, as_of) = (state.unit, state.as_of);
+    let merged = state.merged();
+    if merged.is_empty() {
+        return None;
+    }
+    let model = Model::fit(kind, unit, as_of, &Patterns::new(merged), &crate::call::check_for_interrupts);
+    if model.fit.as_ref().is_some_and(|f| !f.converged) {
+        crate::errors::warn_not_converged(kind.name());
+    }
+    Some(BtydModel::new(&model))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn bgnbd_fit_final(state: Internal) -> Option<BtydModel> {
+    finish(state, Kind::BgNbd)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn mbgnbd_fit_final(state: Internal) -> Option<BtydModel> {
+    finish(state, Kind::MbgNbd)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn pareto_nbd_fit_final(state: Internal) -> Option<BtydModel> {
+    finish(state, Kind::ParetoNbd)
+}
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE bgnbd_fit(s customer_summary, as_of date) (
+    sfunc = btyd_fit_add_summary, stype = internal, finalfunc = bgnbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE bgnbd_fit(s customer_summary, as_of date, unit text) (
+    sfunc = btyd_fit_add_summary_in_unit, stype = internal, finalfunc = bgnbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE bgnbd_fit(x double precision, t_x double precision, t double precision, unit text) (
+    sfunc = btyd_fit_add_raw, stype = internal, finalfunc = bgnbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE mbgnbd_fit(s customer_summary, as_of date) (
+    sfunc = btyd_fit_add_summary, stype = internal, finalfunc = mbgnbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE mbgnbd_fit(s customer_summary, as_of date, unit text) (
+    sfunc = btyd_fit_add_summary_in_unit, stype = internal, finalfunc = mbgnbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE mbgnbd_fit(x double precision, t_x double precision, t double precision, unit text) (
+    sfunc = btyd_fit_add_raw, stype = internal, finalfunc = mbgnbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE pareto_nbd_fit(s customer_summary, as_of date) (
+    sfunc = btyd_fit_add_summary, stype = internal, finalfunc = pareto_nbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE pareto_nbd_fit(s customer_summary, as_of date, unit text) (
+    sfunc = btyd_fit_add_summary_in_unit, stype = internal, finalfunc = pareto_nbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+CREATE AGGREGATE pareto_nbd_fit(x double precision, t_x double precision, t double precision, unit text) (
+    sfunc = btyd_fit_add_raw, stype = internal, finalfunc = pareto_nbd_fit_final,
+    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+
+COMMENT ON AGGREGATE bgnbd_fit(customer_summary, date) IS 'Fits BG/NBD (Fader, Hardie & Lee 2005) by maximum likelihood on the customers who ordered by as_of, with times in days. NULL when there are none; a fit that does not converge says so in the model (and a WARNING).';
+COMMENT ON AGGREGATE bgnbd_fit(customer_summary, date, text) IS 'Fits BG/NBD on the customers who ordered by as_of, with times in unit (''days'' or ''weeks'').';
+COMMENT ON AGGREGATE bgnbd_fit(double precision, double precision, double precision, text) IS 'Fits BG/NBD on raw (x, t_x, T) numbers in unit (''days'' or ''weeks'').';
+COMMENT ON AGGREGATE mbgnbd_fit(customer_summary, date) IS 'Fits MBG/NBD (Batislam et al. 2007; BTYDplus), which unlike BG/NBD lets one-time buyers be inactive, on the customers who ordered by as_of, times in days.';
+COMMENT ON AGGREGATE mbgnbd_fit(customer_summary, date, text) IS 'Fits MBG/NBD on the customers who ordered by as_of, with times in unit (''days'' or ''weeks'').';
+COMMENT ON AGGREGATE mbgnbd_fit(double precision, double precision, double precision, text) IS 'Fits MBG/NBD on raw (x, t_x, T) numbers in unit (''days'' or ''weeks'').';
+COMMENT ON AGGREGATE pareto_nbd_fit(customer_summary, date) IS 'Fits Pareto/NBD (Schmittlein, Morrison & Colombo 1987) on the customers who ordered by as_of, times in days.';
+COMMENT ON AGGREGATE pareto_nbd_fit(customer_summary, date, text) IS 'Fits Pareto/NBD on the customers who ordered by as_of, with times in unit (''days'' or ''weeks'').';
+COMMENT ON AGGREGATE pareto_nbd_fit(double precision, double precision, double precision, text) IS 'Fits Pareto/NBD on raw (x, t_x, T) numbers in unit (''days'' or ''weeks'').';
+COMMENT ON FUNCTION btyd_fit_add_summary(internal, customer_summary, date) IS 'Transition function of the BTYD fit aggregates over summaries; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_add_summary_in_unit(internal, customer_summary, date, text) IS 'Transition function of the BTYD fit aggregates over summaries with a unit; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_add_raw(internal, double precision, double precision, double precision, text) IS 'Transition function of the BTYD fit aggregates over raw numbers; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_combine(internal, internal) IS 'Combine function of the BTYD fit aggregates (parallel query); not for direct use.';
+COMMENT ON FUNCTION btyd_fit_serialize(internal) IS 'Serialize function of the BTYD fit aggregates (parallel query); not for direct use.';
+COMMENT ON FUNCTION btyd_fit_deserialize(bytea, internal) IS 'Deserialize function of the BTYD fit aggregates (parallel query); not for direct use.';
+COMMENT ON FUNCTION bgnbd_fit_final(internal) IS 'Final function of clv.bgnbd_fit; not for direct use.';
+COMMENT ON FUNCTION mbgnbd_fit_final(internal) IS 'Final function of clv.mbgnbd_fit; not for direct use.';
+COMMENT ON FUNCTION pareto_nbd_fit_final(internal) IS 'Final function of clv.pareto_nbd_fit; not for direct use.';
+"#,
+    name = "btyd_fit_aggregates",
+    requires = [
+        "btyd_model_type", btyd_fit_add_summary, btyd_fit_add_summary_in_unit, btyd_fit_add_raw,
+        btyd_fit_combine, btyd_fit_serialize, btyd_fit_deserialize,
+        bgnbd_fit_final, mbgnbd_fit_final, pareto_nbd_fit_final,
+    ],
+);

@@ -1,0 +1,134 @@
+//! Buy-Till-You-Die purchase models in SQL: the type `clv.btyd_model`, the fit aggregates
+//! ([`fit`]) and the predictions ([`predict`]).
+
+mod fit;
+mod predict;
+
+use crate::dates::time_unit;
+use crate::datum::{varlena_type, VarlenaBytes};
+use crate::errors::{raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION};
+use crate::model_text::{bad, ModelText};
+use clv_core::btyd::{FitInfo, Kind, Model};
+use pgrx::datum::Internal;
+use pgrx::prelude::*;
+use std::ffi::{CStr, CString};
+
+varlena_type!(
+    /// A `clv.btyd_model` value.
+    BtydModel,
+    "btyd_model"
+);
+
+impl BtydModel {
+    pub fn new(model: &Model) -> Self {
+        let bytes = model.encode();
+        Self(VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
+    }
+
+    pub fn model(&self) -> Model {
+        Model::decode(self.0.bytes()).unwrap_or_else(|e| raise(DATA_CORRUPTED, format!("invalid btyd_model: {e}")))
+    }
+}
+
+extension_sql!("CREATE TYPE btyd_model;", name = "btyd_model_shell", creates = [Type(BtydModel)]);
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn btyd_model_in(input: &CStr) -> BtydModel {
+    const TYPE: &str = "btyd_model";
+    let t = ModelText::parse(input, TYPE);
+    let kind = Kind::parse(&t.model)
+        .unwrap_or_else(|| bad(TYPE, format_args!("unknown model \"{}\" (bgnbd, mbgnbd or pareto_nbd)", t.model)));
+    let names = kind.param_names();
+    let params: [f64; 4] = t.params(&names, TYPE).try_into().expect("four");
+    let unit = time_unit(t.unit.as_deref().unwrap_or_else(|| bad(TYPE, "unit is missing")));
+    let fit = t.fit(&names, TYPE).map(|(log_likelihood, std_errors, customers, iterations, converged)| FitInfo {
+        log_likelihood,
+        std_errors: std_errors.try_into().expect("four"),
+        customers,
+        patterns: t.patterns.unwrap_or_else(|| bad(TYPE, "patterns is missing")),
+        iterations,
+        converged,
+    });
+    BtydModel::new(&Model { kind, params, unit, as_of: t.as_of(), fit })
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn btyd_model_out(model: BtydModel) -> CString {
+    let m = model.model();
+    let names = m.kind.param_names();
+    let fit = m.fit.as_ref();
+    let mut text = ModelText::new(m.kind.name(), m.as_of, &names, &m.params);
+    text.unit = Some(m.unit.name().into());
+    if let Some(f) = fit {
+        text.set_fit(&names, f.log_likelihood, &f.std_errors, f.customers, f.iterations, f.converged);
+        text.patterns = Some(f.patterns);
+    }
+    text.to_cstring()
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn btyd_model_recv(mut buffer: Internal) -> BtydModel {
+    let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
+    let model = Model::decode(bytes).unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid btyd_model: {e}")));
+    BtydModel::new(&model)
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn btyd_model_send(model: BtydModel) -> Vec<u8> {
+    model.0.bytes().to_vec()
+}
+
+extension_sql!(
+    r#"
+CREATE TYPE btyd_model (
+    INPUT = btyd_model_in, OUTPUT = btyd_model_out, RECEIVE = btyd_model_recv, SEND = btyd_model_send,
+    INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE btyd_model IS 'A Buy-Till-You-Die purchase model (bgnbd, mbgnbd or pareto_nbd): parameters, time unit, and how it was fitted (log-likelihood, standard errors, customers, convergence). Prints as JSON; published parameters can be entered as JSON.';
+COMMENT ON FUNCTION btyd_model_in(cstring) IS 'Text input of clv.btyd_model (JSON: version, model, unit, params, and optionally the fit fields).';
+COMMENT ON FUNCTION btyd_model_out(btyd_model) IS 'Text output of clv.btyd_model as JSON.';
+COMMENT ON FUNCTION btyd_model_recv(internal) IS 'Binary input of clv.btyd_model (the versioned stored format).';
+COMMENT ON FUNCTION btyd_model_send(btyd_model) IS 'Binary output of clv.btyd_model (the versioned stored format).';
+"#,
+    name = "btyd_model_type",
+    requires = ["btyd_model_shell", btyd_model_in, btyd_model_out, btyd_model_recv, btyd_model_send],
+);
+
+// ---- accessors for BI tools ---------------------------------------------------------------
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_parameters")]
+fn btyd_model_parameters(
+    model: BtydModel,
+) -> TableIterator<'static, (name!(parameter, String), name!(estimate, f64), name!(std_error, Option<f64>))> {
+    let m = model.model();
+    let errors = m.fit.as_ref().map(|f| f.std_errors);
+    let rows: Vec<_> = (0..4)
+        .map(|i| (m.kind.param_names()[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite())))
+        .collect();
+    TableIterator::new(rows)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_kind")]
+fn btyd_model_kind(model: BtydModel) -> String {
+    model.model().kind.name().into()
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_converged")]
+fn btyd_model_converged(model: BtydModel) -> Option<bool> {
+    model.model().fit.map(|f| f.converged)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_log_likelihood")]
+fn btyd_model_log_likelihood(model: BtydModel) -> Option<f64> {
+    model.model().fit.map(|f| f.log_likelihood)
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION model_parameters(btyd_model) IS 'The parameters of a purchase model with their standard errors (NULL when not estimable or entered by hand), one row each.';
+COMMENT ON FUNCTION model_kind(btyd_model) IS 'bgnbd, mbgnbd or pareto_nbd.';
+COMMENT ON FUNCTION model_converged(btyd_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
+COMMENT ON FUNCTION model_log_likelihood(btyd_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
+"#,
+    name = "btyd_model_accessor_comments",
+    requires = [btyd_model_parameters, btyd_model_kind, btyd_model_converged, btyd_model_log_likelihood],
+);

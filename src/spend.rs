@@ -1,0 +1,333 @@
+//! Spend and customer value: the type `clv.spend_model`, the aggregate `clv.gamma_gamma_fit`,
+//! `clv.expected_spend` and `clv.customer_value`.
+
+use crate::btyd::BtydModel;
+use crate::dates::finite_day;
+use crate::datum::{varlena_type, VarlenaBytes};
+use crate::errors::{raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE};
+use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::model_text::{bad, ModelText};
+use crate::summary::CustomerSummary;
+use allocator_api2::vec::Vec as ContextVec;
+use clv_core::btyd::Customer;
+use clv_core::codec::{Reader, Writer};
+use clv_core::spend::{merge_observations, SpendFitInfo, SpendModel as Model, SpendObservation, PARAM_NAMES};
+use clv_core::value::customer_value as discounted_value;
+use pgrx::datum::{Date, Internal};
+use pgrx::prelude::*;
+use std::ffi::{CStr, CString};
+
+varlena_type!(
+    /// A `clv.spend_model` value.
+    SpendModel,
+    "spend_model"
+);
+
+impl SpendModel {
+    fn new(model: &Model) -> Self {
+        let bytes = model.encode();
+        Self(VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
+    }
+
+    fn model(&self) -> Model {
+        Model::decode(self.0.bytes()).unwrap_or_else(|e| raise(DATA_CORRUPTED, format!("invalid spend_model: {e}")))
+    }
+}
+
+extension_sql!("CREATE TYPE spend_model;", name = "spend_model_shell", creates = [Type(SpendModel)]);
+
+const TYPE: &str = "spend_model";
+const KIND: &str = "gamma_gamma";
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn spend_model_in(input: &CStr) -> SpendModel {
+    let t = ModelText::parse(input, TYPE);
+    if t.model != KIND {
+        bad(TYPE, format_args!("unknown model \"{}\" (gamma_gamma)", t.model));
+    }
+    if t.unit.is_some() || t.patterns.is_some() {
+        bad(TYPE, "a spend model has no unit or patterns");
+    }
+    let params = t.params(&PARAM_NAMES, TYPE).try_into().expect("three");
+    let fit = t.fit(&PARAM_NAMES, TYPE).map(|(log_likelihood, std_errors, customers, iterations, converged)| SpendFitInfo {
+        log_likelihood,
+        std_errors: std_errors.try_into().expect("three"),
+        customers,
+        excluded: t.excluded.unwrap_or_else(|| bad(TYPE, "excluded is missing")),
+        iterations,
+        converged,
+    });
+    SpendModel::new(&Model { params, as_of: t.as_of(), fit })
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn spend_model_out(model: SpendModel) -> CString {
+    let m = model.model();
+    let mut text = ModelText::new(KIND, m.as_of, &PARAM_NAMES, &m.params);
+    if let Some(f) = &m.fit {
+        text.set_fit(&PARAM_NAMES, f.log_likelihood, &f.std_errors, f.customers, f.iterations, f.converged);
+        text.excluded = Some(f.excluded);
+    }
+    text.to_cstring()
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn spend_model_recv(mut buffer: Internal) -> SpendModel {
+    let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
+    let model = Model::decode(bytes).unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid spend_model: {e}")));
+    SpendModel::new(&model)
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn spend_model_send(model: SpendModel) -> Vec<u8> {
+    model.0.bytes().to_vec()
+}
+
+extension_sql!(
+    r#"
+CREATE TYPE spend_model (
+    INPUT = spend_model_in, OUTPUT = spend_model_out, RECEIVE = spend_model_recv, SEND = spend_model_send,
+    INTERNALLENGTH = VARIABLE, STORAGE = extended);
+COMMENT ON TYPE spend_model IS 'A Gamma-Gamma spend model (p, q, v) and how it was fitted (customers used and excluded, log-likelihood, standard errors, convergence). Prints as JSON.';
+COMMENT ON FUNCTION spend_model_in(cstring) IS 'Text input of clv.spend_model (JSON: version, model, params, and optionally the fit fields).';
+COMMENT ON FUNCTION spend_model_out(spend_model) IS 'Text output of clv.spend_model as JSON.';
+COMMENT ON FUNCTION spend_model_recv(internal) IS 'Binary input of clv.spend_model (the versioned stored format).';
+COMMENT ON FUNCTION spend_model_send(spend_model) IS 'Binary output of clv.spend_model (the versioned stored format).';
+"#,
+    name = "spend_model_type",
+    requires = ["spend_model_shell", spend_model_in, spend_model_out, spend_model_recv, spend_model_send],
+);
+
+// ---- clv.gamma_gamma_fit -------------------------------------------------------------------
+
+/// Repeat buyers' (x, mean spend), and how many customers were left out.
+struct SpendState {
+    as_of: Option<i32>,
+    observations: ContextVec<SpendObservation, ContextAllocator>,
+    excluded: f64,
+}
+
+impl SpendState {
+    fn new_in(context: pg_sys::MemoryContext, as_of: Option<i32>, excluded: f64) -> std::ptr::NonNull<Self> {
+        leak_into(context, Self { as_of, observations: ContextVec::new_in(ContextAllocator::new(context)), excluded })
+    }
+
+    fn get<'a>(internal: &'a mut Internal, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
+        if !internal.initialized() {
+            let state = Self::new_in(aggregate_context(fcinfo), as_of, 0.0);
+            *internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
+        }
+        let state = unsafe { internal.get_mut::<Self>() }.expect("initialized above");
+        if state.as_of != as_of {
+            raise(INVALID_PARAMETER_VALUE, "gamma_gamma_fit needs the same as_of for every row");
+        }
+        state
+    }
+
+    /// A customer's data: fitted on if a repeat buyer with positive mean spend, else excluded.
+    fn add(&mut self, x: f64, mean_spend: f64) {
+        if x >= 1.0 && mean_spend > 0.0 {
+            self.observations.push(SpendObservation { x, mean_spend, weight: 1.0 });
+        } else {
+            self.excluded += 1.0;
+        }
+    }
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_add_summary(mut state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
+    let as_of = finite_day(as_of, "as_of");
+    let target = SpendState::get(&mut state, Some(as_of), fcinfo);
+    if let Some(seen) = summary.view().until(as_of) {
+        target.add(seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0));
+    }
+    state
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_add_raw(mut state: Internal, x: Option<f64>, mean_spend: Option<f64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return state };
+    if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
+        raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
+    }
+    SpendState::get(&mut state, None, fcinfo).add(x, mean_spend);
+    state
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    if let Some(from) = unsafe { from.get::<SpendState>() } {
+        let target = SpendState::get(&mut into, from.as_of, fcinfo);
+        target.observations.extend_from_slice(&from.observations);
+        target.excluded += from.excluded;
+    }
+    into
+}
+
+const STATE_VERSION: u8 = 1;
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn gamma_gamma_serialize(mut state: Internal) -> Vec<u8> {
+    let state = unsafe { state.get_mut::<SpendState>() }.expect("strict: state is not NULL");
+    let n = merge_observations(&mut state.observations);
+    state.observations.truncate(n);
+    let header = Writer::new(STATE_VERSION)
+        .u8(u8::from(state.as_of.is_some()))
+        .i32(state.as_of.unwrap_or(0))
+        .f64(state.excluded)
+        .u64(n as u64);
+    state.observations.iter().fold(header, |w, o| w.f64s(&[o.x, o.mean_spend, o.weight])).finish()
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn gamma_gamma_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
+    let bad_state = |e: clv_core::codec::DecodeError| -> ! { raise(INVALID_BINARY_REPRESENTATION, format!("invalid gamma_gamma_fit state: {e}")) };
+    let mut r = Reader::new(bytes, STATE_VERSION).unwrap_or_else(|e| bad_state(e));
+    let mut read = || -> Result<_, clv_core::codec::DecodeError> {
+        let (has_as_of, as_of, excluded, n) = (r.u8()? == 1, r.i32()?, r.f64()?, r.u64()?);
+        let rows: Vec<Vec<f64>> = (0..n).map(|_| r.f64s(3)).collect::<Result<_, _>>()?;
+        Ok((has_as_of.then_some(as_of), excluded, rows))
+    };
+    let (as_of, excluded, rows) = read().unwrap_or_else(|e| bad_state(e));
+    r.finish().unwrap_or_else(|e| bad_state(e));
+    let mut state = SpendState::new_in(unsafe { pg_sys::CurrentMemoryContext }, as_of, excluded);
+    let observations = &mut unsafe { state.as_mut() }.observations;
+    observations.extend(rows.iter().map(|v| SpendObservation { x: v[0], mean_spend: v[1], weight: v[2] }));
+    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+}
+
+/// NULL when no repeat buyer with positive spend was seen.
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_fit_final(mut state: Internal) -> Option<SpendModel> {
+    let state = unsafe { state.get_mut::<SpendState>() }?;
+    let n = merge_observations(&mut state.observations);
+    if n == 0 {
+        return None;
+    }
+    let model = Model::fit(&state.observations[..n], state.excluded, state.as_of, &crate::call::check_for_interrupts);
+    if model.fit.as_ref().is_some_and(|f| !f.converged) {
+        crate::errors::warn_not_converged(KIND);
+    }
+    Some(SpendModel::new(&model))
+}
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE gamma_gamma_fit(s customer_summary, as_of date) (
+    sfunc = gamma_gamma_add_summary, stype = internal, finalfunc = gamma_gamma_fit_final,
+    combinefunc = gamma_gamma_combine, serialfunc = gamma_gamma_serialize, deserialfunc = gamma_gamma_deserialize, parallel = safe);
+CREATE AGGREGATE gamma_gamma_fit(x double precision, mean_spend double precision) (
+    sfunc = gamma_gamma_add_raw, stype = internal, finalfunc = gamma_gamma_fit_final,
+    combinefunc = gamma_gamma_combine, serialfunc = gamma_gamma_serialize, deserialfunc = gamma_gamma_deserialize, parallel = safe);
+COMMENT ON AGGREGATE gamma_gamma_fit(customer_summary, date) IS 'Fits the Gamma-Gamma spend model (Fader, Hardie & Lee 2005) on repeat buyers at as_of: repeat purchase days and mean spend per repeat day (clv.repeat_spend_mean). One-time buyers and repeat buyers without positive repeat spend are excluded and counted in the model. NULL when no customer qualifies.';
+COMMENT ON AGGREGATE gamma_gamma_fit(double precision, double precision) IS 'Fits the Gamma-Gamma spend model on raw (x, mean spend per repeat purchase) pairs; x < 1 or mean_spend <= 0 are excluded and counted.';
+COMMENT ON FUNCTION gamma_gamma_add_summary(internal, customer_summary, date) IS 'Transition function of clv.gamma_gamma_fit over summaries; not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_add_raw(internal, double precision, double precision) IS 'Transition function of clv.gamma_gamma_fit over raw numbers; not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_combine(internal, internal) IS 'Combine function of clv.gamma_gamma_fit (parallel query); not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_serialize(internal) IS 'Serialize function of clv.gamma_gamma_fit (parallel query); not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_deserialize(bytea, internal) IS 'Deserialize function of clv.gamma_gamma_fit (parallel query); not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_fit_final(internal) IS 'Final function of clv.gamma_gamma_fit; not for direct use.';
+"#,
+    name = "gamma_gamma_aggregates",
+    requires = ["spend_model_type", gamma_gamma_add_summary, gamma_gamma_add_raw, gamma_gamma_combine, gamma_gamma_serialize, gamma_gamma_deserialize, gamma_gamma_fit_final],
+);
+
+// ---- expected spend and customer value -----------------------------------------------------
+
+/// Repeat purchase days and mean repeat spend at as_of (0 when not positive); `None` if the
+/// customer had not ordered by then.
+fn spend_history(summary: &CustomerSummary, as_of: i32) -> Option<(f64, f64)> {
+    let seen = summary.view().until(as_of)?;
+    Some((seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0).max(0.0)))
+}
+
+/// Expected spend per purchase day; ERROR when q ≤ 1 (the population mean is infinite).
+fn expected(model: &Model, x: f64, mean_spend: f64) -> f64 {
+    model.expected_spend(x, mean_spend).unwrap_or_else(|| {
+        raise(INVALID_PARAMETER_VALUE, "the spend model's q is at most 1: expected spend is infinite")
+    })
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn expected_spend(model: SpendModel, s: CustomerSummary, as_of: Date) -> Option<f64> {
+    let (x, mean) = spend_history(&s, finite_day(as_of, "as_of"))?;
+    Some(expected(&model.model(), x, mean))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "expected_spend")]
+fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64) -> f64 {
+    if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
+        raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
+    }
+    expected(&model.model(), x, mean_spend.max(0.0))
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn customer_value(
+    purchases: BtydModel,
+    spend: SpendModel,
+    s: CustomerSummary,
+    as_of: Date,
+    months: default!(i32, 12),
+    monthly_discount_rate: default!(f64, 0.01),
+) -> Option<f64> {
+    let day = finite_day(as_of, "as_of");
+    if !(0..=1200).contains(&months) {
+        raise(INVALID_PARAMETER_VALUE, "months must be between 0 and 1200");
+    }
+    if !(monthly_discount_rate.is_finite() && monthly_discount_rate > -1.0) {
+        raise(INVALID_PARAMETER_VALUE, "monthly_discount_rate must be a finite rate above -1");
+    }
+    let purchase_model = purchases.model();
+    let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
+    let (x, mean) = spend_history(&s, day)?;
+    let spend_per_purchase = expected(&spend.model(), x, mean);
+    let value = discounted_value(&purchase_model, &customer, spend_per_purchase, months as u32, monthly_discount_rate);
+    if !value.is_finite() {
+        raise(crate::errors::NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");
+    }
+    Some(value)
+}
+
+// ---- accessors for BI tools ---------------------------------------------------------------
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_parameters")]
+fn spend_model_parameters(
+    model: SpendModel,
+) -> TableIterator<'static, (name!(parameter, String), name!(estimate, f64), name!(std_error, Option<f64>))> {
+    let m = model.model();
+    let errors = m.fit.as_ref().map(|f| f.std_errors);
+    let rows: Vec<_> =
+        (0..3).map(|i| (PARAM_NAMES[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite()))).collect();
+    TableIterator::new(rows)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_kind")]
+fn spend_model_kind(_model: SpendModel) -> &'static str {
+    KIND
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_converged")]
+fn spend_model_converged(model: SpendModel) -> Option<bool> {
+    model.model().fit.map(|f| f.converged)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "model_log_likelihood")]
+fn spend_model_log_likelihood(model: SpendModel) -> Option<f64> {
+    model.model().fit.map(|f| f.log_likelihood)
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION expected_spend(spend_model, customer_summary, date) IS 'Expected spend per purchase day of the customer (Gamma-Gamma conditional mean, FHL 2005): a weighted mean of the population mean and the customer''s own repeat spend, from the orders up to as_of. One-time buyers get the population mean; a repeat spend that is not positive counts as 0. NULL if no order by as_of.';
+COMMENT ON FUNCTION expected_spend(spend_model, double precision, double precision) IS 'Expected spend per purchase day for x repeat purchase days with mean spend mean_spend.';
+COMMENT ON FUNCTION customer_value(btyd_model, spend_model, customer_summary, date, integer, double precision) IS 'Discounted customer lifetime value over the next months (30-day months): expected purchases in each month times expected spend per purchase, discounted by (1 + monthly_discount_rate)^month. As lifetimes'' customer_lifetime_value(freq=''D''). NULL if no order by as_of.';
+COMMENT ON FUNCTION model_parameters(spend_model) IS 'The parameters p, q, v of a spend model with their standard errors, one row each.';
+COMMENT ON FUNCTION model_kind(spend_model) IS 'gamma_gamma.';
+COMMENT ON FUNCTION model_converged(spend_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
+COMMENT ON FUNCTION model_log_likelihood(spend_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
+"#,
+    name = "spend_comments",
+    requires = [expected_spend, expected_spend_raw, customer_value, spend_model_parameters, spend_model_kind, spend_model_converged, spend_model_log_likelihood],
+);
