@@ -2,7 +2,8 @@
 is executed and its printed output checked.
 
 In a Markdown file, a ```sql block is an example; when a ```text block follows it directly
-(blank lines aside), that block is the exact psql output the example must print. Examples
+(blank lines aside), that block is the exact psql output the example must print, so a block
+holds at most one statement that prints a result (psql prints it right after the statement). Examples
 run in file order in one session, from the repository root (so `\i sql/segments.sql`
 works; the included file is not echoed); a file whose first line is
 `<!-- docs-test: skip -->` is ignored.

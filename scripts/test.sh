@@ -49,6 +49,6 @@ say "3/4 Golden SQL tests (tests/pg_regress)"
 run_pg_regress tests/pg_regress --schedule=schedule
 
 say "4/4 SQL examples of the documentation"
-python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md
+python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md
 run_pg_regress "$WORK/docs-regress" --schedule=schedule
 say "All tests passed"

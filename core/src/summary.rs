@@ -327,6 +327,11 @@ impl<'a> SummaryView<'a> {
         self.range(since, before).map(|i| u64::from(read_u32(self.order_col, i))).sum()
     }
 
+    /// Purchase days in `[since, before)`.
+    pub fn purchase_days_between(&self, since: i32, before: i32) -> usize {
+        self.range(since, before).len()
+    }
+
     /// Gaps in days between consecutive purchase days (`frequency()` of them).
     pub fn gaps(&self) -> impl Iterator<Item = i64> + '_ {
         (1..self.n).map(|i| i64::from(self.day(i)) - i64::from(self.day(i - 1)))
@@ -403,6 +408,7 @@ mod tests {
         assert_eq!(s.orders_between(10, 10), 0);
         assert_eq!(s.orders_between(30, 3), 0);
         assert_eq!(s.spend_between(i32::MIN, i32::MAX), 7);
+        assert_eq!((s.purchase_days_between(3, 30), s.purchase_days_between(4, 31)), (2, 2));
     }
 
     #[test]

@@ -69,3 +69,33 @@ SELECT 'spend_surge' AS view, count(*) AS customers, 'spend last month >= 2x the
 UNION ALL SELECT 'shrinking_basket', count(*), 'last order smaller than their usual purchase day' FROM shrinking_basket
 UNION ALL SELECT 'upsell_list', count(*), 'frequent buyers with a below-median order value' FROM upsell_list
 ORDER BY view;
+
+\echo
+\echo '== Purchase model (Pareto/NBD, days) and spend model (Gamma-Gamma) ========'
+SELECT 'purchases' AS model, parameter, round(estimate::numeric, 4) AS estimate, round(std_error::numeric, 4) AS std_error
+FROM clv_models, clv.model_parameters(purchases)
+UNION ALL
+SELECT 'spend', parameter, round(estimate::numeric, 4), round(std_error::numeric, 4)
+FROM clv_models, clv.model_parameters(spend);
+
+\echo
+\echo '== Customers most likely lost: the most valuable with P(alive) below 10% ==='
+SELECT customer_id, round(total_spend::numeric, 2) AS total_spend, round(p_alive::numeric, 3) AS p_alive,
+       clv.last_order(s) AS last_order, clv.purchase_days(s) AS purchase_days
+FROM customer_predictions JOIN customer_summaries USING (customer_id)
+WHERE p_alive < 0.1
+ORDER BY total_spend DESC LIMIT 10;
+
+\echo
+\echo '== Predicted value of the next 12 months ===================================='
+SELECT count(*) AS customers,
+       round(sum(value_next_12_months)::numeric, 2) AS total_value,
+       round(sum(purchases_next_365_days)::numeric, 1) AS expected_purchases,
+       count(*) FILTER (WHERE p_alive >= 0.5) AS likely_active,
+       round((100.0 * sum(value_next_12_months) FILTER (WHERE value_next_12_months >= v90) / sum(value_next_12_months))::numeric, 1) AS top_decile_pct_of_value
+FROM customer_predictions,
+     (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY value_next_12_months) AS v90 FROM customer_predictions) d;
+SELECT customer_id, round(value_next_12_months::numeric, 2) AS value_next_12_months,
+       round(purchases_next_365_days::numeric, 2) AS purchases_next_365_days, round(p_alive::numeric, 3) AS p_alive,
+       expected_next_order_by
+FROM customer_predictions ORDER BY value_next_12_months DESC LIMIT 10;

@@ -16,3 +16,23 @@ COMMENT ON TABLE customer_summaries IS 'Stored per-customer summaries; refresh w
 -- The segment views, judged at the end of the CDNOW data rather than today.
 \ir ../segments.sql
 UPDATE segment_settings SET as_of = '1998-06-30';
+
+-- Purchase and spend models at the end of the data (days), and every customer's predictions
+-- as plain columns. Pareto/NBD rather than BG/NBD: it lets one-time buyers be lost.
+DROP TABLE IF EXISTS clv_models CASCADE;
+CREATE TABLE clv_models AS
+SELECT clv.pareto_nbd_fit(s, '1998-06-30') AS purchases,
+       clv.gamma_gamma_fit(s, '1998-06-30') AS spend
+FROM customer_summaries;
+COMMENT ON TABLE clv_models IS 'Pareto/NBD and Gamma-Gamma models fitted on CDNOW at 1998-06-30 (days).';
+
+CREATE OR REPLACE VIEW customer_predictions AS
+SELECT c.customer_id,
+       clv.total_spend(c.s)                                               AS total_spend,
+       clv.p_alive(m.purchases, c.s, '1998-06-30')                        AS p_alive,
+       clv.expected_purchases(m.purchases, c.s, '1998-06-30', 365)        AS purchases_next_365_days,
+       clv.prob_no_purchase(m.purchases, c.s, '1998-06-30', 90)           AS churn_probability_90_days,
+       clv.expected_next_order_date(m.purchases, c.s, '1998-06-30')       AS expected_next_order_by,
+       clv.customer_value(m.purchases, m.spend, c.s, '1998-06-30')        AS value_next_12_months
+FROM customer_summaries c CROSS JOIN clv_models m;
+COMMENT ON VIEW customer_predictions IS 'Per customer at 1998-06-30: P(alive), expected purchases, 90-day churn probability, expected next order date and 12-month value (1% monthly discount).';

@@ -87,6 +87,12 @@ fn orders_between(summary: CustomerSummary, since: Date, before: Date) -> i64 {
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
+fn purchase_days_between(summary: CustomerSummary, since: Date, before: Date) -> i32 {
+    let (since, before) = (finite_day(since, "since"), finite_day(before, "before"));
+    summary.view().purchase_days_between(since, before) as i32
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
 fn summary_until(summary: CustomerSummary, cutoff: Date) -> Option<CustomerSummary> {
     let view = summary.view();
     let cut = view.until(finite_day(cutoff, "cutoff"))?;
@@ -125,6 +131,7 @@ COMMENT ON FUNCTION repeat_spend_mean(customer_summary) IS 'Mean spend per repea
 COMMENT ON FUNCTION last_order_amount(customer_summary) IS 'Spend on the last purchase day (all orders of that day).';
 COMMENT ON FUNCTION spend_between(customer_summary, date, date) IS 'Spend on days in [since, before): since inclusive, before exclusive. 0 when there is none.';
 COMMENT ON FUNCTION orders_between(customer_summary, date, date) IS 'Orders on days in [since, before): since inclusive, before exclusive.';
+COMMENT ON FUNCTION purchase_days_between(customer_summary, date, date) IS 'Purchase days in [since, before): the repeat purchases a BTYD model predicts for a holdout period that starts after the first order.';
 COMMENT ON FUNCTION summary_until(customer_summary, date) IS 'The summary as of the end of cutoff (orders after cutoff dropped), for calibration/holdout splits. NULL if the customer had not ordered by then.';
 COMMENT ON FUNCTION purchase_history(customer_summary) IS 'One row per purchase day: date, number of orders, spend.';
 "#,
@@ -132,6 +139,6 @@ COMMENT ON FUNCTION purchase_history(customer_summary) IS 'One row per purchase 
     requires = [
         order_count, purchase_days, frequency, first_order, last_order, days_since_last_order,
         t_x, customer_age, total_spend, average_order_value, repeat_spend_mean, last_order_amount,
-        spend_between, orders_between, summary_until, purchase_history,
+        spend_between, orders_between, purchase_days_between, summary_until, purchase_history,
     ],
 );
