@@ -5,6 +5,7 @@
 
 ::pgrx::pg_module_magic!(name, version);
 
+mod aggregate;
 mod amounts;
 mod btyd;
 mod call;

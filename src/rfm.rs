@@ -5,11 +5,12 @@ use crate::call::{call_site_state, composite_field, composite_result};
 use crate::datum::sql_datum_type;
 use crate::dates::{day_date, finite_day};
 use crate::errors::{raise, raise_with_hint, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
-use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::aggregate::{check_same_parameters, combine, deserialize, existing, serialize, state, AggregateState};
+use crate::memory::ContextAllocator;
 use crate::summary::CustomerSummary;
 use crate::datum::{varlena_arg, varlena_type, VarlenaBytes};
 use allocator_api2::vec::Vec as ContextVec;
-use clv_core::codec::{Reader, Writer};
+use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::rfm::{default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS};
 use pgrx::datum::{Date, Internal, IntoDatum, JsonB};
 use pgrx::prelude::*;
@@ -126,18 +127,34 @@ struct BreaksState {
     values: ContextVec<RfmValues, ContextAllocator>,
 }
 
-impl BreaksState {
-    fn new_in(context: pg_sys::MemoryContext, bins: u8, as_of: i32) -> std::ptr::NonNull<Self> {
-        leak_into(context, Self { bins, as_of, values: ContextVec::new_in(ContextAllocator::new(context)) })
+impl AggregateState for BreaksState {
+    fn empty_like(&self, alloc: ContextAllocator) -> Self {
+        Self { bins: self.bins, as_of: self.as_of, values: ContextVec::new_in(alloc) }
     }
 
-    /// The population must share one `as_of` and one number of bins.
-    fn check_same(&self, bins: u8, as_of: i32) {
-        if (self.bins, self.as_of) != (bins, as_of) {
-            raise(INVALID_PARAMETER_VALUE, "rfm_breaks needs the same as_of and bins for every row");
+    fn merge(&mut self, other: &Self) {
+        check_same_parameters((self.bins, self.as_of), (other.bins, other.as_of), "rfm_breaks", "as_of and bins");
+        self.values.extend_from_slice(&other.values);
+    }
+
+    fn serialize(&mut self) -> Vec<u8> {
+        let header = Writer::new(STATE_VERSION).u8(self.bins).i32(self.as_of).u64(self.values.len() as u64);
+        self.values.iter().fold(header, |w, v| w.f64s(&[v.recency_days, v.orders, v.spend])).finish()
+    }
+
+    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let mut state = Self { bins: r.u8()?, as_of: r.i32()?, values: ContextVec::new_in(alloc) };
+        for _ in 0..r.u64()? {
+            let v = r.f64s(3)?;
+            state.values.push(RfmValues { recency_days: v[0], orders: v[1], spend: v[2] });
         }
+        r.finish()?;
+        Ok(state)
     }
 }
+
+const STATE_VERSION: u8 = 1;
 
 fn checked_bins(bins: i32) -> u8 {
     match u8::try_from(bins) {
@@ -150,14 +167,10 @@ fn breaks_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: O
     let bins = checked_bins(bins);
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
     let as_of = finite_day(as_of, "as_of");
-    if !internal.initialized() {
-        let state = BreaksState::new_in(aggregate_context(fcinfo), bins, as_of);
-        internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
-    }
-    let state = unsafe { internal.get_mut::<BreaksState>() }.expect("initialized above");
-    state.check_same(bins, as_of);
+    let breaks = state(&mut internal, fcinfo, |alloc| BreaksState { bins, as_of, values: ContextVec::new_in(alloc) });
+    check_same_parameters((breaks.bins, breaks.as_of), (bins, as_of), "rfm_breaks", "as_of and bins");
     if let Some(values) = RfmValues::of(&summary.view(), as_of) {
-        state.values.push(values);
+        breaks.values.push(values);
     }
     internal
 }
@@ -174,52 +187,24 @@ fn rfm_breaks_add_quintiles(state: Internal, summary: Option<CustomerSummary>, a
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn rfm_breaks_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    let Some(from) = (unsafe { from.get::<BreaksState>() }) else { return into };
-    if !into.initialized() {
-        let state = BreaksState::new_in(aggregate_context(fcinfo), from.bins, from.as_of);
-        into = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
-    }
-    let target = unsafe { into.get_mut::<BreaksState>() }.expect("initialized above");
-    target.check_same(from.bins, from.as_of);
-    target.values.extend_from_slice(&from.values);
-    into
+fn rfm_breaks_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    combine::<BreaksState>(into, from, fcinfo)
 }
-
-const STATE_VERSION: u8 = 1;
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_breaks_serialize(state: Internal) -> Vec<u8> {
-    let state = unsafe { state.get::<BreaksState>() }.expect("strict: state is not NULL");
-    state
-        .values
-        .iter()
-        .fold(Writer::new(STATE_VERSION).u8(state.bins).i32(state.as_of).u64(state.values.len() as u64), |w, v| {
-            w.f64(v.recency_days).f64(v.orders).f64(v.spend)
-        })
-        .finish()
+    serialize::<BreaksState>(state)
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_breaks_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    let bad = |e| -> ! { raise(INVALID_BINARY_REPRESENTATION, format!("invalid rfm_breaks state: {e}")) };
-    let mut r = Reader::new(bytes, STATE_VERSION).unwrap_or_else(|e| bad(e));
-    let (bins, as_of, n) = (r.u8().unwrap_or_else(|e| bad(e)), r.i32().unwrap_or_else(|e| bad(e)), r.u64().unwrap_or_else(|e| bad(e)));
-    let context = unsafe { pg_sys::CurrentMemoryContext };
-    let mut state = BreaksState::new_in(context, bins, as_of);
-    let values = &mut unsafe { state.as_mut() }.values;
-    for _ in 0..n {
-        let v = r.f64s(3).unwrap_or_else(|e| bad(e));
-        values.push(RfmValues { recency_days: v[0], orders: v[1], spend: v[2] });
-    }
-    r.finish().unwrap_or_else(|e| bad(e));
-    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+    deserialize::<BreaksState>(bytes)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn rfm_breaks_final(state: Internal) -> Option<RfmBreaks> {
-    let state = unsafe { state.get::<BreaksState>() }?;
-    Breaks::from_values(state.bins, state.as_of, &state.values).map(|b| RfmBreaks::new(&b))
+fn rfm_breaks_final(mut internal: Internal) -> Option<RfmBreaks> {
+    let breaks = existing::<BreaksState>(&mut internal)?;
+    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values).map(|b| RfmBreaks::new(&b))
 }
 
 extension_sql!(

@@ -4,13 +4,14 @@
 use crate::btyd::BtydModel;
 use crate::dates::finite_day;
 use crate::datum::{varlena_type, VarlenaBytes};
+use crate::aggregate::{check_same_parameters, combine, deserialize, existing, serialize, state, AggregateState};
 use crate::errors::{raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE};
-use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::memory::ContextAllocator;
 use crate::model_text::{bad, ModelText};
 use crate::summary::CustomerSummary;
 use allocator_api2::vec::Vec as ContextVec;
 use clv_core::btyd::Customer;
-use clv_core::codec::{Reader, Writer};
+use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::spend::{merge_observations, SpendFitInfo, SpendModel as Model, SpendObservation, PARAM_NAMES};
 use clv_core::value::customer_value as discounted_value;
 use pgrx::datum::{Date, Internal};
@@ -108,20 +109,10 @@ struct SpendState {
 }
 
 impl SpendState {
-    fn new_in(context: pg_sys::MemoryContext, as_of: Option<i32>, excluded: f64) -> std::ptr::NonNull<Self> {
-        leak_into(context, Self { as_of, observations: ContextVec::new_in(ContextAllocator::new(context)), excluded })
-    }
-
-    fn get<'a>(internal: &'a mut Internal, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
-        if !internal.initialized() {
-            let state = Self::new_in(aggregate_context(fcinfo), as_of, 0.0);
-            *internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
-        }
-        let state = unsafe { internal.get_mut::<Self>() }.expect("initialized above");
-        if state.as_of != as_of {
-            raise(INVALID_PARAMETER_VALUE, "gamma_gamma_fit needs the same as_of for every row");
-        }
-        state
+    fn of<'a>(internal: &'a mut Internal, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
+        let spend = state(internal, fcinfo, |alloc| Self { as_of, observations: ContextVec::new_in(alloc), excluded: 0.0 });
+        check_same_parameters(spend.as_of, as_of, "gamma_gamma_fit", "as_of");
+        spend
     }
 
     /// A customer's data: fitted on if a repeat buyer with positive mean spend, else excluded.
@@ -134,78 +125,85 @@ impl SpendState {
     }
 }
 
-#[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_add_summary(mut state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
-    let as_of = finite_day(as_of, "as_of");
-    let target = SpendState::get(&mut state, Some(as_of), fcinfo);
-    if let Some(seen) = summary.view().until(as_of) {
-        target.add(seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0));
+impl AggregateState for SpendState {
+    fn empty_like(&self, alloc: ContextAllocator) -> Self {
+        Self { as_of: self.as_of, observations: ContextVec::new_in(alloc), excluded: 0.0 }
     }
-    state
-}
 
-#[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_add_raw(mut state: Internal, x: Option<f64>, mean_spend: Option<f64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return state };
-    if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
-        raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
+    fn merge(&mut self, other: &Self) {
+        check_same_parameters(self.as_of, other.as_of, "gamma_gamma_fit", "as_of");
+        self.observations.extend_from_slice(&other.observations);
+        self.excluded += other.excluded;
     }
-    SpendState::get(&mut state, None, fcinfo).add(x, mean_spend);
-    state
-}
 
-#[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    if let Some(from) = unsafe { from.get::<SpendState>() } {
-        let target = SpendState::get(&mut into, from.as_of, fcinfo);
-        target.observations.extend_from_slice(&from.observations);
-        target.excluded += from.excluded;
+    fn serialize(&mut self) -> Vec<u8> {
+        let n = merge_observations(&mut self.observations);
+        self.observations.truncate(n);
+        let header =
+            Writer::new(STATE_VERSION).u8(u8::from(self.as_of.is_some())).i32(self.as_of.unwrap_or(0)).f64(self.excluded).u64(n as u64);
+        self.observations.iter().fold(header, |w, o| w.f64s(&[o.x, o.mean_spend, o.weight])).finish()
     }
-    into
+
+    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let (has_as_of, as_of, excluded) = (r.u8()? == 1, r.i32()?, r.f64()?);
+        let mut spend = Self { as_of: has_as_of.then_some(as_of), observations: ContextVec::new_in(alloc), excluded };
+        for _ in 0..r.u64()? {
+            let v = r.f64s(3)?;
+            spend.observations.push(SpendObservation { x: v[0], mean_spend: v[1], weight: v[2] });
+        }
+        r.finish()?;
+        Ok(spend)
+    }
 }
 
 const STATE_VERSION: u8 = 1;
 
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_add_summary(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
+    let as_of = finite_day(as_of, "as_of");
+    let spend = SpendState::of(&mut internal, Some(as_of), fcinfo);
+    if let Some(seen) = summary.view().until(as_of) {
+        spend.add(seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0));
+    }
+    internal
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_add_raw(mut internal: Internal, x: Option<f64>, mean_spend: Option<f64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return internal };
+    if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
+        raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
+    }
+    SpendState::of(&mut internal, None, fcinfo).add(x, mean_spend);
+    internal
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    combine::<SpendState>(into, from, fcinfo)
+}
+
 #[pg_extern(immutable, parallel_safe, strict)]
-fn gamma_gamma_serialize(mut state: Internal) -> Vec<u8> {
-    let state = unsafe { state.get_mut::<SpendState>() }.expect("strict: state is not NULL");
-    let n = merge_observations(&mut state.observations);
-    state.observations.truncate(n);
-    let header = Writer::new(STATE_VERSION)
-        .u8(u8::from(state.as_of.is_some()))
-        .i32(state.as_of.unwrap_or(0))
-        .f64(state.excluded)
-        .u64(n as u64);
-    state.observations.iter().fold(header, |w, o| w.f64s(&[o.x, o.mean_spend, o.weight])).finish()
+fn gamma_gamma_serialize(state: Internal) -> Vec<u8> {
+    serialize::<SpendState>(state)
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn gamma_gamma_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    let bad_state = |e: clv_core::codec::DecodeError| -> ! { raise(INVALID_BINARY_REPRESENTATION, format!("invalid gamma_gamma_fit state: {e}")) };
-    let mut r = Reader::new(bytes, STATE_VERSION).unwrap_or_else(|e| bad_state(e));
-    let mut read = || -> Result<_, clv_core::codec::DecodeError> {
-        let (has_as_of, as_of, excluded, n) = (r.u8()? == 1, r.i32()?, r.f64()?, r.u64()?);
-        let rows: Vec<Vec<f64>> = (0..n).map(|_| r.f64s(3)).collect::<Result<_, _>>()?;
-        Ok((has_as_of.then_some(as_of), excluded, rows))
-    };
-    let (as_of, excluded, rows) = read().unwrap_or_else(|e| bad_state(e));
-    r.finish().unwrap_or_else(|e| bad_state(e));
-    let mut state = SpendState::new_in(unsafe { pg_sys::CurrentMemoryContext }, as_of, excluded);
-    let observations = &mut unsafe { state.as_mut() }.observations;
-    observations.extend(rows.iter().map(|v| SpendObservation { x: v[0], mean_spend: v[1], weight: v[2] }));
-    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+    deserialize::<SpendState>(bytes)
 }
 
 /// NULL when no repeat buyer with positive spend was seen.
 #[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_fit_final(mut state: Internal) -> Option<SpendModel> {
-    let state = unsafe { state.get_mut::<SpendState>() }?;
-    let n = merge_observations(&mut state.observations);
+fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
+    let spend = existing::<SpendState>(&mut internal)?;
+    let n = merge_observations(&mut spend.observations);
     if n == 0 {
         return None;
     }
-    let model = Model::fit(&state.observations[..n], state.excluded, state.as_of, &crate::call::check_for_interrupts);
+    let model = Model::fit(&spend.observations[..n], spend.excluded, spend.as_of, &crate::call::check_for_interrupts);
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
         crate::errors::warn_not_converged(KIND);
     }

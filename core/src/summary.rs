@@ -69,6 +69,16 @@ impl std::fmt::Display for SummaryError {
     }
 }
 
+impl From<SummaryError> for crate::codec::DecodeError {
+    fn from(e: SummaryError) -> Self {
+        match e {
+            SummaryError::Corrupt(why) => Self::Invalid(why),
+            SummaryError::UnknownVersion(v) => Self::UnknownVersion(v),
+            SummaryError::AmountOverflow { .. } | SummaryError::OrderCountOverflow { .. } => Self::Invalid("sum out of range"),
+        }
+    }
+}
+
 /// Sorts purchase days and merges entries of the same day. Returns the number of distinct days,
 /// which are left at the front of `days`.
 ///

@@ -7,12 +7,13 @@
 
 use super::BtydModel;
 use crate::dates::{finite_day, time_unit};
-use crate::errors::{raise, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE};
-use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::aggregate::{check_same_parameters, combine, deserialize, existing, serialize, state, AggregateState};
+use crate::errors::{raise, INVALID_PARAMETER_VALUE};
+use crate::memory::ContextAllocator;
 use crate::summary::CustomerSummary;
 use allocator_api2::vec::Vec as ContextVec;
 use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
-use clv_core::codec::{Reader, Writer};
+use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::time::TimeUnit;
 use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
@@ -24,21 +25,11 @@ struct FitState {
 }
 
 impl FitState {
-    fn new_in(context: pg_sys::MemoryContext, unit: TimeUnit, as_of: Option<i32>) -> std::ptr::NonNull<Self> {
-        leak_into(context, Self { unit, as_of, observations: ContextVec::new_in(ContextAllocator::new(context)) })
-    }
-
-    /// The state behind `internal`, created on first use; every row must agree on unit and as_of.
-    fn get<'a>(internal: &'a mut Internal, unit: TimeUnit, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
-        if !internal.initialized() {
-            let state = Self::new_in(aggregate_context(fcinfo), unit, as_of);
-            *internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
-        }
-        let state = unsafe { internal.get_mut::<Self>() }.expect("initialized above");
-        if (state.unit, state.as_of) != (unit, as_of) {
-            raise(INVALID_PARAMETER_VALUE, "a fit needs the same as_of and unit for every row");
-        }
-        state
+    /// The state behind `internal`; every row must agree on unit and as_of.
+    fn of<'a>(internal: &'a mut Internal, unit: TimeUnit, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
+        let fit = state(internal, fcinfo, |alloc| Self { unit, as_of, observations: ContextVec::new_in(alloc) });
+        check_same_parameters((fit.unit, fit.as_of), (unit, as_of), "a fit", "as_of and unit");
+        fit
     }
 
     fn merged(&mut self) -> &[Observation] {
@@ -48,13 +39,46 @@ impl FitState {
     }
 }
 
+impl AggregateState for FitState {
+    fn empty_like(&self, alloc: ContextAllocator) -> Self {
+        Self { unit: self.unit, as_of: self.as_of, observations: ContextVec::new_in(alloc) }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        check_same_parameters((self.unit, self.as_of), (other.unit, other.as_of), "a fit", "as_of and unit");
+        self.observations.extend_from_slice(&other.observations);
+    }
+
+    fn serialize(&mut self) -> Vec<u8> {
+        let (unit, as_of) = (self.unit, self.as_of);
+        let merged = self.merged();
+        let header = Writer::new(STATE_VERSION).u8(unit.code()).u8(u8::from(as_of.is_some())).i32(as_of.unwrap_or(0)).u64(merged.len() as u64);
+        merged.iter().fold(header, |w, o| w.f64s(&[o.customer.x, o.customer.t_x, o.customer.t, o.weight])).finish()
+    }
+
+    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let unit = TimeUnit::from_code(r.u8()?).ok_or(DecodeError::Invalid("unknown unit"))?;
+        let (has_as_of, as_of) = (r.u8()? == 1, r.i32()?);
+        let mut fit = Self { unit, as_of: has_as_of.then_some(as_of), observations: ContextVec::new_in(alloc) };
+        for _ in 0..r.u64()? {
+            let v = r.f64s(4)?;
+            fit.observations.push(Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] });
+        }
+        r.finish()?;
+        Ok(fit)
+    }
+}
+
+const STATE_VERSION: u8 = 1;
+
 fn add_summary(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, unit: TimeUnit, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
     let as_of = finite_day(as_of, "as_of");
-    let state = FitState::get(&mut internal, unit, Some(as_of), fcinfo);
+    let fit = FitState::of(&mut internal, unit, Some(as_of), fcinfo);
     // Customers who had not ordered by as_of are not in the calibration period.
     if let Some(customer) = Customer::at(&summary.view(), as_of, unit) {
-        state.observations.push(Observation { customer, weight: 1.0 });
+        fit.observations.push(Observation { customer, weight: 1.0 });
     }
     internal
 }
@@ -88,59 +112,31 @@ fn btyd_fit_add_raw(
     let unit = time_unit(unit.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "unit must not be NULL")));
     let (Some(x), Some(t_x), Some(t)) = (x, t_x, t) else { return state };
     let customer = super::predict::checked_customer(x, t_x, t);
-    FitState::get(&mut state, unit, None, fcinfo).observations.push(Observation { customer, weight: 1.0 });
+    FitState::of(&mut state, unit, None, fcinfo).observations.push(Observation { customer, weight: 1.0 });
     state
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn btyd_fit_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    if let Some(from) = unsafe { from.get::<FitState>() } {
-        FitState::get(&mut into, from.unit, from.as_of, fcinfo).observations.extend_from_slice(&from.observations);
-    }
-    into
+fn btyd_fit_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    combine::<FitState>(into, from, fcinfo)
 }
 
-const STATE_VERSION: u8 = 1;
-
 #[pg_extern(immutable, parallel_safe, strict)]
-fn btyd_fit_serialize(mut state: Internal) -> Vec<u8> {
-    let state = unsafe { state.get_mut::<FitState>() }.expect("strict: state is not NULL");
-    let (unit, as_of) = (state.unit, state.as_of);
-    let merged = state.merged();
-    merged
-        .iter()
-        .fold(
-            Writer::new(STATE_VERSION).u8(unit.code()).u8(u8::from(as_of.is_some())).i32(as_of.unwrap_or(0)).u64(merged.len() as u64),
-            |w, o| w.f64s(&[o.customer.x, o.customer.t_x, o.customer.t, o.weight]),
-        )
-        .finish()
+fn btyd_fit_serialize(state: Internal) -> Vec<u8> {
+    serialize::<FitState>(state)
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn btyd_fit_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    let bad = |e: String| -> ! { raise(INVALID_BINARY_REPRESENTATION, format!("invalid fit state: {e}")) };
-    let mut r = Reader::new(bytes, STATE_VERSION).unwrap_or_else(|e| bad(e.to_string()));
-    let mut read = || -> Result<_, clv_core::codec::DecodeError> {
-        let unit = TimeUnit::from_code(r.u8()?).ok_or(clv_core::codec::DecodeError::Invalid("unknown unit"))?;
-        let as_of = (r.u8()? == 1, r.i32()?);
-        let n = r.u64()?;
-        let rows: Vec<Vec<f64>> = (0..n).map(|_| r.f64s(4)).collect::<Result<_, _>>()?;
-        Ok((unit, as_of.0.then_some(as_of.1), rows))
-    };
-    let (unit, as_of, rows) = read().unwrap_or_else(|e| bad(e.to_string()));
-    r.finish().unwrap_or_else(|e| bad(e.to_string()));
-    let mut state = FitState::new_in(unsafe { pg_sys::CurrentMemoryContext }, unit, as_of);
-    let observations = &mut unsafe { state.as_mut() }.observations;
-    observations.extend(rows.iter().map(|v| Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] }));
-    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+    deserialize::<FitState>(bytes)
 }
 
 /// Fits `kind`; NULL when no customer was seen. A fit that does not converge is returned
 /// with `converged: false` and a WARNING.
-fn finish(mut state: Internal, kind: Kind) -> Option<BtydModel> {
-    let state = unsafe { state.get_mut::<FitState>() }?;
-    let (unit, as_of) = (state.unit, state.as_of);
-    let merged = state.merged();
+fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
+    let fit = existing::<FitState>(&mut internal)?;
+    let (unit, as_of) = (fit.unit, fit.as_of);
+    let merged = fit.merged();
     if merged.is_empty() {
         return None;
     }

@@ -9,8 +9,10 @@
 
 use super::CustomerSummary;
 use crate::amounts::{float8_micros, numeric_micros, NumericArg};
+use crate::aggregate::{combine, deserialize, existing, serialize, state, AggregateState};
 use crate::errors::{bad_summary, INVALID_BINARY_REPRESENTATION};
-use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::memory::ContextAllocator;
+use clv_core::codec::DecodeError;
 use allocator_api2::vec::Vec as ContextVec;
 use clv_core::summary::{encoded_len, encode, normalize, PurchaseDay, SummaryView};
 use pgrx::datum::{Date, Internal, Timestamp, TimestampWithTimeZone};
@@ -23,14 +25,8 @@ struct SummaryState {
 }
 
 impl SummaryState {
-    /// The state behind `internal`, created in the aggregate context on first use.
-    fn get_or_create<'a>(internal: &'a mut Internal, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
-        if !internal.initialized() {
-            let context = aggregate_context(fcinfo);
-            let state = leak_into(context, Self { days: ContextVec::new_in(ContextAllocator::new(context)) });
-            *internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
-        }
-        unsafe { internal.get_mut::<Self>() }.expect("initialized above")
+    fn new(alloc: ContextAllocator) -> Self {
+        Self { days: ContextVec::new_in(alloc) }
     }
 
     /// Sorts and merges in place; the logical content is unchanged, so finalizing twice (as
@@ -42,12 +38,37 @@ impl SummaryState {
     }
 }
 
+impl AggregateState for SummaryState {
+    fn empty_like(&self, alloc: ContextAllocator) -> Self {
+        Self::new(alloc)
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.days.extend_from_slice(&other.days);
+    }
+
+    /// The partial state is the stored summary format itself.
+    fn serialize(&mut self) -> Vec<u8> {
+        let days = self.normalized();
+        let mut bytes = vec![0; encoded_len(days.len())];
+        encode(days, &mut bytes);
+        bytes
+    }
+
+    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let view = SummaryView::validated(bytes)?;
+        let mut state = Self::new(alloc);
+        state.days.extend(view.iter());
+        Ok(state)
+    }
+}
+
 /// Adds one order (NULL time or amount: skipped).
 fn add_order(mut internal: Internal, day: Option<i32>, amount: Option<i64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
     if let (Some(day), Some(amount)) = (day, amount) {
         // Append only: `normalize` merges days later. Reading the previous entry to merge in
         // place would cost a cache miss per row in large hash aggregations.
-        SummaryState::get_or_create(&mut internal, fcinfo).days.push(PurchaseDay { day, orders: 1, amount });
+        state(&mut internal, fcinfo, SummaryState::new).days.push(PurchaseDay { day, orders: 1, amount });
     }
     internal
 }
@@ -75,58 +96,37 @@ order_transition!(customer_summary_add_timestamptz_numeric, TimestampWithTimeZon
 order_transition!(customer_summary_add_timestamp_float8, Timestamp, crate::dates::timestamp_day, f64, float8_micros);
 order_transition!(customer_summary_add_timestamp_numeric, Timestamp, crate::dates::timestamp_day, NumericArg, numeric_micros);
 
-fn add_view(state: &mut SummaryState, view: SummaryView<'_>) {
-    state.days.extend(view.iter());
-}
-
 /// Transition of `clv.rollup`: adds every purchase day of a summary (NULL: skipped).
 #[pg_extern(immutable, parallel_safe)]
 fn customer_summary_add_summary(
-    mut state: Internal,
+    mut internal: Internal,
     summary: Option<CustomerSummary>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Internal {
     if let Some(summary) = summary {
-        add_view(SummaryState::get_or_create(&mut state, fcinfo), summary.view());
+        state(&mut internal, fcinfo, SummaryState::new).days.extend(summary.view().iter());
     }
-    state
+    internal
 }
 
-/// Merges two partial states into the first (in the aggregate context).
 #[pg_extern(immutable, parallel_safe)]
-fn customer_summary_combine(mut into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    if let Some(from) = unsafe { from.get::<SummaryState>() } {
-        let target = SummaryState::get_or_create(&mut into, fcinfo);
-        target.days.extend_from_slice(&from.days);
-    }
-    into
+fn customer_summary_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    combine::<SummaryState>(into, from, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
-fn customer_summary_serialize(mut state: Internal) -> Vec<u8> {
-    let state = unsafe { state.get_mut::<SummaryState>() }.expect("strict: state is not NULL");
-    let days = state.normalized();
-    let mut bytes = vec![0; encoded_len(days.len())];
-    encode(days, &mut bytes);
-    bytes
+fn customer_summary_serialize(state: Internal) -> Vec<u8> {
+    serialize::<SummaryState>(state)
 }
 
-/// Reads a serialized state into the current memory context; the combine function copies it
-/// into the aggregate context.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn customer_summary_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    let view = SummaryView::validated(bytes).unwrap_or_else(|e| bad_summary(e, INVALID_BINARY_REPRESENTATION));
-    let context = unsafe { pg_sys::CurrentMemoryContext };
-    let mut days = ContextVec::with_capacity_in(view.purchase_days(), ContextAllocator::new(context));
-    days.extend(view.iter());
-    let state = leak_into(context, SummaryState { days });
-    Internal::from(Some(pg_sys::Datum::from(state.as_ptr())))
+    deserialize::<SummaryState>(bytes)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn customer_summary_final(mut state: Internal) -> Option<CustomerSummary> {
-    let state = unsafe { state.get_mut::<SummaryState>() }?;
-    let days = state.normalized();
+fn customer_summary_final(mut internal: Internal) -> Option<CustomerSummary> {
+    let days = existing::<SummaryState>(&mut internal)?.normalized();
     (!days.is_empty()).then(|| CustomerSummary::from_days(days))
 }
 
@@ -206,7 +206,7 @@ mod tests {
     use pgrx::prelude::*;
 
     /// A parallel worker's state that is not a summary is an ERROR, not a crash.
-    #[pg_test(error = "invalid customer_summary: length does not match the number of days")]
+    #[pg_test(error = "invalid aggregate state: length does not match the number of days")]
     fn corrupt_partial_state_is_an_error() {
         // A header claiming 5 purchase days followed by room for one.
         let mut bytes = vec![0u8; 48];
@@ -215,7 +215,7 @@ mod tests {
         super::customer_summary_deserialize(&bytes, Internal::default());
     }
 
-    #[pg_test(error = "customer_summary format version 9 is not supported")]
+    #[pg_test(error = "invalid aggregate state: format version 9 is not supported")]
     fn unknown_partial_state_version_is_an_error() {
         let mut bytes = vec![0u8; 48];
         bytes[0] = 9;
