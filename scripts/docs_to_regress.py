@@ -39,8 +39,8 @@ def blocks(markdown):
 def test_case(markdown, schema):
     """The psql input and the output pg_regress must see (psql -a echoes every non-empty
     input line, then prints each result followed by an empty line). Each file runs in a
-    schema of its own, with ISO dates as in the docs."""
-    preamble = [f"\\cd {REPO}", f"CREATE SCHEMA {schema};", f"SET search_path = {schema}, public;", "SET datestyle = 'ISO';"]
+    schema of its own, with ISO dates and UTC times as in the docs."""
+    preamble = [f"\\cd {REPO}", f"CREATE SCHEMA {schema};", f"SET search_path = {schema}, public;", "SET datestyle = 'ISO';", "SET timezone = 'UTC';"]
     sql, expected = list(preamble), list(preamble)
     found = blocks(markdown)
     for i, (language, lines) in enumerate(found):

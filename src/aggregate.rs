@@ -61,6 +61,32 @@ pub fn deserialize<T: AggregateState>(bytes: &[u8]) -> Internal {
     Internal::from(Some(pg_sys::Datum::from(leak_into(context, state).as_ptr())))
 }
 
+/// Defines the combine, serialize and deserialize functions (for parallel query) of the
+/// aggregates whose state is `$state`, under the given SQL names.
+macro_rules! parallel_functions {
+    ($state:ty: $combine:ident, $serialize:ident, $deserialize:ident) => {
+        #[::pgrx::pg_extern(immutable, parallel_safe)]
+        fn $combine(
+            into: ::pgrx::datum::Internal,
+            from: ::pgrx::datum::Internal,
+            fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> ::pgrx::datum::Internal {
+            crate::aggregate::combine::<$state>(into, from, fcinfo)
+        }
+
+        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
+        fn $serialize(state: ::pgrx::datum::Internal) -> Vec<u8> {
+            crate::aggregate::serialize::<$state>(state)
+        }
+
+        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
+        fn $deserialize(bytes: &[u8], _unused: ::pgrx::datum::Internal) -> ::pgrx::datum::Internal {
+            crate::aggregate::deserialize::<$state>(bytes)
+        }
+    };
+}
+pub(crate) use parallel_functions;
+
 /// ERROR unless every row of one aggregate call passes the same parameters.
 pub fn check_same_parameters<P: PartialEq>(ours: P, theirs: P, aggregate: &str, parameters: &str) {
     if ours != theirs {

@@ -217,3 +217,46 @@ macro_rules! sql_datum_type {
     };
 }
 pub(crate) use sql_datum_type;
+
+/// One of the extension's varlena types whose value `$value` has its own versioned codec
+/// (`encode`, `decode`): the newtype `$rust` (see [`varlena_type`]) with `new` and `value`,
+/// and the type's binary receive and send functions `$recv` and `$send`.
+macro_rules! stored_type {
+    ($(#[$doc:meta])* $rust:ident, $sql:literal, $value:ty, $recv:ident, $send:ident) => {
+        crate::datum::varlena_type!($(#[$doc])* $rust, $sql);
+
+        impl $rust {
+            pub fn new(value: &$value) -> Self {
+                let bytes = value.encode();
+                Self(crate::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
+            }
+
+            /// The stored value; ERROR (XX001) if the bytes are not one.
+            pub fn value(&self) -> $value {
+                <$value>::decode(self.0.bytes()).unwrap_or_else(|e| {
+                    crate::errors::raise(crate::errors::DATA_CORRUPTED, format!(concat!("invalid ", $sql, ": {}"), e))
+                })
+            }
+        }
+
+        /// Binary input: the stored format itself, checked by decoding it.
+        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
+        fn $recv(mut buffer: ::pgrx::datum::Internal) -> $rust {
+            let bytes = unsafe { crate::datum::VarlenaBytes::receive(&mut buffer) };
+            let value = <$value>::decode(bytes).unwrap_or_else(|e| {
+                crate::errors::raise(
+                    crate::errors::INVALID_BINARY_REPRESENTATION,
+                    format!(concat!("invalid ", $sql, ": {}"), e),
+                )
+            });
+            $rust::new(&value)
+        }
+
+        /// Binary output: the stored format (version byte first).
+        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
+        fn $send(value: $rust) -> Vec<u8> {
+            value.0.bytes().to_vec()
+        }
+    };
+}
+pub(crate) use stored_type;

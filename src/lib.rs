@@ -12,11 +12,13 @@ mod call;
 mod dates;
 mod datum;
 mod errors;
+mod kpi;
 mod lifecycle;
 mod memory;
 mod model_text;
 mod repurchase;
 mod rfm;
+mod simulate;
 mod spend;
 mod summary;
 

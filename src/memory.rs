@@ -55,9 +55,20 @@ unsafe impl Allocator for ContextAllocator {
     }
 }
 
+/// A vector in a memory context.
+pub type ContextVec<T> = allocator_api2::vec::Vec<T, ContextAllocator>;
+
+/// An empty [`ContextVec`] in `alloc`. Element types that palloc cannot align are refused at
+/// compile time: a failed allocation inside a collection would abort the backend.
+pub fn context_vec<T>(alloc: ContextAllocator) -> ContextVec<T> {
+    const { assert!(std::mem::align_of::<T>() <= PALLOC_ALIGN, "palloc cannot align this type") };
+    ContextVec::new_in(alloc)
+}
+
 /// Moves `value` into a new chunk of `context` and returns it. The value is never dropped: it
-/// must own nothing outside `context` (use [`ContextAllocator`] for its collections).
+/// must own nothing outside `context` (use [`ContextVec`] for its collections).
 pub fn leak_into<T>(context: pg_sys::MemoryContext, value: T) -> NonNull<T> {
+    const { assert!(std::mem::align_of::<T>() <= PALLOC_ALIGN, "palloc cannot align this type") };
     let layout = Layout::new::<T>();
     let chunk = ContextAllocator(context).allocate(layout).expect("aligned palloc").cast::<T>();
     unsafe { chunk.as_ptr().write(value) };

@@ -4,12 +4,11 @@
 use crate::call::{call_site_state, composite_field, composite_result};
 use crate::datum::sql_datum_type;
 use crate::dates::{day_date, finite_day};
-use crate::errors::{raise, raise_with_hint, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
-use crate::aggregate::{check_same_parameters, combine, deserialize, existing, serialize, state, AggregateState};
-use crate::memory::ContextAllocator;
+use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
+use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
-use crate::datum::{varlena_arg, varlena_type, VarlenaBytes};
-use allocator_api2::vec::Vec as ContextVec;
+use crate::datum::{stored_type, varlena_arg};
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::rfm::{default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS};
 use pgrx::datum::{Date, Internal, IntoDatum, JsonB};
@@ -19,22 +18,14 @@ use std::ffi::{CStr, CString};
 
 // ---- the clv.rfm_breaks type ---------------------------------------------------------------
 
-varlena_type!(
+stored_type!(
     /// A `clv.rfm_breaks` value: RFM cut points of a population at a date.
     RfmBreaks,
-    "rfm_breaks"
+    "rfm_breaks",
+    Breaks,
+    rfm_breaks_recv,
+    rfm_breaks_send
 );
-
-impl RfmBreaks {
-    fn new(breaks: &Breaks) -> Self {
-        let bytes = breaks.encode();
-        Self(VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
-    }
-
-    fn breaks(&self) -> Breaks {
-        Breaks::decode(self.0.bytes()).unwrap_or_else(|e| raise(DATA_CORRUPTED, format!("invalid rfm_breaks: {e}")))
-    }
-}
 
 extension_sql!("CREATE TYPE rfm_breaks;", name = "rfm_breaks_shell", creates = [Type(RfmBreaks)]);
 
@@ -74,7 +65,7 @@ fn rfm_breaks_in(input: &CStr) -> RfmBreaks {
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_breaks_out(breaks: RfmBreaks) -> CString {
-    let b = breaks.breaks();
+    let b = breaks.value();
     let text = BreaksText {
         version: FORMAT_VERSION,
         bins: b.bins,
@@ -85,19 +76,6 @@ fn rfm_breaks_out(breaks: RfmBreaks) -> CString {
         spend: b.monetary,
     };
     CString::new(serde_json::to_string(&text).expect("serializable")).expect("JSON has no NUL")
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn rfm_breaks_recv(mut buffer: Internal) -> RfmBreaks {
-    let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
-    let breaks = Breaks::decode(bytes)
-        .unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid rfm_breaks: {e}")));
-    RfmBreaks::new(&breaks)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn rfm_breaks_send(breaks: RfmBreaks) -> Vec<u8> {
-    breaks.0.bytes().to_vec()
 }
 
 extension_sql!(
@@ -124,12 +102,12 @@ COMMENT ON TYPE rfm_score IS 'RFM scores 1..bins (R: most recent = highest), the
 struct BreaksState {
     bins: u8,
     as_of: i32,
-    values: ContextVec<RfmValues, ContextAllocator>,
+    values: ContextVec<RfmValues>,
 }
 
 impl AggregateState for BreaksState {
     fn empty_like(&self, alloc: ContextAllocator) -> Self {
-        Self { bins: self.bins, as_of: self.as_of, values: ContextVec::new_in(alloc) }
+        Self { bins: self.bins, as_of: self.as_of, values: context_vec(alloc) }
     }
 
     fn merge(&mut self, other: &Self) {
@@ -144,7 +122,7 @@ impl AggregateState for BreaksState {
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
         let mut r = Reader::new(bytes, STATE_VERSION)?;
-        let mut state = Self { bins: r.u8()?, as_of: r.i32()?, values: ContextVec::new_in(alloc) };
+        let mut state = Self { bins: r.u8()?, as_of: r.i32()?, values: context_vec(alloc) };
         for _ in 0..r.u64()? {
             let v = r.f64s(3)?;
             state.values.push(RfmValues { recency_days: v[0], orders: v[1], spend: v[2] });
@@ -167,7 +145,7 @@ fn breaks_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: O
     let bins = checked_bins(bins);
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
     let as_of = finite_day(as_of, "as_of");
-    let breaks = state(&mut internal, fcinfo, |alloc| BreaksState { bins, as_of, values: ContextVec::new_in(alloc) });
+    let breaks = state(&mut internal, fcinfo, |alloc| BreaksState { bins, as_of, values: context_vec(alloc) });
     check_same_parameters((breaks.bins, breaks.as_of), (bins, as_of), "rfm_breaks", "as_of and bins");
     if let Some(values) = RfmValues::of(&summary.view(), as_of) {
         breaks.values.push(values);
@@ -186,20 +164,7 @@ fn rfm_breaks_add_quintiles(state: Internal, summary: Option<CustomerSummary>, a
     breaks_add(state, summary, as_of, 5, fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
-fn rfm_breaks_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    combine::<BreaksState>(into, from, fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn rfm_breaks_serialize(state: Internal) -> Vec<u8> {
-    serialize::<BreaksState>(state)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn rfm_breaks_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    deserialize::<BreaksState>(bytes)
-}
+parallel_functions!(BreaksState: rfm_breaks_combine, rfm_breaks_serialize, rfm_breaks_deserialize);
 
 #[pg_extern(immutable, parallel_safe)]
 fn rfm_breaks_final(mut internal: Internal) -> Option<RfmBreaks> {
@@ -241,7 +206,7 @@ sql_datum_type!(
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_score(summary: CustomerSummary, breaks: RfmBreaks, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<RfmScore> {
     let values = RfmValues::of(&summary.view(), finite_day(as_of, "as_of"))?;
-    let scores = breaks.breaks().score(&values);
+    let scores = breaks.value().score(&values);
     let fields = [
         i32::from(scores.r).into(),
         i32::from(scores.f).into(),

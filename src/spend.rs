@@ -3,13 +3,12 @@
 
 use crate::btyd::BtydModel;
 use crate::dates::finite_day;
-use crate::datum::{varlena_type, VarlenaBytes};
-use crate::aggregate::{check_same_parameters, combine, deserialize, existing, serialize, state, AggregateState};
-use crate::errors::{raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_PARAMETER_VALUE};
-use crate::memory::ContextAllocator;
+use crate::datum::stored_type;
+use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::errors::{raise, INVALID_PARAMETER_VALUE};
+use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::model_text::{bad, ModelText};
 use crate::summary::CustomerSummary;
-use allocator_api2::vec::Vec as ContextVec;
 use clv_core::btyd::Customer;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::spend::{merge_observations, SpendFitInfo, SpendModel as Model, SpendObservation, PARAM_NAMES};
@@ -18,22 +17,14 @@ use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
 use std::ffi::{CStr, CString};
 
-varlena_type!(
+stored_type!(
     /// A `clv.spend_model` value.
     SpendModel,
-    "spend_model"
+    "spend_model",
+    Model,
+    spend_model_recv,
+    spend_model_send
 );
-
-impl SpendModel {
-    fn new(model: &Model) -> Self {
-        let bytes = model.encode();
-        Self(VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
-    }
-
-    fn model(&self) -> Model {
-        Model::decode(self.0.bytes()).unwrap_or_else(|e| raise(DATA_CORRUPTED, format!("invalid spend_model: {e}")))
-    }
-}
 
 extension_sql!("CREATE TYPE spend_model;", name = "spend_model_shell", creates = [Type(SpendModel)]);
 
@@ -63,25 +54,13 @@ fn spend_model_in(input: &CStr) -> SpendModel {
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn spend_model_out(model: SpendModel) -> CString {
-    let m = model.model();
+    let m = model.value();
     let mut text = ModelText::new(KIND, m.as_of, &PARAM_NAMES, &m.params);
     if let Some(f) = &m.fit {
         text.set_fit(&PARAM_NAMES, f.log_likelihood, &f.std_errors, f.customers, f.iterations, f.converged);
         text.excluded = Some(f.excluded);
     }
     text.to_cstring()
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn spend_model_recv(mut buffer: Internal) -> SpendModel {
-    let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
-    let model = Model::decode(bytes).unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid spend_model: {e}")));
-    SpendModel::new(&model)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn spend_model_send(model: SpendModel) -> Vec<u8> {
-    model.0.bytes().to_vec()
 }
 
 extension_sql!(
@@ -104,13 +83,13 @@ COMMENT ON FUNCTION spend_model_send(spend_model) IS 'Binary output of clv.spend
 /// Repeat buyers' (x, mean spend), and how many customers were left out.
 struct SpendState {
     as_of: Option<i32>,
-    observations: ContextVec<SpendObservation, ContextAllocator>,
+    observations: ContextVec<SpendObservation>,
     excluded: f64,
 }
 
 impl SpendState {
     fn of<'a>(internal: &'a mut Internal, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
-        let spend = state(internal, fcinfo, |alloc| Self { as_of, observations: ContextVec::new_in(alloc), excluded: 0.0 });
+        let spend = state(internal, fcinfo, |alloc| Self { as_of, observations: context_vec(alloc), excluded: 0.0 });
         check_same_parameters(spend.as_of, as_of, "gamma_gamma_fit", "as_of");
         spend
     }
@@ -127,7 +106,7 @@ impl SpendState {
 
 impl AggregateState for SpendState {
     fn empty_like(&self, alloc: ContextAllocator) -> Self {
-        Self { as_of: self.as_of, observations: ContextVec::new_in(alloc), excluded: 0.0 }
+        Self { as_of: self.as_of, observations: context_vec(alloc), excluded: 0.0 }
     }
 
     fn merge(&mut self, other: &Self) {
@@ -147,7 +126,7 @@ impl AggregateState for SpendState {
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
         let mut r = Reader::new(bytes, STATE_VERSION)?;
         let (has_as_of, as_of, excluded) = (r.u8()? == 1, r.i32()?, r.f64()?);
-        let mut spend = Self { as_of: has_as_of.then_some(as_of), observations: ContextVec::new_in(alloc), excluded };
+        let mut spend = Self { as_of: has_as_of.then_some(as_of), observations: context_vec(alloc), excluded };
         for _ in 0..r.u64()? {
             let v = r.f64s(3)?;
             spend.observations.push(SpendObservation { x: v[0], mean_spend: v[1], weight: v[2] });
@@ -180,20 +159,7 @@ fn gamma_gamma_add_raw(mut internal: Internal, x: Option<f64>, mean_spend: Optio
     internal
 }
 
-#[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    combine::<SpendState>(into, from, fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn gamma_gamma_serialize(state: Internal) -> Vec<u8> {
-    serialize::<SpendState>(state)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn gamma_gamma_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    deserialize::<SpendState>(bytes)
-}
+parallel_functions!(SpendState: gamma_gamma_combine, gamma_gamma_serialize, gamma_gamma_deserialize);
 
 /// NULL when no repeat buyer with positive spend was seen.
 #[pg_extern(immutable, parallel_safe)]
@@ -250,7 +216,7 @@ fn expected(model: &Model, x: f64, mean_spend: f64) -> f64 {
 #[pg_extern(immutable, parallel_safe, strict)]
 fn expected_spend(model: SpendModel, s: CustomerSummary, as_of: Date) -> Option<f64> {
     let (x, mean) = spend_history(&s, finite_day(as_of, "as_of"))?;
-    Some(expected(&model.model(), x, mean))
+    Some(expected(&model.value(), x, mean))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_spend")]
@@ -258,7 +224,7 @@ fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64) -> f64 {
     if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
         raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
     }
-    expected(&model.model(), x, mean_spend.max(0.0))
+    expected(&model.value(), x, mean_spend.max(0.0))
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
@@ -277,10 +243,10 @@ fn customer_value(
     if !(monthly_discount_rate.is_finite() && monthly_discount_rate > -1.0) {
         raise(INVALID_PARAMETER_VALUE, "monthly_discount_rate must be a finite rate above -1");
     }
-    let purchase_model = purchases.model();
+    let purchase_model = purchases.value();
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
-    let spend_per_purchase = expected(&spend.model(), x, mean);
+    let spend_per_purchase = expected(&spend.value(), x, mean);
     let value = discounted_value(&purchase_model, &customer, spend_per_purchase, months as u32, monthly_discount_rate);
     if !value.is_finite() {
         raise(crate::errors::NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");
@@ -294,7 +260,7 @@ fn customer_value(
 fn spend_model_parameters(
     model: SpendModel,
 ) -> TableIterator<'static, (name!(parameter, String), name!(estimate, f64), name!(std_error, Option<f64>))> {
-    let m = model.model();
+    let m = model.value();
     let errors = m.fit.as_ref().map(|f| f.std_errors);
     let rows: Vec<_> =
         (0..3).map(|i| (PARAM_NAMES[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite()))).collect();
@@ -308,12 +274,12 @@ fn spend_model_kind(_model: SpendModel) -> &'static str {
 
 #[pg_extern(immutable, parallel_safe, strict, name = "model_converged")]
 fn spend_model_converged(model: SpendModel) -> Option<bool> {
-    model.model().fit.map(|f| f.converged)
+    model.value().fit.map(|f| f.converged)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "model_log_likelihood")]
 fn spend_model_log_likelihood(model: SpendModel) -> Option<f64> {
-    model.model().fit.map(|f| f.log_likelihood)
+    model.value().fit.map(|f| f.log_likelihood)
 }
 
 extension_sql!(

@@ -44,6 +44,11 @@ impl Writer {
         self
     }
 
+    pub fn i128(mut self, v: i128) -> Self {
+        self.0.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+
     pub fn f64(mut self, v: f64) -> Self {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
@@ -93,6 +98,10 @@ impl<'a> Reader<'a> {
         Ok(u64::from_le_bytes(self.take()?))
     }
 
+    pub fn i128(&mut self) -> Result<i128, DecodeError> {
+        Ok(i128::from_le_bytes(self.take()?))
+    }
+
     pub fn f64(&mut self) -> Result<f64, DecodeError> {
         Ok(f64::from_le_bytes(self.take()?))
     }
@@ -113,9 +122,9 @@ mod tests {
 
     #[test]
     fn round_trip_and_errors() {
-        let bytes = Writer::new(3).u8(7).i32(-5).u64(9).f64s(&[1.5, -2.0]).finish();
+        let bytes = Writer::new(3).u8(7).i32(-5).u64(9).i128(-1 << 100).f64s(&[1.5, -2.0]).finish();
         let mut r = Reader::new(&bytes, 3).unwrap();
-        assert_eq!((r.u8(), r.i32(), r.u64()), (Ok(7), Ok(-5), Ok(9)));
+        assert_eq!((r.u8(), r.i32(), r.u64(), r.i128()), (Ok(7), Ok(-5), Ok(9), Ok(-1 << 100)));
         assert_eq!(r.f64s(2), Ok(vec![1.5, -2.0]));
         assert_eq!(r.finish(), Ok(()));
         assert_eq!(Reader::new(&bytes, 1).err(), Some(DecodeError::UnknownVersion(3)));

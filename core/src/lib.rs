@@ -2,12 +2,15 @@
 //! `cargo test` and reusable outside the database.
 
 pub mod btyd;
+pub mod calendar;
 pub mod codec;
+pub mod kpi;
 pub mod lifecycle;
 pub mod money;
 pub mod optimize;
 pub mod repurchase;
 pub mod rfm;
+pub mod simulate;
 pub mod sorted;
 pub mod special;
 pub mod spend;

@@ -83,6 +83,32 @@ pub fn micros_to_f64(micros: i128) -> f64 {
     micros as f64 / MICROS_PER_UNIT as f64
 }
 
+/// A sum of micro-units as two 64-bit halves: an `i128` that needs only 8-byte alignment, for
+/// sums kept in PostgreSQL memory (palloc aligns to 8 bytes; Rust's `i128` wants 16).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MicrosSum {
+    low: u64,
+    high: i64,
+}
+
+impl From<i128> for MicrosSum {
+    fn from(v: i128) -> Self {
+        Self { low: v as u64, high: (v >> 64) as i64 }
+    }
+}
+
+impl From<MicrosSum> for i128 {
+    fn from(v: MicrosSum) -> Self {
+        (i128::from(v.high) << 64) | i128::from(v.low)
+    }
+}
+
+impl std::ops::AddAssign<i128> for MicrosSum {
+    fn add_assign(&mut self, other: i128) {
+        *self = (i128::from(*self) + other).into();
+    }
+}
+
 /// Parses a plain decimal number (`-12.345`, `7`, `0.5`, optional exponent-free) into
 /// micro-units exactly. More than six decimals are rounded half away from zero.
 pub fn parse_micros(text: &str) -> Result<i64, AmountError> {
@@ -135,6 +161,17 @@ pub fn format_micros(micros: i128, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn micros_sum_holds_every_i128() {
+        for v in [0, 1, -1, i128::MAX, i128::MIN, 1 << 64, -(1 << 64) - 1, 123_456_789_012_345_678_901_234] {
+            assert_eq!(i128::from(MicrosSum::from(v)), v);
+        }
+        let mut sum = MicrosSum::from(u64::MAX as i128);
+        sum += 1;
+        assert_eq!(i128::from(sum), 1 << 64);
+        assert_eq!(std::mem::align_of::<MicrosSum>(), 8);
+    }
 
     #[test]
     fn two_decimal_amounts_are_exact() {

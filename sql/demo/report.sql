@@ -42,6 +42,26 @@ GROUP BY 1
 ORDER BY min(clv.purchase_days(s));
 
 \echo
+\echo '== Retention KPIs at 1998-06-30 ==========================================='
+SELECT round(100 * clv.repeat_purchase_rate(s, '1998-06-30')::numeric, 1)                  AS repeat_purchase_pct,
+       round(100 * clv.churn_rate(s, '1998-04-01', '1998-07-01')::numeric, 1)              AS churn_pct_last_quarter,
+       round(100 * clv.revenue_share_top(s, 0.1)::numeric, 1)                              AS top_10pct_revenue_pct,
+       round(100 * clv.revenue_share_top(s, 0.2)::numeric, 1)                              AS top_20pct_revenue_pct,
+       (clv.business_profile(s, '1998-06-30')).median_repurchase_cycle_days               AS median_cycle_days,
+       (clv.business_profile(s, '1998-06-30')).label                                      AS business
+FROM customer_summaries;
+
+\echo
+\echo '== Monthly cohort retention: % of each first-order month buying n months later'
+SELECT to_char(cohort, 'YYYY-MM')                                                        AS cohort,
+       max(customers)                                                                    AS customers,
+       string_agg(lpad(round(100.0 * buyers / customers)::text, 3), ' ' ORDER BY period) AS "month 0   1   2   3 ..."
+FROM (SELECT cohort, period, count(*) AS customers, count(*) FILTER (WHERE purchased) AS buyers
+      FROM customer_summaries, clv.retention_periods(s, 'month', '1998-06-30')
+      GROUP BY cohort, period) t
+GROUP BY cohort ORDER BY cohort;
+
+\echo
 \echo '== Lifecycle stages at 1998-06-30 ========================================'
 SELECT * FROM lifecycle_overview ORDER BY stage;
 

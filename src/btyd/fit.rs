@@ -7,11 +7,10 @@
 
 use super::BtydModel;
 use crate::dates::{finite_day, time_unit};
-use crate::aggregate::{check_same_parameters, combine, deserialize, existing, serialize, state, AggregateState};
+use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::errors::{raise, INVALID_PARAMETER_VALUE};
-use crate::memory::ContextAllocator;
+use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
-use allocator_api2::vec::Vec as ContextVec;
 use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::time::TimeUnit;
@@ -21,13 +20,13 @@ use pgrx::prelude::*;
 struct FitState {
     unit: TimeUnit,
     as_of: Option<i32>,
-    observations: ContextVec<Observation, ContextAllocator>,
+    observations: ContextVec<Observation>,
 }
 
 impl FitState {
     /// The state behind `internal`; every row must agree on unit and as_of.
     fn of<'a>(internal: &'a mut Internal, unit: TimeUnit, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
-        let fit = state(internal, fcinfo, |alloc| Self { unit, as_of, observations: ContextVec::new_in(alloc) });
+        let fit = state(internal, fcinfo, |alloc| Self { unit, as_of, observations: context_vec(alloc) });
         check_same_parameters((fit.unit, fit.as_of), (unit, as_of), "a fit", "as_of and unit");
         fit
     }
@@ -41,7 +40,7 @@ impl FitState {
 
 impl AggregateState for FitState {
     fn empty_like(&self, alloc: ContextAllocator) -> Self {
-        Self { unit: self.unit, as_of: self.as_of, observations: ContextVec::new_in(alloc) }
+        Self { unit: self.unit, as_of: self.as_of, observations: context_vec(alloc) }
     }
 
     fn merge(&mut self, other: &Self) {
@@ -60,7 +59,7 @@ impl AggregateState for FitState {
         let mut r = Reader::new(bytes, STATE_VERSION)?;
         let unit = TimeUnit::from_code(r.u8()?).ok_or(DecodeError::Invalid("unknown unit"))?;
         let (has_as_of, as_of) = (r.u8()? == 1, r.i32()?);
-        let mut fit = Self { unit, as_of: has_as_of.then_some(as_of), observations: ContextVec::new_in(alloc) };
+        let mut fit = Self { unit, as_of: has_as_of.then_some(as_of), observations: context_vec(alloc) };
         for _ in 0..r.u64()? {
             let v = r.f64s(4)?;
             fit.observations.push(Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] });
@@ -116,20 +115,7 @@ fn btyd_fit_add_raw(
     state
 }
 
-#[pg_extern(immutable, parallel_safe)]
-fn btyd_fit_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    combine::<FitState>(into, from, fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn btyd_fit_serialize(state: Internal) -> Vec<u8> {
-    serialize::<FitState>(state)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn btyd_fit_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    deserialize::<FitState>(bytes)
-}
+parallel_functions!(FitState: btyd_fit_combine, btyd_fit_serialize, btyd_fit_deserialize);
 
 /// Fits `kind`; NULL when no customer was seen. A fit that does not converge is returned
 /// with `converged: false` and a WARNING.

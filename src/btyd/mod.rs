@@ -5,30 +5,20 @@ mod fit;
 mod predict;
 
 use crate::dates::time_unit;
-use crate::datum::{varlena_type, VarlenaBytes};
-use crate::errors::{raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION};
+use crate::datum::stored_type;
 use crate::model_text::{bad, ModelText};
 use clv_core::btyd::{FitInfo, Kind, Model};
-use pgrx::datum::Internal;
 use pgrx::prelude::*;
 use std::ffi::{CStr, CString};
 
-varlena_type!(
+stored_type!(
     /// A `clv.btyd_model` value.
     BtydModel,
-    "btyd_model"
+    "btyd_model",
+    Model,
+    btyd_model_recv,
+    btyd_model_send
 );
-
-impl BtydModel {
-    pub fn new(model: &Model) -> Self {
-        let bytes = model.encode();
-        Self(VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
-    }
-
-    pub fn model(&self) -> Model {
-        Model::decode(self.0.bytes()).unwrap_or_else(|e| raise(DATA_CORRUPTED, format!("invalid btyd_model: {e}")))
-    }
-}
 
 extension_sql!("CREATE TYPE btyd_model;", name = "btyd_model_shell", creates = [Type(BtydModel)]);
 
@@ -54,7 +44,7 @@ fn btyd_model_in(input: &CStr) -> BtydModel {
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn btyd_model_out(model: BtydModel) -> CString {
-    let m = model.model();
+    let m = model.value();
     let names = m.kind.param_names();
     let fit = m.fit.as_ref();
     let mut text = ModelText::new(m.kind.name(), m.as_of, &names, &m.params);
@@ -64,18 +54,6 @@ fn btyd_model_out(model: BtydModel) -> CString {
         text.patterns = Some(f.patterns);
     }
     text.to_cstring()
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn btyd_model_recv(mut buffer: Internal) -> BtydModel {
-    let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
-    let model = Model::decode(bytes).unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid btyd_model: {e}")));
-    BtydModel::new(&model)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn btyd_model_send(model: BtydModel) -> Vec<u8> {
-    model.0.bytes().to_vec()
 }
 
 extension_sql!(
@@ -99,7 +77,7 @@ COMMENT ON FUNCTION btyd_model_send(btyd_model) IS 'Binary output of clv.btyd_mo
 fn btyd_model_parameters(
     model: BtydModel,
 ) -> TableIterator<'static, (name!(parameter, String), name!(estimate, f64), name!(std_error, Option<f64>))> {
-    let m = model.model();
+    let m = model.value();
     let errors = m.fit.as_ref().map(|f| f.std_errors);
     let rows: Vec<_> = (0..4)
         .map(|i| (m.kind.param_names()[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite())))
@@ -109,17 +87,17 @@ fn btyd_model_parameters(
 
 #[pg_extern(immutable, parallel_safe, strict, name = "model_kind")]
 fn btyd_model_kind(model: BtydModel) -> String {
-    model.model().kind.name().into()
+    model.value().kind.name().into()
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "model_converged")]
 fn btyd_model_converged(model: BtydModel) -> Option<bool> {
-    model.model().fit.map(|f| f.converged)
+    model.value().fit.map(|f| f.converged)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "model_log_likelihood")]
 fn btyd_model_log_likelihood(model: BtydModel) -> Option<f64> {
-    model.model().fit.map(|f| f.log_likelihood)
+    model.value().fit.map(|f| f.log_likelihood)
 }
 
 extension_sql!(

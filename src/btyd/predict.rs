@@ -47,18 +47,18 @@ fn computed(value: f64, what: &str) -> f64 {
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn p_alive(model: BtydModel, s: CustomerSummary, as_of: Date) -> Option<f64> {
-    let m = model.model();
+    let m = model.value();
     customer_at(&m, &s, as_of).map(|c| computed(m.p_alive(&c), "P(alive)"))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "p_alive")]
 fn p_alive_raw(model: BtydModel, x: f64, t_x: f64, t: f64) -> f64 {
-    computed(model.model().p_alive(&checked_customer(x, t_x, t)), "P(alive)")
+    computed(model.value().p_alive(&checked_customer(x, t_x, t)), "P(alive)")
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn expected_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, horizon: f64) -> Option<f64> {
-    let m = model.model();
+    let m = model.value();
     let horizon = checked_horizon(horizon);
     customer_at(&m, &s, as_of).map(|c| computed(m.expected_purchases(&c, horizon), "expected purchases"))
 }
@@ -66,17 +66,17 @@ fn expected_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, horizon
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_purchases")]
 fn expected_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64) -> f64 {
     let c = checked_customer(x, t_x, t);
-    computed(model.model().expected_purchases(&c, checked_horizon(horizon)), "expected purchases")
+    computed(model.value().expected_purchases(&c, checked_horizon(horizon)), "expected purchases")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_purchases")]
 fn expected_purchases_new_customer(model: BtydModel, horizon: f64) -> f64 {
-    computed(model.model().expected_purchases_new_customer(checked_horizon(horizon)), "expected purchases")
+    computed(model.value().expected_purchases_new_customer(checked_horizon(horizon)), "expected purchases")
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn prob_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, n: i32, horizon: f64) -> Option<f64> {
-    let m = model.model();
+    let m = model.value();
     let (n, horizon) = (checked_count(n), checked_horizon(horizon));
     customer_at(&m, &s, as_of).map(|c| computed(m.prob_purchases(&c, n, horizon), "the probability"))
 }
@@ -84,7 +84,7 @@ fn prob_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, n: i32, hor
 #[pg_extern(immutable, parallel_safe, strict, name = "prob_purchases")]
 fn prob_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, n: i32, horizon: f64) -> f64 {
     let c = checked_customer(x, t_x, t);
-    computed(model.model().prob_purchases(&c, checked_count(n), checked_horizon(horizon)), "the probability")
+    computed(model.value().prob_purchases(&c, checked_count(n), checked_horizon(horizon)), "the probability")
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
@@ -99,7 +99,7 @@ fn prob_no_purchase_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn expected_next_order_date(model: BtydModel, s: CustomerSummary, as_of: Date) -> Option<Date> {
-    let m = model.model();
+    let m = model.value();
     let day = finite_day(as_of, "as_of");
     let c = customer_at(&m, &s, as_of)?;
     let wait_days = (m.median_time_to_next_purchase(&c)? * m.unit.days()).ceil();

@@ -9,11 +9,10 @@
 
 use super::CustomerSummary;
 use crate::amounts::{float8_micros, numeric_micros, NumericArg};
-use crate::aggregate::{combine, deserialize, existing, serialize, state, AggregateState};
+use crate::aggregate::{existing, parallel_functions, state, AggregateState};
 use crate::errors::{bad_summary, INVALID_BINARY_REPRESENTATION};
-use crate::memory::ContextAllocator;
+use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use clv_core::codec::DecodeError;
-use allocator_api2::vec::Vec as ContextVec;
 use clv_core::summary::{encoded_len, encode, normalize, PurchaseDay, SummaryView};
 use pgrx::datum::{Date, Internal, Timestamp, TimestampWithTimeZone};
 use pgrx::prelude::*;
@@ -21,12 +20,12 @@ use pgrx::prelude::*;
 /// Purchase days seen so far: one entry per order or per summary day, unsorted, possibly
 /// repeating a day.
 struct SummaryState {
-    days: ContextVec<PurchaseDay, ContextAllocator>,
+    days: ContextVec<PurchaseDay>,
 }
 
 impl SummaryState {
     fn new(alloc: ContextAllocator) -> Self {
-        Self { days: ContextVec::new_in(alloc) }
+        Self { days: context_vec(alloc) }
     }
 
     /// Sorts and merges in place; the logical content is unchanged, so finalizing twice (as
@@ -109,20 +108,7 @@ fn customer_summary_add_summary(
     internal
 }
 
-#[pg_extern(immutable, parallel_safe)]
-fn customer_summary_combine(into: Internal, from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
-    combine::<SummaryState>(into, from, fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn customer_summary_serialize(state: Internal) -> Vec<u8> {
-    serialize::<SummaryState>(state)
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn customer_summary_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
-    deserialize::<SummaryState>(bytes)
-}
+parallel_functions!(SummaryState: customer_summary_combine, customer_summary_serialize, customer_summary_deserialize);
 
 #[pg_extern(immutable, parallel_safe)]
 fn customer_summary_final(mut internal: Internal) -> Option<CustomerSummary> {

@@ -1,0 +1,530 @@
+//! Retention KPIs in SQL: the aggregates `clv.repeat_purchase_rate`, `clv.churn_rate`,
+//! `clv.revenue_share_top` and `clv.business_profile`, the per-customer `clv.churned`, and the
+//! set-returning `clv.retention_periods` behind cohort tables. Definitions: docs/kpis.md.
+
+use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::call::composite_result;
+use crate::datum::sql_datum_type;
+use crate::dates::{day_date, finite_day};
+use crate::errors::{raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE};
+use crate::memory::{context_vec, ContextAllocator, ContextVec};
+use crate::summary::CustomerSummary;
+use clv_core::calendar::PeriodUnit;
+use clv_core::codec::{DecodeError, Reader, Writer};
+use clv_core::kpi::{
+    is_repeat_buyer, retention_periods as periods_of, revenue_share_top as top_share, ChurnPeriod, Profile,
+    ProfileCounts, ProfileCustomer,
+};
+use clv_core::money::{micros_to_f64, MicrosSum};
+use pgrx::datum::{Date, Internal, IntoDatum};
+use pgrx::prelude::*;
+
+const STATE_VERSION: u8 = 1;
+const DEFAULT_ACTIVE_WITHIN_DAYS: i32 = 90;
+const DEFAULT_WINDOW_DAYS: i32 = 365;
+
+fn required<T>(value: Option<T>, what: &str) -> T {
+    value.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, format!("{what} must not be NULL")))
+}
+
+// ---- shares of customers: repeat_purchase_rate, churn_rate ---------------------------------
+
+/// The parameters of an aggregate that counts customers and how many of them meet a condition.
+trait ShareQuestion: Copy + PartialEq {
+    const AGGREGATE: &'static str;
+    const PARAMETERS: &'static str;
+    fn write(self, w: Writer) -> Writer;
+    fn read(r: &mut Reader) -> Result<Self, DecodeError>;
+    /// `None` when the customer does not count, else whether they meet the condition.
+    fn ask(&self, s: &CustomerSummary) -> Option<bool>;
+}
+
+/// Repeat-purchase rate at a date: of the customers who ordered by then, the share who bought
+/// on two or more days.
+#[derive(Clone, Copy, PartialEq)]
+struct RepeatBuyerAt(i32);
+
+impl ShareQuestion for RepeatBuyerAt {
+    const AGGREGATE: &'static str = "repeat_purchase_rate";
+    const PARAMETERS: &'static str = "as_of";
+
+    fn write(self, w: Writer) -> Writer {
+        w.i32(self.0)
+    }
+
+    fn read(r: &mut Reader) -> Result<Self, DecodeError> {
+        Ok(Self(r.i32()?))
+    }
+
+    fn ask(&self, s: &CustomerSummary) -> Option<bool> {
+        is_repeat_buyer(&s.view(), self.0)
+    }
+}
+
+impl ShareQuestion for ChurnPeriod {
+    const AGGREGATE: &'static str = "churn_rate";
+    const PARAMETERS: &'static str = "period and active_within";
+
+    fn write(self, w: Writer) -> Writer {
+        w.i32(self.start).i32(self.end).i32(self.active_within)
+    }
+
+    fn read(r: &mut Reader) -> Result<Self, DecodeError> {
+        ChurnPeriod::new(r.i32()?, r.i32()?, r.i32()?).map_err(DecodeError::Invalid)
+    }
+
+    fn ask(&self, s: &CustomerSummary) -> Option<bool> {
+        self.lost(&s.view())
+    }
+}
+
+struct ShareState<Q> {
+    question: Q,
+    counted: u64,
+    meeting: u64,
+}
+
+impl<Q: ShareQuestion> ShareState<Q> {
+    fn add(mut internal: Internal, question: Q, summary: Option<CustomerSummary>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+        let share = state(&mut internal, fcinfo, |_| Self { question, counted: 0, meeting: 0 });
+        check_same_parameters(share.question, question, Q::AGGREGATE, Q::PARAMETERS);
+        if let Some(meets) = summary.and_then(|s| question.ask(&s)) {
+            share.counted += 1;
+            share.meeting += u64::from(meets);
+        }
+        internal
+    }
+
+    fn finish(mut internal: Internal) -> Option<f64> {
+        let share = existing::<Self>(&mut internal)?;
+        (share.counted > 0).then(|| share.meeting as f64 / share.counted as f64)
+    }
+}
+
+impl<Q: ShareQuestion> AggregateState for ShareState<Q> {
+    fn empty_like(&self, _alloc: ContextAllocator) -> Self {
+        Self { question: self.question, counted: 0, meeting: 0 }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        check_same_parameters(self.question, other.question, Q::AGGREGATE, Q::PARAMETERS);
+        self.counted += other.counted;
+        self.meeting += other.meeting;
+    }
+
+    fn serialize(&mut self) -> Vec<u8> {
+        self.question.write(Writer::new(STATE_VERSION)).u64(self.counted).u64(self.meeting).finish()
+    }
+
+    fn deserialize(bytes: &[u8], _alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let state = Self { question: Q::read(&mut r)?, counted: r.u64()?, meeting: r.u64()? };
+        r.finish()?;
+        Ok(state)
+    }
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn repeat_purchase_rate_add(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let as_of = finite_day(required(as_of, "as_of"), "as_of");
+    ShareState::add(state, RepeatBuyerAt(as_of), summary, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn repeat_purchase_rate_final(state: Internal) -> Option<f64> {
+    ShareState::<RepeatBuyerAt>::finish(state)
+}
+
+parallel_functions!(ShareState<RepeatBuyerAt>: repeat_purchase_rate_combine, repeat_purchase_rate_serialize, repeat_purchase_rate_deserialize);
+
+fn churn_period(start: Option<Date>, end: Option<Date>, active_within: Option<i32>) -> ChurnPeriod {
+    let start = finite_day(required(start, "period_start"), "period_start");
+    let end = finite_day(required(end, "period_end"), "period_end");
+    let active_within = required(active_within, "active_within");
+    ChurnPeriod::new(start, end, active_within).unwrap_or_else(|why| {
+        raise_with_hint(INVALID_PARAMETER_VALUE, why, Some("The period is [period_start, period_end): period_end is the first day after it."))
+    })
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn churn_rate_add(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    period_start: Option<Date>,
+    period_end: Option<Date>,
+    active_within: Option<i32>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
+    ShareState::add(state, churn_period(period_start, period_end, active_within), summary, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn churn_rate_add_default(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    period_start: Option<Date>,
+    period_end: Option<Date>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
+    let period = churn_period(period_start, period_end, Some(DEFAULT_ACTIVE_WITHIN_DAYS));
+    ShareState::add(state, period, summary, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn churn_rate_final(state: Internal) -> Option<f64> {
+    ShareState::<ChurnPeriod>::finish(state)
+}
+
+parallel_functions!(ShareState<ChurnPeriod>: churn_rate_combine, churn_rate_serialize, churn_rate_deserialize);
+
+/// Whether one customer churned in the period: NULL when not active at its start.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn churned(
+    summary: CustomerSummary,
+    period_start: Date,
+    period_end: Date,
+    active_within: default!(i32, 90),
+) -> Option<bool> {
+    churn_period(Some(period_start), Some(period_end), Some(active_within)).lost(&summary.view())
+}
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE repeat_purchase_rate(s customer_summary, as_of date) (
+    sfunc = repeat_purchase_rate_add, stype = internal, finalfunc = repeat_purchase_rate_final,
+    combinefunc = repeat_purchase_rate_combine, serialfunc = repeat_purchase_rate_serialize,
+    deserialfunc = repeat_purchase_rate_deserialize, parallel = safe);
+CREATE AGGREGATE churn_rate(s customer_summary, period_start date, period_end date) (
+    sfunc = churn_rate_add_default, stype = internal, finalfunc = churn_rate_final,
+    combinefunc = churn_rate_combine, serialfunc = churn_rate_serialize, deserialfunc = churn_rate_deserialize,
+    parallel = safe);
+CREATE AGGREGATE churn_rate(s customer_summary, period_start date, period_end date, active_within integer) (
+    sfunc = churn_rate_add, stype = internal, finalfunc = churn_rate_final,
+    combinefunc = churn_rate_combine, serialfunc = churn_rate_serialize, deserialfunc = churn_rate_deserialize,
+    parallel = safe);
+COMMENT ON AGGREGATE repeat_purchase_rate(customer_summary, date) IS 'Share of the customers who ordered by as_of that bought on two or more days by then (orders after as_of ignored). NULL when nobody had ordered.';
+COMMENT ON AGGREGATE churn_rate(customer_summary, date, date) IS 'Churn in [period_start, period_end): of the customers who bought in the 90 days before period_start, the share who bought nothing during the period. NULL when nobody was active.';
+COMMENT ON AGGREGATE churn_rate(customer_summary, date, date, integer) IS 'Churn in [period_start, period_end) with "active" meaning a purchase in the active_within days before period_start.';
+COMMENT ON FUNCTION churned(customer_summary, date, date, integer) IS 'Whether the customer churned in [period_start, period_end) as clv.churn_rate counts it: true if active at the start (a purchase in the active_within days before) and no purchase during the period; NULL if not active at the start.';
+COMMENT ON FUNCTION repeat_purchase_rate_add(internal, customer_summary, date) IS 'Transition function of clv.repeat_purchase_rate; not for direct use.';
+COMMENT ON FUNCTION repeat_purchase_rate_final(internal) IS 'Final function of clv.repeat_purchase_rate; not for direct use.';
+COMMENT ON FUNCTION repeat_purchase_rate_combine(internal, internal) IS 'Combine function of clv.repeat_purchase_rate (parallel query); not for direct use.';
+COMMENT ON FUNCTION repeat_purchase_rate_serialize(internal) IS 'Serialize function of clv.repeat_purchase_rate (parallel query); not for direct use.';
+COMMENT ON FUNCTION repeat_purchase_rate_deserialize(bytea, internal) IS 'Deserialize function of clv.repeat_purchase_rate (parallel query); not for direct use.';
+COMMENT ON FUNCTION churn_rate_add(internal, customer_summary, date, date, integer) IS 'Transition function of clv.churn_rate with active_within; not for direct use.';
+COMMENT ON FUNCTION churn_rate_add_default(internal, customer_summary, date, date) IS 'Transition function of clv.churn_rate; not for direct use.';
+COMMENT ON FUNCTION churn_rate_final(internal) IS 'Final function of clv.churn_rate; not for direct use.';
+COMMENT ON FUNCTION churn_rate_combine(internal, internal) IS 'Combine function of clv.churn_rate (parallel query); not for direct use.';
+COMMENT ON FUNCTION churn_rate_serialize(internal) IS 'Serialize function of clv.churn_rate (parallel query); not for direct use.';
+COMMENT ON FUNCTION churn_rate_deserialize(bytea, internal) IS 'Deserialize function of clv.churn_rate (parallel query); not for direct use.';
+"#,
+    name = "share_aggregates",
+    requires = [
+        "customer_summary_type",
+        repeat_purchase_rate_add, repeat_purchase_rate_final, repeat_purchase_rate_combine,
+        repeat_purchase_rate_serialize, repeat_purchase_rate_deserialize,
+        churn_rate_add, churn_rate_add_default, churn_rate_final, churn_rate_combine,
+        churn_rate_serialize, churn_rate_deserialize, churned,
+    ],
+);
+
+// ---- revenue_share_top ---------------------------------------------------------------------
+
+/// Every customer's total spend.
+struct TopShareState {
+    fraction: f64,
+    spends: ContextVec<MicrosSum>,
+}
+
+impl AggregateState for TopShareState {
+    fn empty_like(&self, alloc: ContextAllocator) -> Self {
+        Self { fraction: self.fraction, spends: context_vec(alloc) }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        check_same_parameters(self.fraction.to_bits(), other.fraction.to_bits(), "revenue_share_top", "fraction");
+        self.spends.extend_from_slice(&other.spends);
+    }
+
+    fn serialize(&mut self) -> Vec<u8> {
+        let header = Writer::new(STATE_VERSION).f64(self.fraction).u64(self.spends.len() as u64);
+        self.spends.iter().fold(header, |w, &spend| w.i128(spend.into())).finish()
+    }
+
+    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let mut state = Self { fraction: r.f64()?, spends: context_vec(alloc) };
+        for _ in 0..r.u64()? {
+            state.spends.push(r.i128()?.into());
+        }
+        r.finish()?;
+        Ok(state)
+    }
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn revenue_share_top_add(mut internal: Internal, summary: Option<CustomerSummary>, fraction: Option<f64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let fraction = required(fraction, "fraction");
+    if !(fraction > 0.0 && fraction <= 1.0) {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!("fraction must be in (0, 1], not {fraction}"),
+            Some("0.1 asks for the share of revenue from the top 10% of customers."),
+        );
+    }
+    let top = state(&mut internal, fcinfo, |alloc| TopShareState { fraction, spends: context_vec(alloc) });
+    check_same_parameters(top.fraction.to_bits(), fraction.to_bits(), "revenue_share_top", "fraction");
+    if let Some(summary) = summary {
+        top.spends.push(summary.view().total_spend().into());
+    }
+    internal
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn revenue_share_top_final(mut internal: Internal) -> Option<f64> {
+    let top = existing::<TopShareState>(&mut internal)?;
+    top_share(&mut top.spends, top.fraction)
+}
+
+parallel_functions!(TopShareState: revenue_share_top_combine, revenue_share_top_serialize, revenue_share_top_deserialize);
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE revenue_share_top(s customer_summary, fraction double precision) (
+    sfunc = revenue_share_top_add, stype = internal, finalfunc = revenue_share_top_final,
+    combinefunc = revenue_share_top_combine, serialfunc = revenue_share_top_serialize,
+    deserialfunc = revenue_share_top_deserialize, parallel = safe);
+COMMENT ON AGGREGATE revenue_share_top(customer_summary, double precision) IS 'Share of total spend from the top fraction of customers by spend (the top ceil(fraction x customers)), exact. fraction in (0, 1]; NULL when there are no customers or total spend is not positive.';
+COMMENT ON FUNCTION revenue_share_top_add(internal, customer_summary, double precision) IS 'Transition function of clv.revenue_share_top; not for direct use.';
+COMMENT ON FUNCTION revenue_share_top_final(internal) IS 'Final function of clv.revenue_share_top; not for direct use.';
+COMMENT ON FUNCTION revenue_share_top_combine(internal, internal) IS 'Combine function of clv.revenue_share_top (parallel query); not for direct use.';
+COMMENT ON FUNCTION revenue_share_top_serialize(internal) IS 'Serialize function of clv.revenue_share_top (parallel query); not for direct use.';
+COMMENT ON FUNCTION revenue_share_top_deserialize(bytea, internal) IS 'Deserialize function of clv.revenue_share_top (parallel query); not for direct use.';
+"#,
+    name = "revenue_share_top_aggregate",
+    requires = [
+        "customer_summary_type", revenue_share_top_add, revenue_share_top_final, revenue_share_top_combine,
+        revenue_share_top_serialize, revenue_share_top_deserialize,
+    ],
+);
+
+// ---- business_profile ----------------------------------------------------------------------
+
+sql_datum_type!(
+    /// A `clv.business_profile` composite value.
+    BusinessProfile,
+    "business_profile"
+);
+
+extension_sql!(
+    r#"
+CREATE TYPE business_profile AS (
+    customers bigint,
+    active_customers bigint,
+    new_customers bigint,
+    returning_customers bigint,
+    new_revenue_share double precision,
+    returning_revenue_share double precision,
+    repeat_purchase_rate double precision,
+    top_10pct_revenue_share double precision,
+    median_repurchase_cycle_days double precision,
+    label text
+);
+COMMENT ON TYPE business_profile IS 'What kind of business the customers describe at a date: customers, those active in the window, new and returning among them with their shares of the window''s revenue, repeat-purchase rate, top-10% revenue share, median repurchase cycle and a label. See clv.business_profile.';
+"#,
+    name = "business_profile_type",
+    creates = [Type(BusinessProfile)],
+);
+
+struct ProfileState {
+    as_of: i32,
+    window_days: i32,
+    counts: ProfileCounts,
+    spends: ContextVec<MicrosSum>,
+    cycles: ContextVec<f64>,
+}
+
+impl AggregateState for ProfileState {
+    fn empty_like(&self, alloc: ContextAllocator) -> Self {
+        Self {
+            as_of: self.as_of,
+            window_days: self.window_days,
+            counts: ProfileCounts::default(),
+            spends: context_vec(alloc),
+            cycles: context_vec(alloc),
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        check_same_parameters((self.as_of, self.window_days), (other.as_of, other.window_days), "business_profile", "as_of and window_days");
+        self.counts.merge(&other.counts);
+        self.spends.extend_from_slice(&other.spends);
+        self.cycles.extend_from_slice(&other.cycles);
+    }
+
+    fn serialize(&mut self) -> Vec<u8> {
+        let c = &self.counts;
+        let w = Writer::new(STATE_VERSION)
+            .i32(self.as_of)
+            .i32(self.window_days)
+            .u64(c.customers)
+            .u64(c.active)
+            .u64(c.new)
+            .u64(c.repeat_buyers)
+            .i128(c.new_revenue.into())
+            .i128(c.returning_revenue.into())
+            .u64(self.spends.len() as u64);
+        let w = self.spends.iter().fold(w, |w, &spend| w.i128(spend.into())).u64(self.cycles.len() as u64);
+        w.f64s(&self.cycles).finish()
+    }
+
+    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let (as_of, window_days) = (r.i32()?, r.i32()?);
+        let counts = ProfileCounts {
+            customers: r.u64()?,
+            active: r.u64()?,
+            new: r.u64()?,
+            repeat_buyers: r.u64()?,
+            new_revenue: r.i128()?.into(),
+            returning_revenue: r.i128()?.into(),
+        };
+        let mut state = Self { as_of, window_days, counts, spends: context_vec(alloc), cycles: context_vec(alloc) };
+        for _ in 0..r.u64()? {
+            state.spends.push(r.i128()?.into());
+        }
+        for _ in 0..r.u64()? {
+            state.cycles.push(r.f64()?);
+        }
+        r.finish()?;
+        Ok(state)
+    }
+}
+
+fn profile_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, window_days: i32, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    let as_of = finite_day(required(as_of, "as_of"), "as_of");
+    if window_days < 1 {
+        raise(INVALID_PARAMETER_VALUE, format!("window_days must be at least 1, not {window_days}"));
+    }
+    let profile = state(&mut internal, fcinfo, |alloc| ProfileState {
+        as_of,
+        window_days,
+        counts: ProfileCounts::default(),
+        spends: context_vec(alloc),
+        cycles: context_vec(alloc),
+    });
+    check_same_parameters((profile.as_of, profile.window_days), (as_of, window_days), "business_profile", "as_of and window_days");
+    if let Some(customer) = summary.and_then(|s| ProfileCustomer::of(&s.view(), as_of, window_days)) {
+        profile.counts.add(&customer);
+        profile.spends.push(customer.spend.into());
+        profile.cycles.extend(customer.cycle_days);
+    }
+    internal
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn business_profile_add(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, window_days: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    profile_add(state, summary, as_of, required(window_days, "window_days"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn business_profile_add_year(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    profile_add(state, summary, as_of, DEFAULT_WINDOW_DAYS, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn business_profile_final(mut internal: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Option<BusinessProfile> {
+    let state = existing::<ProfileState>(&mut internal)?;
+    let p = Profile::new(&state.counts, &mut state.spends, &mut state.cycles)?;
+    let count = |n: u64| i64::try_from(n).expect("customer count fits in bigint").into_datum();
+    let optional = |v: Option<f64>| v.and_then(|v| v.into_datum());
+    let values = [
+        count(p.customers),
+        count(p.active_customers),
+        count(p.new_customers),
+        count(p.returning_customers),
+        optional(p.new_revenue_share),
+        optional(p.returning_revenue_share),
+        p.repeat_purchase_rate.into_datum(),
+        optional(p.top_decile_revenue_share),
+        optional(p.median_repurchase_cycle_days),
+        p.label.name().into_datum(),
+    ];
+    let nulls = values.map(|v| v.is_none());
+    let datums = values.map(|v| v.unwrap_or(pg_sys::Datum::from(0)));
+    Some(BusinessProfile(composite_result(fcinfo, &datums, &nulls)))
+}
+
+parallel_functions!(ProfileState: business_profile_combine, business_profile_serialize, business_profile_deserialize);
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE business_profile(s customer_summary, as_of date, window_days integer) (
+    sfunc = business_profile_add, stype = internal, finalfunc = business_profile_final,
+    combinefunc = business_profile_combine, serialfunc = business_profile_serialize,
+    deserialfunc = business_profile_deserialize, parallel = safe);
+CREATE AGGREGATE business_profile(s customer_summary, as_of date) (
+    sfunc = business_profile_add_year, stype = internal, finalfunc = business_profile_final,
+    combinefunc = business_profile_combine, serialfunc = business_profile_serialize,
+    deserialfunc = business_profile_deserialize, parallel = safe);
+COMMENT ON AGGREGATE business_profile(customer_summary, date, integer) IS 'The business profile at as_of over the window_days days ending with as_of: new vs returning customers and their revenue shares, repeat-purchase rate, top-10% revenue share, median repurchase cycle, and a label (loyal-customer-driven, acquisition-driven, mixed or inactive; rules in docs/kpis.md). NULL when nobody had ordered.';
+COMMENT ON AGGREGATE business_profile(customer_summary, date) IS 'The business profile at as_of over the 365 days ending with as_of; see business_profile(customer_summary, date, integer).';
+COMMENT ON FUNCTION business_profile_add(internal, customer_summary, date, integer) IS 'Transition function of clv.business_profile(customer_summary, date, integer); not for direct use.';
+COMMENT ON FUNCTION business_profile_add_year(internal, customer_summary, date) IS 'Transition function of clv.business_profile(customer_summary, date); not for direct use.';
+COMMENT ON FUNCTION business_profile_final(internal) IS 'Final function of clv.business_profile; not for direct use.';
+COMMENT ON FUNCTION business_profile_combine(internal, internal) IS 'Combine function of clv.business_profile (parallel query); not for direct use.';
+COMMENT ON FUNCTION business_profile_serialize(internal) IS 'Serialize function of clv.business_profile (parallel query); not for direct use.';
+COMMENT ON FUNCTION business_profile_deserialize(bytea, internal) IS 'Deserialize function of clv.business_profile (parallel query); not for direct use.';
+"#,
+    name = "business_profile_aggregates",
+    requires = [
+        "customer_summary_type", "business_profile_type", business_profile_add, business_profile_add_year,
+        business_profile_final, business_profile_combine, business_profile_serialize, business_profile_deserialize,
+    ],
+);
+
+// ---- retention_periods ---------------------------------------------------------------------
+
+fn period_unit(text: &str) -> PeriodUnit {
+    PeriodUnit::parse(text).unwrap_or_else(|| {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!("unknown period unit \"{text}\""),
+            Some("Use 'day', 'week', 'month', 'quarter' or 'year'."),
+        )
+    })
+}
+
+/// One row per calendar period from the customer's first order to `as_of`.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn retention_periods(
+    summary: CustomerSummary,
+    unit: &str,
+    as_of: Date,
+) -> TableIterator<
+    'static,
+    (
+        name!(cohort, Date),
+        name!(period, i32),
+        name!(period_start, Date),
+        name!(purchased, bool),
+        name!(orders, i64),
+        name!(spend, f64),
+    ),
+> {
+    let rows = periods_of(&summary.view(), period_unit(unit), finite_day(as_of, "as_of")).unwrap_or_else(|_| {
+        raise(DATETIME_FIELD_OVERFLOW, "date out of range for calendar periods (years beyond 262000)")
+    });
+    TableIterator::new(rows.into_iter().map(|r| {
+        let orders = i64::try_from(r.orders).expect("orders fit in bigint");
+        (day_date(r.cohort), r.period, day_date(r.period_start), r.purchased(), orders, micros_to_f64(r.spend))
+    }))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION retention_periods(customer_summary, text, date) IS 'One row per calendar period (day, week, month, quarter or year) from the customer''s first order up to the period containing as_of: cohort (start of the first order''s period), period index (0 = that period), period start, whether they purchased, orders and spend in it. Orders after as_of are ignored, so the last period may be partial. GROUP BY cohort, period gives the cohort retention matrix.';
+"#,
+    name = "retention_periods_comment",
+    requires = [retention_periods],
+);
