@@ -10,9 +10,12 @@ import datetime
 import os
 import platform
 import re
+import json
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -40,8 +43,27 @@ class Database:
     def median_ms(self, settings, query, runs):
         return statistics.median(self.execution_ms(settings, query) for _ in range(runs))
 
+    def wall_seconds(self, sql):
+        start = time.perf_counter()
+        self.run(sql)
+        return time.perf_counter() - start
+
+    def copy_out(self, query, path):
+        self.run(f"\\copy ({' '.join(query.split())}) TO '{path}' (FORMAT csv, HEADER)")
+
+    def count(self, table):
+        return int(self.run(f"SELECT count(*) FROM {table}"))
+
 
 SERIAL = "SET work_mem = '2GB'; SET jit = off; SET max_parallel_workers_per_gather = 0;"
+TWO_WORKERS = "SET work_mem = '2GB'; SET jit = off; SET max_parallel_workers_per_gather = 2;"
+# Simulated orders (clv.generate_orders): customers arrive over the first year and are watched
+# for two; about 9.7 orders each. The population is chosen so that purchase counts spread
+# (r = 0.9, alpha = 30: a purchase a month on average) and a tenth of the customers leave
+# after each purchase (a = 0.7, b = 7).
+START, ACQUISITION_END, END, AS_OF = "2022-01-01", "2023-01-01", "2024-01-01", "2023-12-31"
+POPULATION = "r => 0.9, alpha => 30, a => 0.7, b => 7"
+BTYD_FITS = ("bgnbd", "pareto_nbd")
 
 # The same numbers three ways (see docs/performance.md for what each computes).
 SUMMARY_QUERIES = {
@@ -58,38 +80,210 @@ SUMMARY_QUERIES = {
 }
 
 
-def ensure_orders(db, customers):
-    """orders(customer_id, ordered_at timestamptz, amount numeric(12,2)): `customers`
-    customers with 10 orders each on average over two years, in random row order.
-    Deterministic (hashes of the row number); rebuilt only when the scale changes."""
-    exists = db.run("SELECT obj_description(oid, 'pg_class') FROM pg_class WHERE relname = 'orders' AND relnamespace = 'public'::regnamespace")
+def ensure_data(db, customers):
+    """orders(customer_id, ordered_at timestamptz, amount numeric(12,2)) from
+    clv.generate_orders, in random row order; summaries(customer_id, s) built from it.
+    Rebuilt only when the scale changes."""
+    exists = db.run("SELECT obj_description(oid, 'pg_class') FROM pg_class WHERE relname = 'summaries' AND relnamespace = 'public'::regnamespace")
     if exists == f"customers={customers}":
         return
-    print(f"generating {customers * 10:,} orders of {customers:,} customers ...", flush=True)
+    print(f"simulating orders of {customers:,} customers ...", flush=True)
     db.run(f"""
-        DROP TABLE IF EXISTS orders;
+        DROP TABLE IF EXISTS orders, summaries CASCADE;
         CREATE TABLE orders AS
-        SELECT (abs(hashint8(i)) % {customers}) + 1 AS customer_id,
-               TIMESTAMPTZ '2022-01-01 00:00+00' + (abs(hashint8(i * 7)) % (730 * 86400)) * interval '1 second' AS ordered_at,
-               ((abs(hashint8(i * 13)) % 20000) / 100.0)::numeric(12,2) AS amount
-        FROM generate_series(1, {customers * 10}) i;
+        SELECT customer_id, ordered_at, amount::numeric(12,2) AS amount
+        FROM clv.generate_orders({customers}, '{START}', '{END}', seed => 2026, {POPULATION},
+                                 acquisition_end => '{ACQUISITION_END}')
+        ORDER BY hashint8(customer_id * 31 + extract(epoch FROM ordered_at)::bigint);
         VACUUM ANALYZE orders;
-        COMMENT ON TABLE orders IS 'customers={customers}';
+        CREATE TABLE summaries AS
+        SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s FROM orders GROUP BY customer_id;
+        VACUUM ANALYZE summaries;
+        COMMENT ON TABLE summaries IS 'customers={customers}';
     """)
 
 
 def bench_summaries(db, runs):
     times = {name: db.median_ms(SERIAL, query, runs) for name, query in SUMMARY_QUERIES.items()}
-    rows = [(name, f"{ms / 1000:.2f} s", f"{ms / times['pg_clv']:.2f}x") for name, ms in times.items()]
+    rows = [(name, seconds(ms), f"{ms / times['pg_clv']:.2f}x") for name, ms in times.items()]
+    ratio_plain, ratio_floor = times["plain SQL"] / times["pg_clv"], times["pg_clv"] / times["floor"]
     verdict = (
-        f"pg_clv is {times['plain SQL'] / times['pg_clv']:.1f}x faster than the plain SQL and takes "
-        f"{times['pg_clv'] / times['floor']:.2f}x the time of the bare floor "
-        f"(targets: faster than the plain SQL, at most 1.5x the floor)."
+        f"pg_clv is {ratio_plain:.1f}x faster than the plain SQL (target: at least 2x) and takes "
+        f"{ratio_floor:.2f}x the time of the bare floor (target: at most 1.5x): {met(ratio_plain >= 2 and ratio_floor <= 1.5)}."
     )
     return "Per-customer summaries (serial)", ["query", "median time", "vs pg_clv"], rows, verdict
 
 
-def machine_description(db):
+def bench_parallel(db, runs):
+    query = SUMMARY_QUERIES["pg_clv"]
+    plan = db.run(f"{TWO_WORKERS}\nEXPLAIN (COSTS OFF) {query};")
+    partial = "Partial HashAggregate" in plan or "Partial GroupAggregate" in plan
+    serial, parallel = db.median_ms(SERIAL, query, runs), db.median_ms(TWO_WORKERS, query, runs)
+    rows = [("0 (serial)", seconds(serial), "1.00x"), ("2", seconds(parallel), f"{serial / parallel:.2f}x")]
+    verdict = (
+        f"With 2 workers the plan {'uses' if partial else 'does NOT use'} partial aggregation and runs "
+        f"{serial / parallel:.2f}x faster (target: partial aggregation and at least 1.6x): "
+        f"{met(partial and serial / parallel >= 1.6)}.\n\n```\n{plan}\n```"
+    )
+    return "Parallel query: clv.customer_summary over the orders", ["max_parallel_workers_per_gather", "median time", "speed-up"], rows, verdict
+
+
+def fit_query(kind):
+    if kind == "gamma_gamma":
+        return f"SELECT clv.gamma_gamma_fit(s, '{AS_OF}') FROM summaries"
+    return f"SELECT clv.{kind}_fit(s, '{AS_OF}', 'days') FROM summaries"
+
+
+def bench_fits(db, runs, lifetimes, work):
+    """Each model fitted on all customers by pg_clv (serial, from the stored summaries) and by
+    lifetimes (from the same customers' frequency, recency and T in days)."""
+    db.copy_out(f"""SELECT clv.frequency(s) AS frequency, clv.t_x(s) AS recency, clv.customer_age(s, '{AS_OF}') AS "T"
+                    FROM summaries""", f"{work}/btyd.csv")
+    db.copy_out(f"""SELECT clv.frequency(s) AS frequency, clv.repeat_spend_mean(s) AS monetary_value FROM summaries
+                    WHERE clv.frequency(s) > 0 AND clv.repeat_spend_mean(s) > 0""", f"{work}/spend.csv")
+    targets = {"bgnbd": 20, "pareto_nbd": 50, "gamma_gamma": 10}
+    rows, verdicts = [], []
+    for kind, target in targets.items():
+        ms = db.median_ms(SERIAL, fit_query(kind), runs)
+        params = dict(
+            line.split("|") for line in db.run(
+                f"{SERIAL}\nSELECT p.parameter, p.estimate FROM ({fit_query(kind)}) f(m), clv.model_parameters(f.m) p;"
+            ).splitlines()
+        )
+        ours = {name: float(value) for name, value in params.items()}
+        if lifetimes is None:
+            rows.append((kind, seconds(ms), "skipped", "", "", fmt_params(ours)))
+            continue
+        theirs = lifetimes.median("fit", kind, f"{work}/{'spend' if kind == 'gamma_gamma' else 'btyd'}.csv")
+        worst = max(abs(ours[n] - theirs["params"][n]) / abs(theirs["params"][n]) for n in ours)
+        speedup = theirs["seconds"] * 1000 / ms
+        rows.append((kind, seconds(ms), f"{theirs['seconds']:.2f} s", f"{speedup:.0f}x", f"{worst:.1e}", fmt_params(ours)))
+        verdicts.append(f"{kind}: {speedup:.0f}x (target {target}x), parameters within {worst:.1e} "
+                        f"(target 1e-3): {met(speedup >= target and worst <= 1e-3)}.")
+    note = " ".join(verdicts) if verdicts else SKIPPED
+    return (f"Model fits on {db.count('summaries'):,} customers", ["model", "pg_clv", "lifetimes 0.11.3", "speed-up",
+            "largest parameter difference", "parameters (pg_clv)"], rows, note)
+
+
+def bench_scoring(db, runs):
+    """Scoring every customer through a view, serial; the scan of the stored summaries alone
+    is the floor. Rates count customers per second of the one core."""
+    db.run(f"""
+        DROP TABLE IF EXISTS fitted_models;
+        CREATE TABLE fitted_models AS
+        SELECT (SELECT clv.bgnbd_fit(s, '{AS_OF}', 'days') FROM summaries) AS purchases,
+               (SELECT clv.gamma_gamma_fit(s, '{AS_OF}') FROM summaries) AS spend;
+        CREATE OR REPLACE VIEW scored AS
+        SELECT customer_id,
+               clv.p_alive(m.purchases, s, '{AS_OF}') AS p_alive,
+               clv.expected_purchases(m.purchases, s, '{AS_OF}', 90) AS expected_purchases_90d,
+               clv.customer_value(m.purchases, m.spend, s, '{AS_OF}') AS clv_12m
+        FROM summaries, fitted_models m;
+    """)
+    customers = db.count("summaries")
+    queries = {
+        "scan only (floor)": "SELECT customer_id, s FROM summaries, fitted_models m",
+        "p_alive": f"SELECT customer_id, clv.p_alive(m.purchases, s, '{AS_OF}') FROM summaries, fitted_models m",
+        "expected purchases (90 days)": f"SELECT customer_id, clv.expected_purchases(m.purchases, s, '{AS_OF}', 90) FROM summaries, fitted_models m",
+        "customer value (12 months)": f"SELECT customer_id, clv.customer_value(m.purchases, m.spend, s, '{AS_OF}') FROM summaries, fitted_models m",
+        "all three (the view)": "SELECT * FROM scored",
+    }
+    times = {name: db.median_ms(SERIAL, q, runs) for name, q in queries.items()}
+    rows = [(name, seconds(ms), f"{customers / ms * 1000 / 1e6:.2f} M/s") for name, ms in times.items()]
+    rate = customers / times["p_alive"] * 1000
+    verdict = f"p_alive scores {rate / 1e6:.2f} million customers per second on one core, scan included (target: 2 million): {met(rate >= 2e6)}."
+    return f"Scoring {customers:,} customers (serial)", ["query", "median time", "customers per second"], rows, verdict
+
+
+def bench_end_to_end(db, runs, lifetimes, work):
+    """Orders to a scored table: pg_clv in SQL (statements as an analyst runs them, default
+    settings, parallel query allowed) against lifetimes' pipeline on the same orders."""
+    script = f"""
+        SET work_mem = '2GB';
+        DROP TABLE IF EXISTS e2e_summaries, e2e_models, e2e_scored;
+        CREATE TABLE e2e_summaries AS
+        SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s FROM orders GROUP BY customer_id;
+        CREATE TABLE e2e_models AS
+        SELECT clv.bgnbd_fit(s, '{AS_OF}', 'days') AS purchases, clv.gamma_gamma_fit(s, '{AS_OF}') AS spend FROM e2e_summaries;
+        CREATE TABLE e2e_scored AS
+        SELECT customer_id, clv.p_alive(m.purchases, s, '{AS_OF}') AS p_alive,
+               clv.expected_purchases(m.purchases, s, '{AS_OF}', 90) AS expected_purchases_90d,
+               clv.expected_spend(m.spend, s, '{AS_OF}') AS expected_spend,
+               clv.customer_value(m.purchases, m.spend, s, '{AS_OF}') AS clv_12m
+        FROM e2e_summaries, e2e_models m;
+    """
+    ours = statistics.median(db.wall_seconds(script) for _ in range(runs))
+    rows = [("pg_clv (SQL)", f"{ours:.1f} s", "", "1.0x")]
+    if lifetimes is None:
+        return "End to end: orders to a scored table", ["pipeline", "time", "steps", "vs pg_clv"], rows, SKIPPED
+    export_start = time.perf_counter()
+    db.copy_out("SELECT customer_id, to_char(ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS ordered_at, amount FROM orders", f"{work}/orders.csv")
+    export = time.perf_counter() - export_start
+    theirs = lifetimes.median("pipeline", f"{work}/orders.csv", AS_OF, f"{work}/scored.csv")
+    steps = ", ".join(f"{name} {s:.1f} s" for name, s in theirs["steps"].items())
+    rows.append(("lifetimes 0.11.3 (pandas)", f"{theirs['seconds']:.1f} s", steps, f"{theirs['seconds'] / ours:.1f}x"))
+    rows.append(("export of the orders to CSV (not counted)", f"{export:.1f} s", "", ""))
+    ratio = theirs["seconds"] / ours
+    verdict = f"pg_clv is {ratio:.1f}x faster end to end (target: at least 5x): {met(ratio >= 5)}."
+    return "End to end: orders to a scored table", ["pipeline", "time", "steps", "vs pg_clv"], rows, verdict
+
+
+def bench_memory(db):
+    """Peak memory of a fresh backend running one statement: the high-water mark of its
+    resident set (VmHWM) less the shared memory it maps (RssShmem, shared buffers it touched)."""
+    queries = {
+        "summaries over the orders (pg_clv)": SUMMARY_QUERIES["pg_clv"],
+        "summaries over the orders (floor)": SUMMARY_QUERIES["floor"],
+        "BG/NBD fit": fit_query("bgnbd"),
+        "Pareto/NBD fit": fit_query("pareto_nbd"),
+        "Gamma-Gamma fit": fit_query("gamma_gamma"),
+    }
+    rows = []
+    for name, query in queries.items():
+        status = db.run(f"{SERIAL}\nSELECT count(*) FROM ({query}) q;\nSELECT pg_read_file('/proc/self/status');").splitlines()
+        kb = {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith(("VmHWM", "RssShmem"))}
+        rows.append((name, f"{(kb['VmHWM'] - kb['RssShmem']) / 1024:.0f} MiB", f"{kb['VmHWM'] / 1024:.0f} MiB"))
+    verdict = ("The summary aggregate's state is a fixed-size struct per customer (no per-order allocation), "
+               "so its peak follows the number of customers like the floor's; the fits hold one row per distinct "
+               "(x, t_x, T) pattern.")
+    return "Peak backend memory", ["statement", "peak private memory", "peak resident (incl. shared buffers)"], rows, verdict
+
+
+class Lifetimes:
+    """lifetimes in its private virtual environment (scripts/bench_lifetimes.py)."""
+
+    def __init__(self, python, runs):
+        self.python = python
+        self.runs = runs
+        self.version = subprocess.run([python, "-c", "import lifetimes, pandas; print(lifetimes.__version__, pandas.__version__)"],
+                                      capture_output=True, text=True, check=True).stdout.split()
+
+    def run(self, *args):
+        out = subprocess.run([self.python, os.path.join(REPO, "scripts", "bench_lifetimes.py"), *args],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"lifetimes failed: {out.stderr}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def median(self, *args):
+        results = sorted((self.run(*args) for _ in range(self.runs)), key=lambda r: r["seconds"])
+        return results[len(results) // 2]
+
+
+SKIPPED = "lifetimes column skipped: no Python environment with lifetimes (scripts/bench.sh installs one when python3 is present)."
+def seconds(ms):
+    return f"{ms / 1000:.2f} s"
+
+
+def met(ok):
+    return "**met**" if ok else "**missed**"
+
+
+def fmt_params(params):
+    return ", ".join(f"{k} {v:.4g}" for k, v in params.items())
+
+
+def machine_description(db, lifetimes):
     cpu = "unknown CPU"
     try:
         with open("/proc/cpuinfo") as f:
@@ -104,6 +298,7 @@ def machine_description(db):
         f"- Date: {datetime.date.today().isoformat()}",
         f"- Machine: {cpu}, {os.cpu_count()} cores, {mem_gb:.0f} GiB RAM, {platform.system()} {platform.release()}",
         f"- PostgreSQL: {db.run('SHOW server_version')}; pg_clv {db.run('SELECT extversion FROM pg_extension WHERE extname = $$pg_clv$$')} (commit {commit}), {rustc}",
+        f"- Python: " + (f"lifetimes {lifetimes.version[0]}, pandas {lifetimes.version[1]}" if lifetimes else "not measured"),
     ]
 
 
@@ -117,23 +312,46 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--scale", type=int, default=1_000_000, help="number of customers (orders: 10x)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--scale", type=int, default=1_000_000, help="number of customers (about 10 orders each)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per pg_clv figure (median)")
+    parser.add_argument("--python", help="python of a virtual environment with lifetimes 0.11.3")
+    parser.add_argument("--python-runs", type=int, default=1, help="runs per lifetimes figure (median)")
+    parser.add_argument("--fresh", action="store_true", help="recreate the extension and the data")
     parser.add_argument("--output", default=os.path.join(REPO, "docs", "performance.md"))
     args = parser.parse_args()
 
     db = Database(args.host, args.port, "pg_clv_bench")
     if db.run("SELECT 1 FROM pg_database WHERE datname = 'pg_clv_bench'", dbname="postgres") != "1":
         db.run("CREATE DATABASE pg_clv_bench", dbname="postgres")
-    db.run("DROP EXTENSION IF EXISTS pg_clv CASCADE; CREATE EXTENSION pg_clv;")
-    ensure_orders(db, args.scale)
+    if args.fresh:
+        db.run("DROP EXTENSION IF EXISTS pg_clv CASCADE;")
+    db.run("CREATE EXTENSION IF NOT EXISTS pg_clv;")
+    ensure_data(db, args.scale)
+    work = os.path.join(tempfile.gettempdir(), f"pg_clv_bench_files-{os.getuid()}")
+    os.makedirs(work, exist_ok=True)
+    lifetimes = Lifetimes(args.python, args.python_runs) if args.python else None
+    if lifetimes is None:
+        print(SKIPPED, flush=True)
 
-    sections = [bench_summaries(db, args.runs)]
+    sections = []
+    for name, run in [
+        ("summaries", lambda: bench_summaries(db, args.runs)),
+        ("parallel query", lambda: bench_parallel(db, args.runs)),
+        ("fits", lambda: bench_fits(db, args.runs, lifetimes, work)),
+        ("scoring", lambda: bench_scoring(db, args.runs)),
+        ("end to end", lambda: bench_end_to_end(db, args.runs, lifetimes, work)),
+        ("memory", lambda: bench_memory(db)),
+    ]:
+        print(f"benchmarking {name} ...", flush=True)
+        sections.append(run())
 
+    orders = db.count("orders")
     out = ["# Performance", "", "Measured by `scripts/bench.sh` "
-           f"(scale: {args.scale:,} customers, {args.scale * 10:,} orders; median of {args.runs} runs; "
-           "server-side execution time from `EXPLAIN (ANALYZE, TIMING OFF)`; `work_mem = 2GB`, `jit = off`).", ""]
-    out += machine_description(db)
+           f"(scale: {args.scale:,} customers, {orders:,} orders simulated by `clv.generate_orders`; "
+           f"pg_clv figures are medians of {args.runs} runs of the server-side execution time from "
+           "`EXPLAIN (ANALYZE, TIMING OFF)` with `work_mem = 2GB`, `jit = off`; lifetimes figures are medians of "
+           f"{args.python_runs} run(s) of the library calls, data loading excluded).", ""]
+    out += machine_description(db, lifetimes)
     for title, header, rows, verdict in sections:
         out += ["", f"## {title}", ""] + markdown_table(header, rows) + ["", verdict]
     text = "\n".join(out) + "\n"

@@ -1,6 +1,8 @@
 //! Function-call plumbing shared by the SQL modules: state kept per call site, and rows of
 //! composite types (results and arguments).
 
+use clv_core::optimize::FitOptions;
+use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::pg_sys;
 use pgrx::PgMemoryContexts;
 
@@ -54,4 +56,27 @@ pub unsafe fn composite_field(composite: pg_sys::Datum, attno: i16) -> Option<pg
 /// pending); passed to the model fits, which call it before every likelihood evaluation.
 pub fn check_for_interrupts() {
     pgrx::check_for_interrupts!();
+}
+
+/// `clv.fit_threads`: threads a model fit may use for its likelihood sums.
+pub static FIT_THREADS: GucSetting<i32> = GucSetting::<i32>::new(2);
+
+/// Registers the settings (from `_PG_init`).
+pub fn define_settings() {
+    GucRegistry::define_int_guc(
+        c"clv.fit_threads",
+        c"Threads a pg_clv model fit may use for its likelihood sums.",
+        c"The sums over customer patterns are split across this many threads of the backend, which only compute (they touch no database state); 1 keeps a fit on one core. Each thread gets at least 50,000 patterns, so small fits use fewer.",
+        &FIT_THREADS,
+        1,
+        64,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
+}
+
+/// How the model fits of this backend run: `clv.fit_threads`, and query cancels honoured
+/// between likelihood evaluations.
+pub fn fit_options() -> FitOptions<'static> {
+    FitOptions { threads: FIT_THREADS.get() as usize, check_interrupts: &check_for_interrupts }
 }

@@ -22,6 +22,11 @@ mod simulate;
 mod spend;
 mod summary;
 
+#[pgrx::pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    call::define_settings();
+}
+
 /// Required by `cargo pgrx test`.
 #[cfg(test)]
 pub mod pg_test {

@@ -128,7 +128,7 @@ impl AggregateState for SpendState {
         let (has_as_of, as_of, excluded) = (r.u8()? == 1, r.i32()?, r.f64()?);
         let mut spend = Self { as_of: has_as_of.then_some(as_of), observations: context_vec(alloc), excluded };
         for _ in 0..r.u64()? {
-            let v = r.f64s(3)?;
+            let v: [f64; 3] = r.f64_array()?;
             spend.observations.push(SpendObservation { x: v[0], mean_spend: v[1], weight: v[2] });
         }
         r.finish()?;
@@ -169,7 +169,7 @@ fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
     if n == 0 {
         return None;
     }
-    let model = Model::fit(&spend.observations[..n], spend.excluded, spend.as_of, &crate::call::check_for_interrupts);
+    let model = Model::fit(&spend.observations[..n], spend.excluded, spend.as_of, crate::call::fit_options());
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
         crate::errors::warn_not_converged(KIND);
     }

@@ -110,6 +110,15 @@ impl<'a> Reader<'a> {
         (0..n).map(|_| self.f64()).collect()
     }
 
+    /// `N` values without allocating (models are decoded once per prediction).
+    pub fn f64_array<const N: usize>(&mut self) -> Result<[f64; N], DecodeError> {
+        let mut values = [0.0; N];
+        for v in &mut values {
+            *v = self.f64()?;
+        }
+        Ok(values)
+    }
+
     /// Ends reading; the value must have no bytes left.
     pub fn finish(self) -> Result<(), DecodeError> {
         if self.bytes.is_empty() { Ok(()) } else { Err(DecodeError::TrailingBytes) }
@@ -126,6 +135,7 @@ mod tests {
         let mut r = Reader::new(&bytes, 3).unwrap();
         assert_eq!((r.u8(), r.i32(), r.u64(), r.i128()), (Ok(7), Ok(-5), Ok(9), Ok(-1 << 100)));
         assert_eq!(r.f64s(2), Ok(vec![1.5, -2.0]));
+        assert_eq!(Reader::new(&Writer::new(1).f64s(&[1.5, -2.0]).finish(), 1).unwrap().f64_array(), Ok([1.5, -2.0]));
         assert_eq!(r.finish(), Ok(()));
         assert_eq!(Reader::new(&bytes, 1).err(), Some(DecodeError::UnknownVersion(3)));
         let mut short = Reader::new(&bytes[..4], 3).unwrap();

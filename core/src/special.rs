@@ -12,9 +12,11 @@ pub fn log_add_exp(a: f64, b: f64) -> f64 {
     hi + (lo - hi).exp().ln_1p()
 }
 
-/// `ln(1 + exp(x))` (softplus) without overflow.
-pub fn log1p_exp(x: f64) -> f64 {
-    if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() }
+/// `ln(1 + exp(x))` (softplus, without overflow) and its derivative `1 / (1 + exp(-x))`, with one exponential.
+pub fn log1p_exp_and_sigmoid(x: f64) -> (f64, f64) {
+    let e = (-x.abs()).exp();
+    let sigmoid = if x >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+    (x.max(0.0) + e.ln_1p(), sigmoid)
 }
 
 /// `1 / (1 + exp(-x))`.
@@ -227,8 +229,13 @@ mod tests {
     fn log_space_helpers() {
         assert!(close(log_add_exp(1000.0, 1000.0), 1000.0 + 2f64.ln(), 1e-15));
         assert_eq!(log_add_exp(f64::NEG_INFINITY, -3.0), -3.0);
-        assert!(close(log1p_exp(800.0), 800.0, 1e-15));
-        assert!(close(log1p_exp(-800.0), (-800f64).exp(), 1e-12));
+        assert!(close(log1p_exp_and_sigmoid(800.0).0, 800.0, 1e-15));
+        assert!(close(log1p_exp_and_sigmoid(-800.0).0, (-800f64).exp(), 1e-12));
+        for x in [-30.0, -1.5, 0.0, 2.0, 40.0] {
+            let (softplus, derivative) = log1p_exp_and_sigmoid(x);
+            assert!(close(softplus, f64::exp(x).ln_1p(), 1e-15));
+            assert!(close(derivative, sigmoid(x), 1e-15));
+        }
         assert_eq!(sigmoid(0.0), 0.5);
         // Saturates without NaN at the extremes.
         assert_eq!((sigmoid(-800.0), sigmoid(800.0)), (0.0, 1.0));

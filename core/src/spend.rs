@@ -6,7 +6,8 @@
 //! purchase day (`m_x`, lifetimes' `monetary_value`) and number of repeat purchase days `x`.
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::optimize::{maximize, LogLikelihood};
+use crate::optimize::{maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal, WARM_START_SAMPLE};
+use std::ops::Range;
 use crate::sorted::sort_and_merge;
 use crate::special::{digamma, ln_gamma};
 
@@ -60,14 +61,17 @@ pub fn merge_observations(obs: &mut [SpendObservation]) -> usize {
 }
 
 impl SpendModel {
-    /// Fits on merged, non-empty observations of repeat buyers with positive spend;
-    /// `check_interrupts` runs before every likelihood evaluation.
-    pub fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>, check_interrupts: &dyn Fn()) -> Self {
-        let likelihood = Likelihood::new(merged);
+    /// Fits on merged, non-empty observations of repeat buyers with positive spend.
+    pub fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>, options: FitOptions) -> Self {
         let total: f64 = merged.iter().map(|o| o.weight).sum();
         let mean = merged.iter().map(|o| o.weight * o.mean_spend).sum::<f64>() / total;
         // p = 1, q = 2 and v the mean spend: the population mean p·v/(q−1) is the observed one.
-        let fitted = maximize(&likelihood, &[1.0, 2.0, mean], total, check_interrupts);
+        let start = Start::at(vec![1.0, 2.0, mean]);
+        let sample = (merged.len() > WARM_START_SAMPLE)
+            .then(|| weighted_sample(merged, WARM_START_SAMPLE, |o| o.weight, |o, weight| SpendObservation { weight, ..*o }));
+        let warm_up = sample.as_deref().map(|s| Likelihood::new(s, 1));
+        let likelihood = Likelihood::new(merged, options.threads);
+        let fitted = maximize(&likelihood, total, start, warm_up.as_ref(), options.check_interrupts);
         Self {
             params: fitted.params.clone().try_into().expect("three"),
             as_of,
@@ -115,13 +119,13 @@ impl SpendModel {
         let mut r = Reader::new(bytes, FORMAT_VERSION)?;
         let has_as_of = r.u8()? == 1;
         let as_of = r.i32()?;
-        let params: [f64; 3] = r.f64s(3)?.try_into().expect("three");
+        let params: [f64; 3] = r.f64_array()?;
         crate::btyd::check_params(&params).map_err(DecodeError::Invalid)?;
         let fit = match r.u8()? {
             0 => None,
             _ => Some(SpendFitInfo {
                 log_likelihood: r.f64()?,
-                std_errors: r.f64s(3)?.try_into().expect("three"),
+                std_errors: r.f64_array()?,
                 customers: r.f64()?,
                 excluded: r.f64()?,
                 iterations: r.u64()?,
@@ -137,11 +141,12 @@ impl SpendModel {
 struct Likelihood<'a> {
     obs: &'a [SpendObservation],
     ln_mean: Vec<f64>,
+    threads: usize,
 }
 
 impl<'a> Likelihood<'a> {
-    fn new(obs: &'a [SpendObservation]) -> Self {
-        Self { obs, ln_mean: obs.iter().map(|o| o.mean_spend.ln()).collect() }
+    fn new(obs: &'a [SpendObservation], threads: usize) -> Self {
+        Self { obs, ln_mean: obs.iter().map(|o| o.mean_spend.ln()).collect(), threads }
     }
 }
 
@@ -149,24 +154,30 @@ impl LogLikelihood for Likelihood<'_> {
     fn value_and_gradient(&self, params: &[f64]) -> (f64, Vec<f64>) {
         let (p, q, v) = (params[0], params[1], params[2]);
         let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
-        let (mut ll, mut g) = (0.0, [0.0; 3]);
-        // Observations are sorted by x: per-x terms are recomputed only when x changes.
-        let mut per_x = (f64::NAN, 0.0, 0.0, 0.0);
-        for (o, ln_m) in self.obs.iter().zip(&self.ln_mean) {
-            let x = o.x;
-            if x != per_x.0 {
+        let sum_rows = |range: Range<usize>| {
+            let mut total = WeightedTotal::default();
+            // Observations are sorted by x: per-x terms are recomputed only when x changes.
+            let mut per_x = (f64::NAN, 0.0, 0.0, 0.0, 0.0);
+            for (o, ln_m) in self.obs[range.clone()].iter().zip(&self.ln_mean[range]) {
+                let x = o.x;
+                if x != per_x.0 {
+                    let (px, ln_x) = (p * x, x.ln());
+                    per_x = (x, ln_gamma(px + q) - ln_gamma(px) - lg_q + px * ln_x, digamma(px + q) - digamma(px), digamma(px + q), ln_x);
+                }
+                let (_, shape, dg_diff, dg_pxq, ln_x) = per_x;
                 let px = p * x;
-                per_x = (x, ln_gamma(px + q) - ln_gamma(px) - lg_q + px * x.ln(), digamma(px + q) - digamma(px), digamma(px + q));
+                let ln_total = (x * o.mean_spend + v).ln();
+                let value = shape + q * ln_v + (px - 1.0) * ln_m - (px + q) * ln_total;
+                let gradient = [
+                    x * (dg_diff + ln_m + ln_x - ln_total),
+                    dg_pxq - dg_q + ln_v - ln_total,
+                    q / v - (px + q) / (x * o.mean_spend + v),
+                ];
+                total.add(o.weight, value, gradient);
             }
-            let (_, shape, dg_diff, dg_pxq) = per_x;
-            let px = p * x;
-            let ln_total = (x * o.mean_spend + v).ln();
-            ll += o.weight * (shape + q * ln_v + (px - 1.0) * ln_m - (px + q) * ln_total);
-            g[0] += o.weight * x * (dg_diff + ln_m + x.ln() - ln_total);
-            g[1] += o.weight * (dg_pxq - dg_q + ln_v - ln_total);
-            g[2] += o.weight * (q / v - (px + q) / (x * o.mean_spend + v));
-        }
-        (ll, g.to_vec())
+            total
+        };
+        parallel_total(self.obs.len(), self.threads, sum_rows).finish()
     }
 }
 
@@ -180,7 +191,7 @@ mod tests {
             .map(|i| SpendObservation { x: (i % 7 + 1) as f64, mean_spend: 5.0 + (i as f64 * 0.37).fract() * 40.0, weight: 1.0 })
             .collect();
         let n = merge_observations(&mut obs);
-        let l = Likelihood::new(&obs[..n]);
+        let l = Likelihood::new(&obs[..n], 1);
         let params = [6.0, 3.7, 15.0];
         let (_, g) = l.value_and_gradient(&params);
         for i in 0..3 {

@@ -11,10 +11,15 @@ pub enum TimeUnit {
 impl TimeUnit {
     /// Parses `day`/`days`/`week`/`weeks` (case-insensitive).
     pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "day" | "days" => Some(Self::Days),
-            "week" | "weeks" => Some(Self::Weeks),
-            _ => None,
+        // Without allocating: fit aggregates parse their unit on every row.
+        let text = text.trim();
+        let is = |name: &str| text.eq_ignore_ascii_case(name) || text.eq_ignore_ascii_case(&name[..name.len() - 1]);
+        if is("days") {
+            Some(Self::Days)
+        } else if is("weeks") {
+            Some(Self::Weeks)
+        } else {
+            None
         }
     }
 

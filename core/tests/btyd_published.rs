@@ -2,7 +2,7 @@
 //! calibration, weeks), and properties every model must have.
 
 use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
-use clv_core::optimize::LogLikelihood;
+use clv_core::optimize::{FitOptions, LogLikelihood};
 use clv_core::time::TimeUnit;
 
 /// data/cdnow/cdnow_customers_summary.csv: ID, frequency (x), recency (t_x), T, in weeks.
@@ -31,7 +31,7 @@ fn model(kind: Kind, params: [f64; 4]) -> Model {
 
 #[test]
 fn bgnbd_fit_matches_fader_hardie_lee_2005() {
-    let m = Model::fit(Kind::BgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), &|| {});
+    let m = Model::fit(Kind::BgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
     let fit = m.fit.as_ref().unwrap();
     assert!(fit.converged);
     for (got, want, name) in m.params.iter().zip([0.2425945, 4.4136019, 0.7929199, 2.4258881]).zip(["r", "alpha", "a", "b"]).map(|((g, w), n)| (*g, w, n)) {
@@ -54,7 +54,7 @@ fn bgnbd_predictions_match_the_paper() {
 
 #[test]
 fn pareto_nbd_fit_matches_the_literature() {
-    let m = Model::fit(Kind::ParetoNbd, TimeUnit::Weeks, None, &cdnow_patterns(), &|| {});
+    let m = Model::fit(Kind::ParetoNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
     let fit = m.fit.as_ref().unwrap();
     assert!(fit.converged);
     assert!((fit.log_likelihood - -9594.98).abs() <= 0.01, "log-likelihood {}", fit.log_likelihood);
@@ -73,7 +73,7 @@ fn pareto_nbd_predictions_match_the_literature() {
 
 #[test]
 fn mbgnbd_fit_matches_btydplus() {
-    let m = Model::fit(Kind::MbgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), &|| {});
+    let m = Model::fit(Kind::MbgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
     assert!(m.fit.as_ref().unwrap().converged);
     for (got, want) in m.params.iter().zip([0.525, 6.183, 0.891, 1.614]) {
         assert_within(*got, want, 0.005, "parameter");
@@ -205,7 +205,7 @@ fn degenerate_data_do_not_converge() {
     let single = [(3.0, 10.0, 20.0)];
     for kind in [Kind::BgNbd, Kind::MbgNbd, Kind::ParetoNbd] {
         for data in [&one_time_buyers[..], &single[..]] {
-            let m = Model::fit(kind, TimeUnit::Days, None, &patterns(data), &|| {});
+            let m = Model::fit(kind, TimeUnit::Days, None, &patterns(data), FitOptions::default());
             let fit = m.fit.unwrap();
             assert!(!fit.converged, "{kind:?} on {} customers: {:?}", data.len(), m.params);
             assert!(m.params.iter().all(|p| p.is_finite() && *p > 0.0) && fit.log_likelihood.is_finite());

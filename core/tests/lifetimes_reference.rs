@@ -4,6 +4,7 @@
 
 use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
 use clv_core::spend::{merge_observations, SpendModel, SpendObservation};
+use clv_core::optimize::FitOptions;
 use clv_core::time::TimeUnit;
 use clv_core::value::customer_value;
 use serde_json::Value;
@@ -84,7 +85,7 @@ fn same_parameters_from_the_same_data() {
     let n = merge_patterns(&mut obs);
     let patterns = Patterns::new(&obs[..n]);
     for kind in [Kind::BgNbd, Kind::MbgNbd, Kind::ParetoNbd] {
-        let ours = Model::fit(kind, TimeUnit::Days, None, &patterns, &|| {});
+        let ours = Model::fit(kind, TimeUnit::Days, None, &patterns, FitOptions::default());
         let theirs = lifetimes_model(&r, kind);
         for (got, want) in ours.params.iter().zip(theirs.params) {
             assert!(close(*got, want, 0.001), "{kind:?}: {:?} vs lifetimes {:?}", ours.params, theirs.params);
@@ -104,7 +105,7 @@ fn gamma_gamma_and_customer_value_match() {
         .collect();
     assert_eq!(obs.len() as u64, r["gamma_gamma"]["customers"].as_u64().unwrap());
     let n = merge_observations(&mut obs);
-    let ours = SpendModel::fit(&obs[..n], 2357.0 - 946.0, None, &|| {});
+    let ours = SpendModel::fit(&obs[..n], 2357.0 - 946.0, None, FitOptions::default());
     let theirs = floats(&r["gamma_gamma"]["params"]);
     for ((got, lifetimes), published) in ours.params.iter().zip(&theirs).zip([6.25, 3.74, 15.44]) {
         assert!(close(*got, *lifetimes, 0.001), "{:?} vs lifetimes {theirs:?}", ours.params);

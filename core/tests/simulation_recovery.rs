@@ -1,8 +1,11 @@
 //! The simulator and the fits agree: fitting BG/NBD and Gamma-Gamma to 100,000 simulated
 //! customers recovers the parameters they were simulated with, within three standard errors.
 //! This checks both sides at once: a biased simulator or a biased likelihood would fail it.
+//! On the same data, fits that start from a sample's maximum (on several threads) end where
+//! cold fits (on one thread) end.
 
-use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
+use clv_core::btyd::{beta_geometric, merge_patterns, pareto_nbd, Customer, Kind, Model, Observation, Patterns};
+use clv_core::optimize::{FitOptions, maximize, Start};
 use clv_core::simulate::{Population, Simulation};
 use clv_core::spend::{merge_observations, SpendModel, SpendObservation};
 use clv_core::time::TimeUnit;
@@ -18,13 +21,12 @@ fn within_three_standard_errors(name: &str, got: f64, want: f64, std_error: f64)
     assert!(z.abs() < 3.0, "{name}: fitted {got}, simulated with {want}, {z:.2} standard errors apart");
 }
 
-#[test]
-fn fits_recover_the_simulated_parameters() {
-    let truth = Population::CDNOW;
-    let sim = Simulation::new(truth, 2026, ACQUISITION_DAYS, OBSERVED_DAYS).unwrap();
+/// BTYD patterns (merged) and repeat buyers' spend (merged) of `customers` simulated customers.
+fn simulate(customers: u64) -> (Patterns, Vec<SpendObservation>, f64) {
+    let sim = Simulation::new(Population::CDNOW, 2026, ACQUISITION_DAYS, OBSERVED_DAYS).unwrap();
     let mut purchases = Vec::new();
     let mut spends = Vec::new();
-    for id in 0..CUSTOMERS {
+    for id in 0..customers {
         let c = sim.customer(id);
         let (first, last) = (c.orders[0].time, c.orders[c.orders.len() - 1].time);
         let x = (c.orders.len() - 1) as f64;
@@ -35,9 +37,18 @@ fn fits_recover_the_simulated_parameters() {
             spends.push(SpendObservation { x, mean_spend, weight: 1.0 });
         }
     }
-
+    let one_time_buyers = (customers as usize - spends.len()) as f64;
     let n = merge_patterns(&mut purchases);
-    let model = Model::fit(Kind::BgNbd, TimeUnit::Days, None, &Patterns::new(&purchases[..n]), &|| ());
+    let m = merge_observations(&mut spends);
+    spends.truncate(m);
+    (Patterns::new(&purchases[..n]), spends, one_time_buyers)
+}
+
+#[test]
+fn fits_recover_the_simulated_parameters() {
+    let truth = Population::CDNOW;
+    let (patterns, spends, one_time_buyers) = simulate(CUSTOMERS);
+    let model = Model::fit(Kind::BgNbd, TimeUnit::Days, None, &patterns, FitOptions::default());
     let fit = model.fit.as_ref().unwrap();
     assert!(fit.converged);
     for (i, name) in Kind::BgNbd.param_names().iter().enumerate() {
@@ -45,12 +56,28 @@ fn fits_recover_the_simulated_parameters() {
         within_three_standard_errors(name, model.params[i], want, fit.std_errors[i]);
     }
 
-    let repeat_buyers = spends.len() as f64;
-    let n = merge_observations(&mut spends);
-    let spend = SpendModel::fit(&spends[..n], CUSTOMERS as f64 - repeat_buyers, None, &|| ());
+    let spend = SpendModel::fit(&spends, one_time_buyers, None, FitOptions::default());
     let fit = spend.fit.as_ref().unwrap();
     assert!(fit.converged);
     for (i, name) in ["p", "q", "v"].iter().enumerate() {
         within_three_standard_errors(name, spend.params[i], [truth.p, truth.q, truth.v][i], fit.std_errors[i]);
     }
+}
+
+#[test]
+fn warm_started_fits_find_the_cold_maximum() {
+    let (patterns, _, _) = simulate(120_000);
+    assert!(patterns.sample(clv_core::optimize::WARM_START_SAMPLE).is_some(), "enough patterns for a warm start");
+    let same = |kind: Kind, cold: Vec<f64>| {
+        let options = FitOptions { threads: 3, ..FitOptions::default() };
+        let warm = Model::fit(kind, TimeUnit::Days, None, &patterns, options);
+        for (w, c) in warm.params.iter().zip(&cold) {
+            assert!((w - c).abs() < 1e-6 * c, "{kind:?}: warm {:?}, cold {cold:?}", warm.params);
+        }
+    };
+    let total = patterns.total_weight;
+    let bg = beta_geometric::Likelihood::new(beta_geometric::Variant::Bg, &patterns);
+    same(Kind::BgNbd, maximize(&bg, total, Start::at(beta_geometric::start(&patterns)), None, &|| ()).params);
+    let pareto = pareto_nbd::Likelihood::new(&patterns);
+    same(Kind::ParetoNbd, maximize(&pareto, total, Start::at(pareto_nbd::start(&patterns)), None, &|| ()).params);
 }

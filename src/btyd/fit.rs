@@ -61,7 +61,7 @@ impl AggregateState for FitState {
         let (has_as_of, as_of) = (r.u8()? == 1, r.i32()?);
         let mut fit = Self { unit, as_of: has_as_of.then_some(as_of), observations: context_vec(alloc) };
         for _ in 0..r.u64()? {
-            let v = r.f64s(4)?;
+            let v: [f64; 4] = r.f64_array()?;
             fit.observations.push(Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] });
         }
         r.finish()?;
@@ -126,7 +126,7 @@ fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
     if merged.is_empty() {
         return None;
     }
-    let model = Model::fit(kind, unit, as_of, &Patterns::new(merged), &crate::call::check_for_interrupts);
+    let model = Model::fit(kind, unit, as_of, &Patterns::new(merged), crate::call::fit_options());
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
         crate::errors::warn_not_converged(kind.name());
     }

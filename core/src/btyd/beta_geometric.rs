@@ -12,8 +12,9 @@
 //! the conditional expectation and distribution of future purchases.
 
 use super::{Customer, Patterns};
-use crate::optimize::LogLikelihood;
-use crate::special::{digamma, ln_gamma, ln_hyp2f1, log1p_exp, sigmoid};
+use crate::optimize::{parallel_total, LogLikelihood, WeightedTotal};
+use std::ops::Range;
+use crate::special::{digamma, ln_gamma, ln_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
 use statrs::function::beta::{beta_reg, ln_beta};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,11 +124,17 @@ pub fn start(patterns: &Patterns) -> Vec<f64> {
 pub struct Likelihood<'a> {
     variant: Variant,
     patterns: &'a Patterns,
+    threads: usize,
 }
 
 impl<'a> Likelihood<'a> {
     pub fn new(variant: Variant, patterns: &'a Patterns) -> Self {
-        Self { variant, patterns }
+        Self { variant, patterns, threads: 1 }
+    }
+
+    /// Sums over the patterns on up to `threads` threads.
+    pub fn with_threads(self, threads: usize) -> Self {
+        Self { threads, ..self }
     }
 }
 
@@ -171,8 +178,10 @@ impl LogLikelihood for Likelihood<'_> {
         let ln_time: Vec<f64> = self.patterns.times.iter().map(|t| (alpha + t).ln()).collect();
         let inv_time: Vec<f64> = self.patterns.times.iter().map(|t| 1.0 / (alpha + t)).collect();
 
-        let (mut ll, mut g) = (0.0, [0.0; 4]);
-        for row in &self.patterns.rows {
+        let rows = &self.patterns.rows;
+        let sum_rows = |range: Range<usize>| {
+            let mut total = WeightedTotal::default();
+            for row in &rows[range] {
             let xt = &x_terms[row.x as usize];
             let (ln_t, ln_tx) = (ln_time[row.t as usize], ln_time[row.t_x as usize]);
             let (inv_t, inv_tx) = (inv_time[row.t as usize], inv_time[row.t_x as usize]);
@@ -181,18 +190,17 @@ impl LogLikelihood for Likelihood<'_> {
             if xt.can_be_inactive {
                 // ln(1 + e^d), d = ln a − ln(b'−1) + (r+x)(ln(α+T) − ln(α+t_x)); weight σ(d).
                 let d = ln_a - xt.ln_b_minus_1 + xt.k * (ln_t - ln_tx);
-                let w = sigmoid(d);
-                value += log1p_exp(d);
+                let (softplus, w) = log1p_exp_and_sigmoid(d);
+                value += softplus;
                 grad[0] += w * (ln_t - ln_tx);
                 grad[1] += w * xt.k * (inv_t - inv_tx);
                 grad[2] += w / a;
                 grad[3] -= w * xt.inv_b_minus_1;
             }
-            ll += row.weight * value;
-            for (gi, di) in g.iter_mut().zip(grad) {
-                *gi += row.weight * di;
+            total.add(row.weight, value, grad);
             }
-        }
-        (ll, g.to_vec())
+            total
+        };
+        parallel_total(rows.len(), self.threads, sum_rows).finish()
     }
 }

@@ -9,8 +9,9 @@ pub mod beta_geometric;
 pub mod pareto_nbd;
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::optimize::{maximize, Fitted, LogLikelihood};
+use crate::optimize::{maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WARM_START_SAMPLE};
 use crate::time::TimeUnit;
+use std::collections::{HashMap, HashSet};
 
 /// One customer's BTYD quantities, in the model's time unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,12 +62,12 @@ pub struct Observation {
 /// Sorts observations and merges equal patterns (adding their weights); returns how many
 /// distinct patterns are left at the front.
 pub fn merge_patterns(obs: &mut [Observation]) -> usize {
+    // The bits of non-negative floats (+ 0.0 turns −0.0 into 0.0) order as the numbers do,
+    // and compare faster.
+    let key = |o: &Observation| [o.customer.x, o.customer.t_x, o.customer.t].map(|v| (v + 0.0).to_bits());
     let merged = crate::sorted::sort_and_merge(
         obs,
-        |a, b| {
-            let (a, b) = (&a.customer, &b.customer);
-            a.x.total_cmp(&b.x).then(a.t_x.total_cmp(&b.t_x)).then(a.t.total_cmp(&b.t))
-        },
+        |a, b| key(a).cmp(&key(b)),
         |into, next| -> Result<(), std::convert::Infallible> {
             into.weight += next.weight;
             Ok(())
@@ -97,25 +98,39 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// From merged observations (see [`merge_patterns`]).
+    /// From merged observations (see [`merge_patterns`]), which are sorted by x.
     pub fn new(merged: &[Observation]) -> Self {
+        debug_assert!(merged.windows(2).all(|w| w[0].customer.x <= w[1].customer.x), "sorted by x");
         let mut xs: Vec<f64> = merged.iter().map(|o| o.customer.x).collect();
-        let mut times: Vec<f64> = merged.iter().flat_map(|o| [o.customer.t_x, o.customer.t]).collect();
-        for v in [&mut xs, &mut times] {
-            v.sort_unstable_by(f64::total_cmp);
-            v.dedup();
-        }
-        let index = |values: &[f64], v: f64| values.binary_search_by(|p| p.total_cmp(&v)).expect("listed") as u32;
+        xs.dedup();
+        // Far fewer distinct times than patterns (whole days, usually): collect them by hashing
+        // rather than sorting every pattern's two times.
+        let distinct: HashSet<u64> = merged.iter().flat_map(|o| [o.customer.t_x, o.customer.t]).map(f64::to_bits).collect();
+        let mut times: Vec<f64> = distinct.into_iter().map(f64::from_bits).collect();
+        times.sort_unstable_by(f64::total_cmp);
+        let time_index: HashMap<u64, u32> = times.iter().enumerate().map(|(i, t)| (t.to_bits(), i as u32)).collect();
+        let mut x_index = 0;
         let rows = merged
             .iter()
-            .map(|o| PatternRow {
-                x: index(&xs, o.customer.x),
-                t_x: index(&times, o.customer.t_x),
-                t: index(&times, o.customer.t),
-                weight: o.weight,
+            .map(|o| {
+                if xs[x_index as usize] != o.customer.x {
+                    x_index += 1;
+                }
+                PatternRow { x: x_index, t_x: time_index[&o.customer.t_x.to_bits()], t: time_index[&o.customer.t.to_bits()], weight: o.weight }
             })
             .collect();
         Self { xs, times, rows, total_weight: merged.iter().map(|o| o.weight).sum() }
+    }
+
+    /// A weighted sample of `n` customers on the same values with the same total weight (see
+    /// [`weighted_sample`]); `None` when there are no more patterns than that.
+    pub fn sample(&self, n: usize) -> Option<Self> {
+        (self.rows.len() > n).then(|| Self {
+            xs: self.xs.clone(),
+            times: self.times.clone(),
+            rows: weighted_sample(&self.rows, n, |row| row.weight, |row, weight| PatternRow { weight, ..*row }),
+            total_weight: self.total_weight,
+        })
     }
 
     fn weighted_mean(&self, value: impl Fn(&PatternRow) -> f64) -> f64 {
@@ -209,17 +224,23 @@ pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
 }
 
 impl Model {
-    /// Fits `kind` to the patterns (which must not be empty); `check_interrupts` runs before
-    /// every likelihood evaluation.
-    pub fn fit(kind: Kind, unit: TimeUnit, as_of: Option<i32>, patterns: &Patterns, check_interrupts: &dyn Fn()) -> Self {
+    /// Fits `kind` to the patterns (which must not be empty).
+    pub fn fit(kind: Kind, unit: TimeUnit, as_of: Option<i32>, patterns: &Patterns, options: FitOptions) -> Self {
+        // The warm-up sample is small enough for one thread.
+        let sample = patterns.sample(WARM_START_SAMPLE);
+        let (total, threads, check_interrupts) = (patterns.total_weight, options.threads, options.check_interrupts);
         let fitted: Fitted = match kind.variant() {
             Some(variant) => {
-                let likelihood = beta_geometric::Likelihood::new(variant, patterns);
-                maximize(&likelihood, &beta_geometric::start(patterns), patterns.total_weight, check_interrupts)
+                let likelihood = |p| beta_geometric::Likelihood::new(variant, p);
+                let start = Start::at(beta_geometric::start(patterns));
+                let warm_up = sample.as_ref().map(likelihood);
+                maximize(&likelihood(patterns).with_threads(threads), total, start, warm_up.as_ref(), check_interrupts)
             }
             None => {
-                let likelihood = pareto_nbd::Likelihood::new(patterns);
-                maximize(&likelihood, &pareto_nbd::start(patterns), patterns.total_weight, check_interrupts)
+                let start = Start::at(pareto_nbd::start(patterns));
+                let warm_up = sample.as_ref().map(pareto_nbd::Likelihood::new);
+                let likelihood = pareto_nbd::Likelihood::new(patterns).with_threads(threads);
+                maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
         };
         let params: [f64; 4] = fitted.params.try_into().expect("four parameters");
@@ -332,13 +353,13 @@ impl Model {
         let unit = TimeUnit::from_code(r.u8()?).ok_or(DecodeError::Invalid("unknown time unit"))?;
         let has_as_of = r.u8()? == 1;
         let as_of = r.i32()?;
-        let params: [f64; 4] = r.f64s(4)?.try_into().expect("four");
+        let params: [f64; 4] = r.f64_array()?;
         check_params(&params).map_err(DecodeError::Invalid)?;
         let fit = match r.u8()? {
             0 => None,
             _ => Some(FitInfo {
                 log_likelihood: r.f64()?,
-                std_errors: r.f64s(4)?.try_into().expect("four"),
+                std_errors: r.f64_array()?,
                 customers: r.f64()?,
                 patterns: r.u64()?,
                 iterations: r.u64()?,

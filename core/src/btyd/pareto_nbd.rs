@@ -14,9 +14,10 @@
 //! 1, and its parameter derivatives are summed in the same loop.
 
 use super::{Customer, Patterns};
-use crate::optimize::LogLikelihood;
+use crate::optimize::{parallel_total, LogLikelihood, WeightedTotal};
 use crate::special::{digamma, integrate, ln_gamma, log_add_exp};
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Enough for z up to ~0.9998 (|α−β| / max(α,β) < 0.9998 at t = 0): beyond, the data are
 /// degenerate (no repeat purchases), and the likelihood counts as not computable.
@@ -167,6 +168,7 @@ pub struct Likelihood<'a> {
     f_points: Vec<(u32, u32)>,
     /// For each row, the indices of its (x, t_x) and (x, T) points.
     row_points: Vec<(u32, u32)>,
+    threads: usize,
 }
 
 impl<'a> Likelihood<'a> {
@@ -180,7 +182,12 @@ impl<'a> Likelihood<'a> {
             })
         };
         let row_points = patterns.rows.iter().map(|row| (point((row.x, row.t_x)), point((row.x, row.t)))).collect();
-        Self { patterns, f_points, row_points }
+        Self { patterns, f_points, row_points, threads: 1 }
+    }
+
+    /// Sums over the patterns on up to `threads` threads.
+    pub fn with_threads(self, threads: usize) -> Self {
+        Self { threads, ..self }
     }
 }
 
@@ -204,24 +211,32 @@ impl LogLikelihood for Likelihood<'_> {
         let f_values: Vec<(f64, [f64; 4])> =
             self.f_points.iter().map(|&(xi, ti)| ln_f(&params, xs[xi as usize], times[ti as usize])).collect();
 
-        let (mut ll, mut g) = (0.0, [0.0; 4]);
-        for (row, &(at_tx, at_t)) in self.patterns.rows.iter().zip(&self.row_points) {
-            let (x, t) = (xs[row.x as usize], times[row.t as usize]);
-            let (shape_value, shape_grad, ln_c, ln_c_grad) = &shape[row.x as usize];
-            let alive_term = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
-            let alive_grad = [-(alpha + t).ln(), -(r + x) / (alpha + t), -(beta + t).ln(), -s / (beta + t)];
-            let ((ln_f_tx, grad_tx), (ln_f_t, grad_t)) = (&f_values[at_tx as usize], &f_values[at_t as usize]);
-            let bracket = log_add_exp(alive_term, ln_c + log_sub_exp(*ln_f_tx, *ln_f_t));
-            // Shares of the bracket: alive term, and c·F(t_x), c·F(T) (whose difference is the rest).
-            let w_alive = (alive_term - bracket).exp();
-            let (u, v) = ((ln_c + ln_f_tx - bracket).exp(), (ln_c + ln_f_t - bracket).exp());
-            ll += row.weight * (shape_value + bracket);
-            for i in 0..4 {
-                let d = shape_grad[i] + w_alive * alive_grad[i] + (u - v) * ln_c_grad[i] + u * grad_tx[i] - v * grad_t[i];
-                g[i] += row.weight * d;
+        // Per time: ln(α+t), ln(β+t) and their reciprocals.
+        let per_time: Vec<[f64; 4]> =
+            times.iter().map(|t| [(alpha + t).ln(), (beta + t).ln(), 1.0 / (alpha + t), 1.0 / (beta + t)]).collect();
+
+        let rows = &self.patterns.rows;
+        let sum_rows = |range: Range<usize>| {
+            let mut total = WeightedTotal::default();
+            for (row, &(at_tx, at_t)) in rows[range.clone()].iter().zip(&self.row_points[range]) {
+                let x = xs[row.x as usize];
+                let [ln_alpha_t, ln_beta_t, inv_alpha_t, inv_beta_t] = per_time[row.t as usize];
+                let (shape_value, shape_grad, ln_c, ln_c_grad) = &shape[row.x as usize];
+                let alive_term = -(r + x) * ln_alpha_t - s * ln_beta_t;
+                let alive_grad = [-ln_alpha_t, -(r + x) * inv_alpha_t, -ln_beta_t, -s * inv_beta_t];
+                let ((ln_f_tx, grad_tx), (ln_f_t, grad_t)) = (&f_values[at_tx as usize], &f_values[at_t as usize]);
+                let bracket = log_add_exp(alive_term, ln_c + log_sub_exp(*ln_f_tx, *ln_f_t));
+                // Shares of the bracket: alive term, and c·F(t_x), c·F(T) (whose difference is the rest).
+                let w_alive = (alive_term - bracket).exp();
+                let (u, v) = ((ln_c + ln_f_tx - bracket).exp(), (ln_c + ln_f_t - bracket).exp());
+                let gradient: [f64; 4] = std::array::from_fn(|i| {
+                    shape_grad[i] + w_alive * alive_grad[i] + (u - v) * ln_c_grad[i] + u * grad_tx[i] - v * grad_t[i]
+                });
+                total.add(row.weight, shape_value + bracket, gradient);
             }
-        }
-        (ll, g.to_vec())
+            total
+        };
+        parallel_total(rows.len(), self.threads, sum_rows).finish()
     }
 }
 

@@ -139,3 +139,11 @@ SELECT q AS query, regress.error_of(q) AS outcome FROM (VALUES
     ($$SELECT '{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":0.2,"alpha":4,"a":1,"b":1},"log_likelihood":-1}'::clv.btyd_model$$),
     ($$SELECT '{"version":2,"model":"gamma_gamma","params":{"p":1,"q":2,"v":3}}'::clv.spend_model$$)
 ) v(q);
+
+-- clv.fit_threads: threads for the likelihood sums of a fit (small fits like this use one).
+SHOW clv.fit_threads;
+SELECT regress.error_of($$SET clv.fit_threads = 0$$) AS zero_threads;
+SET clv.fit_threads = 1;
+SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks')::text = (SELECT bgnbd::text FROM models) AS same_on_one_thread
+FROM model_summaries;
+RESET clv.fit_threads;
