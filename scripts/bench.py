@@ -283,9 +283,10 @@ def bench_memory(db):
         status = db.run(f"{SERIAL}\nSELECT count(q.*) FROM ({query}) q;\nSELECT pg_read_file('/proc/self/status');").splitlines()
         kb = {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith(("VmHWM", "RssShmem"))}
         rows.append((name, f"{(kb['VmHWM'] - kb['RssShmem']) / 1024:.0f} MiB", f"{kb['VmHWM'] / 1024:.0f} MiB"))
-    verdict = ("The summary aggregate's state is a fixed-size struct per customer (no per-order allocation), "
-               "so its peak follows the number of customers like the floor's; the fits hold one row per distinct "
-               "(x, t_x, T) pattern.")
+    verdict = ("The summary aggregate keeps per customer its purchase days (orders on one day share an entry), "
+               "never a row per order, so its peak grows with customers and purchase days and stays below the "
+               "floor's (whose numeric sum state is larger); the fits hold one row per customer until the patterns "
+               "are merged, then one per distinct (x, t_x, T).")
     return "Peak backend memory", ["statement", "peak private memory", "peak resident (incl. shared buffers)"], rows, verdict
 
 
