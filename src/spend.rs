@@ -214,9 +214,9 @@ fn expected(model: &Model, x: f64, mean_spend: f64) -> f64 {
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
-fn expected_spend(model: SpendModel, s: CustomerSummary, as_of: Date) -> Option<f64> {
+fn expected_spend(model: SpendModel, s: CustomerSummary, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
     let (x, mean) = spend_history(&s, finite_day(as_of, "as_of"))?;
-    Some(expected(&model.value(), x, mean))
+    Some(expected(model.cached_value(fcinfo), x, mean))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_spend")]
@@ -227,7 +227,8 @@ fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64) -> f64 {
     expected(&model.value(), x, mean_spend.max(0.0))
 }
 
-#[pg_extern(immutable, parallel_safe, strict)]
+/// COST as for the predictions (`btyd/predict.rs`): twelve monthly expectations.
+#[pg_extern(immutable, parallel_safe, strict, cost = 250)]
 fn customer_value(
     purchases: BtydModel,
     spend: SpendModel,

@@ -147,3 +147,12 @@ SET clv.fit_threads = 1;
 SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks')::text = (SELECT bgnbd::text FROM models) AS same_on_one_thread
 FROM model_summaries;
 RESET clv.fit_threads;
+
+-- A prediction decodes its model once per call site while the same model comes in; rows that
+-- alternate between models get each one's own predictions.
+SELECT count(*) AS predictions,
+       count(*) FILTER (WHERE clv.p_alive(v.m, s, '1997-09-30') IS DISTINCT FROM
+                              CASE v.k WHEN 'bg' THEN clv.p_alive(models.bgnbd, s, '1997-09-30')
+                                       ELSE clv.p_alive(models.pareto_nbd, s, '1997-09-30') END) AS mismatches
+FROM model_summaries, models,
+     LATERAL (VALUES ('bg', models.bgnbd), ('pareto', models.pareto_nbd)) v(k, m);
