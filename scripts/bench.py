@@ -149,8 +149,8 @@ def bench_parallel(db, runs):
     forced = rows[2]
     target = forced[2] == "partial aggregation" and float(forced[5].rstrip("x")) >= 1.6
     verdict = (
-        f"Target (partial aggregation, at least 1.6x with 2 workers): {met(target)}. The planner keeps the plain "
-        f"table's GROUP BY serial, rightly: forced partial aggregation runs at {forced[5]} for pg_clv and "
+        f"Target (partial aggregation, at least 1.6x with 2 workers): {met(target)}. The planner keeps pg_clv's "
+        f"GROUP BY on the plain table serial, rightly: forced partial aggregation runs at {forced[5]} for pg_clv and "
         f"{rows[3][5]} for the built-in floor, because with ~10 orders per customer in random order every "
         f"process meets nearly every customer and the leader re-combines about 2.4 partial states per customer "
         f"alone. Partitioning the orders by customer removes the combine step (best: {rows[4][5]} for pg_clv, "
