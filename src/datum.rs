@@ -1,6 +1,6 @@
 //! How pg_clv's values cross the PostgreSQL boundary: varlena bytes read in place
-//! ([`VarlenaBytes`]), and the macros that make Rust newtypes usable as `#[pg_extern]`
-//! arguments and results of the extension's own SQL types or of existing ones.
+//! ([`VarlenaBytes`]), and the macros that make Rust newtypes usable as arguments and
+//! results of SQL functions, of the extension's own SQL types or of existing ones.
 
 use pgrx::pg_sys;
 use std::ptr::NonNull;

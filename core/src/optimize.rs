@@ -445,6 +445,27 @@ mod tests {
     }
 
     #[test]
+    fn totals_are_compensated_and_the_same_on_any_number_of_threads() {
+        // A plain sum of 1, 1e16, -1e16 gives 0.
+        let mut total = WeightedTotal::<1>::default();
+        for v in [1.0, 1e16, -1e16] {
+            total.add(1.0, v, [v]);
+        }
+        assert_eq!(total.finish(), (1.0, vec![1.0]));
+        let rows: Vec<f64> = (0..300_000).map(|i| (i as f64 * 0.37).sin()).collect();
+        let sum = |threads| {
+            parallel_total(rows.len(), threads, |range| {
+                let mut t = WeightedTotal::<1>::default();
+                rows[range].iter().for_each(|&v| t.add(2.0, v, [v * v]));
+                t
+            })
+            .finish()
+        };
+        let (one, three) = (sum(1), sum(3));
+        assert!((one.0 - three.0).abs() < 1e-9 && (one.1[0] - three.1[0]).abs() < 1e-9, "{one:?} {three:?}");
+    }
+
+    #[test]
     fn inverse_of_a_known_matrix() {
         let m = vec![vec![4.0, 2.0], vec![2.0, 3.0]];
         let inv = invert_positive_definite(&m).unwrap();
