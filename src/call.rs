@@ -5,20 +5,65 @@ use clv_core::optimize::FitOptions;
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::pg_sys;
 use pgrx::PgMemoryContexts;
+use std::any::{Any, TypeId};
 
-/// State computed once per call site and kept in `flinfo->fn_extra` for the rest of the query,
-/// in the function's memory context (dropped with it). Each Rust function must always use the
-/// same `T` for its call sites.
-pub fn call_site_state<'a, T>(fcinfo: pg_sys::FunctionCallInfo, init: impl FnOnce() -> T) -> &'a mut T {
-    unsafe {
+/// Values a function keeps for the rest of the query in `flinfo->fn_extra`: a decoded model, a
+/// parsed rule set, a row descriptor. One slot per Rust type, so two uses in one function (the
+/// two models of `customer_value`) never reinterpret each other's state. The cache lives in the
+/// function's memory context and is dropped with it.
+#[repr(C)]
+struct CallSiteCache {
+    /// First, so that a foreign `fn_extra` (say, a set-returning function's context) is
+    /// recognised instead of being read as a cache.
+    magic: u64,
+    slots: Vec<(TypeId, Option<Box<dyn Any>>)>,
+}
+
+/// "clv_call" in ASCII.
+const CACHE_MAGIC: u64 = 0x636c_765f_6361_6c6c;
+
+/// Runs `f` on this call site's value of type `T`, created with `init` (in the function's
+/// memory context) on first use. While `f` runs the value is taken out of its slot, so a nested
+/// use of the same `T` gets a fresh value instead of a second mutable reference to this one.
+pub fn with_call_site_state<T: 'static, R>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    init: impl FnOnce() -> T,
+    f: impl FnOnce(&mut T) -> R,
+) -> R {
+    let (context, cache) = unsafe {
         let flinfo = (*fcinfo).flinfo;
+        let mut context = PgMemoryContexts::For((*flinfo).fn_mcxt);
         if (*flinfo).fn_extra.is_null() {
-            let mut context = PgMemoryContexts::For((*flinfo).fn_mcxt);
-            let state = context.switch_to(|_| init());
-            (*flinfo).fn_extra = context.leak_and_drop_on_delete(state).cast();
+            let cache = CallSiteCache { magic: CACHE_MAGIC, slots: Vec::new() };
+            (*flinfo).fn_extra = context.leak_and_drop_on_delete(cache).cast();
         }
-        &mut *(*flinfo).fn_extra.cast::<T>()
-    }
+        let cache = &mut *(*flinfo).fn_extra.cast::<CallSiteCache>();
+        if cache.magic != CACHE_MAGIC {
+            crate::errors::raise(
+                pgrx::PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+                "pg_clv function's call-site cache is in use by something else",
+            );
+        }
+        (context, cache)
+    };
+    let key = TypeId::of::<T>();
+    let index = match cache.slots.iter().position(|(k, _)| *k == key) {
+        Some(index) => index,
+        None => {
+            cache.slots.push((key, None));
+            cache.slots.len() - 1
+        }
+    };
+    let mut value = match cache.slots[index].1.take().map(|v| v.downcast::<T>()) {
+        Some(Ok(value)) => value,
+        _ => {
+            let mut context = context;
+            Box::new(unsafe { context.switch_to(|_| init()) })
+        }
+    };
+    let result = f(&mut value);
+    cache.slots[index].1 = Some(value);
+    result
 }
 
 /// The blessed row descriptor of the calling function's composite result, cached per call site.
@@ -26,17 +71,17 @@ struct ResultRow(pg_sys::TupleDesc);
 
 /// Forms a row of the calling function's composite result type.
 pub fn composite_result(fcinfo: pg_sys::FunctionCallInfo, values: &[pg_sys::Datum], nulls: &[bool]) -> pg_sys::Datum {
-    let row = call_site_state(fcinfo, || unsafe {
+    let init = || unsafe {
         let mut tupdesc = std::ptr::null_mut();
         let kind = pg_sys::get_call_result_type(fcinfo, std::ptr::null_mut(), &mut tupdesc);
         assert_eq!(kind, pg_sys::TypeFuncClass::TYPEFUNC_COMPOSITE, "function must return a composite type");
         ResultRow(pg_sys::BlessTupleDesc(pg_sys::CreateTupleDescCopy(tupdesc)))
-    });
-    unsafe {
+    };
+    with_call_site_state(fcinfo, init, |row| unsafe {
         assert_eq!((*row.0).natts as usize, values.len());
         let tuple = pg_sys::heap_form_tuple(row.0, values.as_ptr().cast_mut(), nulls.as_ptr().cast_mut());
         pg_sys::HeapTupleHeaderGetDatum((*tuple).t_data)
-    }
+    })
 }
 
 /// Field `attno` (1-based) of a composite argument.

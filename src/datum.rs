@@ -239,15 +239,20 @@ macro_rules! stored_type {
             }
 
             /// [`Self::value`], decoded once per call site for as long as the same bytes come
-            /// in: a scoring query passes one model with every customer. For functions whose
-            /// only cached argument is of this type.
+            /// in: a scoring query passes one model with every customer.
             #[allow(dead_code)] // not every stored type is read once per row
-            pub fn cached_value<'a>(&self, fcinfo: ::pgrx::pg_sys::FunctionCallInfo) -> &'a $value {
-                let cache = crate::call::call_site_state(fcinfo, || Option::<(Vec<u8>, $value)>::None);
-                if !matches!(cache, Some((bytes, _)) if bytes.as_slice() == self.0.bytes()) {
-                    *cache = Some((self.0.bytes().to_vec(), self.value()));
-                }
-                &cache.as_ref().expect("filled above").1
+            pub fn cached_value(&self, fcinfo: ::pgrx::pg_sys::FunctionCallInfo) -> $value {
+                let bytes = self.0.bytes();
+                crate::call::with_call_site_state(fcinfo, || Option::<(Vec<u8>, $value)>::None, |cache| {
+                    match cache {
+                        Some((cached, value)) if cached.as_slice() == bytes => value.clone(),
+                        _ => {
+                            let value = self.value();
+                            *cache = Some((bytes.to_vec(), value.clone()));
+                            value
+                        }
+                    }
+                })
             }
         }
 

@@ -1,6 +1,6 @@
 //! Lifecycle stages: the enum `clv.lifecycle` and `clv.lifecycle_stage`.
 
-use crate::call::call_site_state;
+use crate::call::with_call_site_state;
 use crate::datum::sql_datum_type;
 use crate::dates::finite_day;
 use crate::errors::{raise, INVALID_PARAMETER_VALUE};
@@ -30,11 +30,9 @@ const STAGES: [Stage; 5] = [Stage::Prospect, Stage::New, Stage::Active, Stage::A
 struct LabelOids([pg_sys::Datum; 5]);
 
 fn stage_datum(fcinfo: pg_sys::FunctionCallInfo, stage: Stage) -> Lifecycle {
-    let labels = call_site_state(fcinfo, || {
-        LabelOids(STAGES.map(|s| pgrx::enum_helper::lookup_enum_by_label("clv.lifecycle", s.label())))
-    });
+    let lookup = || LabelOids(STAGES.map(|s| pgrx::enum_helper::lookup_enum_by_label("clv.lifecycle", s.label())));
     let index = STAGES.iter().position(|&s| s == stage).expect("every stage is listed");
-    Lifecycle(labels.0[index])
+    Lifecycle(with_call_site_state(fcinfo, lookup, |labels| labels.0[index]))
 }
 
 /// NULL thresholds mean the defaults.

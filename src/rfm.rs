@@ -1,7 +1,7 @@
 //! RFM: the aggregate `clv.rfm_breaks` (population cut points, type `clv.rfm_breaks`),
 //! `clv.rfm_score` (composite `clv.rfm_score`) and `clv.rfm_segment`.
 
-use crate::call::{call_site_state, composite_field, composite_result};
+use crate::call::{composite_field, composite_result, with_call_site_state};
 use crate::datum::sql_datum_type;
 use crate::dates::{day_date, finite_day};
 use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
@@ -206,7 +206,7 @@ sql_datum_type!(
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_score(summary: CustomerSummary, breaks: RfmBreaks, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<RfmScore> {
     let values = RfmValues::of(&summary.view(), finite_day(as_of, "as_of"))?;
-    let scores = breaks.value().score(&values);
+    let scores = breaks.cached_value(fcinfo).score(&values);
     let fields = [
         i32::from(scores.r).into(),
         i32::from(scores.f).into(),
@@ -266,12 +266,13 @@ fn rfm_segment(score: Option<RfmScore>, rules: default!(Option<JsonbArg>, "NULL"
         thread_local!(static DEFAULT: Vec<Rule> = default_rules());
         return DEFAULT.with(|d| segment(d, &scores).map(str::to_owned));
     };
-    let cache = call_site_state(fcinfo, RulesCache::default);
-    if cache.source != rules.0.bytes() {
-        cache.rules = parse_rules(&rules);
-        cache.source = rules.0.bytes().to_vec();
-    }
-    segment(&cache.rules, &scores).map(str::to_owned)
+    with_call_site_state(fcinfo, RulesCache::default, |cache| {
+        if cache.source != rules.0.bytes() {
+            cache.rules = parse_rules(&rules);
+            cache.source = rules.0.bytes().to_vec();
+        }
+        segment(&cache.rules, &scores).map(str::to_owned)
+    })
 }
 
 #[pg_extern(immutable, parallel_safe)]

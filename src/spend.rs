@@ -5,7 +5,7 @@ use crate::btyd::BtydModel;
 use crate::dates::finite_day;
 use crate::datum::stored_type;
 use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
-use crate::errors::{raise, INVALID_PARAMETER_VALUE};
+use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::model_text::{bad, ModelText};
 use crate::summary::CustomerSummary;
@@ -94,6 +94,14 @@ impl SpendState {
         spend
     }
 
+    /// The observations with equal ones merged (idempotent: a window aggregate finalizes the
+    /// same state again after more rows).
+    fn merged(&mut self) -> &[SpendObservation] {
+        let n = merge_observations(&mut self.observations);
+        self.observations.truncate(n);
+        &self.observations
+    }
+
     /// A customer's data: fitted on if a repeat buyer with positive mean spend, else excluded.
     fn add(&mut self, x: f64, mean_spend: f64) {
         if x >= 1.0 && mean_spend > 0.0 {
@@ -116,11 +124,11 @@ impl AggregateState for SpendState {
     }
 
     fn serialize(&mut self) -> Vec<u8> {
-        let n = merge_observations(&mut self.observations);
-        self.observations.truncate(n);
+        let (as_of, excluded) = (self.as_of, self.excluded);
+        let merged = self.merged();
         let header =
-            Writer::new(STATE_VERSION).u8(u8::from(self.as_of.is_some())).i32(self.as_of.unwrap_or(0)).f64(self.excluded).u64(n as u64);
-        self.observations.iter().fold(header, |w, o| w.f64s(&[o.x, o.mean_spend, o.weight])).finish()
+            Writer::new(STATE_VERSION).u8(u8::from(as_of.is_some())).i32(as_of.unwrap_or(0)).f64(excluded).u64(merged.len() as u64);
+        merged.iter().fold(header, |w, o| w.f64s(&[o.x, o.mean_spend, o.weight])).finish()
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
@@ -165,11 +173,12 @@ parallel_functions!(SpendState: gamma_gamma_combine, gamma_gamma_serialize, gamm
 #[pg_extern(immutable, parallel_safe)]
 fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
     let spend = existing::<SpendState>(&mut internal)?;
-    let n = merge_observations(&mut spend.observations);
-    if n == 0 {
+    let (as_of, excluded) = (spend.as_of, spend.excluded);
+    let merged = spend.merged();
+    if merged.is_empty() {
         return None;
     }
-    let model = Model::fit(&spend.observations[..n], spend.excluded, spend.as_of, crate::call::fit_options());
+    let model = Model::fit(merged, excluded, as_of, crate::call::fit_options());
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
         crate::errors::warn_not_converged(KIND);
     }
@@ -206,25 +215,30 @@ fn spend_history(summary: &CustomerSummary, as_of: i32) -> Option<(f64, f64)> {
     Some((seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0).max(0.0)))
 }
 
-/// Expected spend per purchase day; ERROR when q ≤ 1 (the population mean is infinite).
+/// Expected spend per purchase day; ERROR when the population mean p·v/(q − 1) is infinite.
 fn expected(model: &Model, x: f64, mean_spend: f64) -> f64 {
     model.expected_spend(x, mean_spend).unwrap_or_else(|| {
-        raise(INVALID_PARAMETER_VALUE, "the spend model's q is at most 1: expected spend is infinite")
+        let [p, q, v] = model.params;
+        raise_with_hint(
+            NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("expected spend is infinite for the spend model with p = {p}, q = {q}, v = {v}"),
+            Some("The population mean spend p·v/(q − 1) must be finite: q above 1 and p·v not too large."),
+        )
     })
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn expected_spend(model: SpendModel, s: CustomerSummary, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
     let (x, mean) = spend_history(&s, finite_day(as_of, "as_of"))?;
-    Some(expected(model.cached_value(fcinfo), x, mean))
+    Some(expected(&model.cached_value(fcinfo), x, mean))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_spend")]
-fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64) -> f64 {
+fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
     if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
         raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
     }
-    expected(&model.value(), x, mean_spend.max(0.0))
+    expected(&model.cached_value(fcinfo), x, mean_spend.max(0.0))
 }
 
 /// COST as for the predictions (`btyd/predict.rs`): twelve monthly expectations.
@@ -236,6 +250,7 @@ fn customer_value(
     as_of: Date,
     months: default!(i32, 12),
     monthly_discount_rate: default!(f64, 0.01),
+    fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
     let day = finite_day(as_of, "as_of");
     if !(0..=1200).contains(&months) {
@@ -244,13 +259,13 @@ fn customer_value(
     if !(monthly_discount_rate.is_finite() && monthly_discount_rate > -1.0) {
         raise(INVALID_PARAMETER_VALUE, "monthly_discount_rate must be a finite rate above -1");
     }
-    let purchase_model = purchases.value();
+    let purchase_model = purchases.cached_value(fcinfo);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
-    let spend_per_purchase = expected(&spend.value(), x, mean);
+    let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);
     let value = discounted_value(&purchase_model, &customer, spend_per_purchase, months as u32, monthly_discount_rate);
     if !value.is_finite() {
-        raise(crate::errors::NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");
+        raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");
     }
     Some(value)
 }

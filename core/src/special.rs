@@ -33,25 +33,89 @@ pub fn sigmoid(x: f64) -> f64 {
 const MAX_TERMS: usize = 2_000_000;
 
 /// `ln |₂F₁(a, b; c; z)|` and its sign, for real `a`, `b`, `c` (`c` not a non-positive integer)
-/// and `0 <= z < 1`; `None` if the series does not converge within `MAX_TERMS` terms.
+/// and `0 <= z <= 1`; `None` where the function is infinite or undefined (at z = 1 when
+/// `c - a - b <= 0`, outside [0, 1], NaN arguments) or the series does not converge within
+/// `MAX_TERMS` terms.
 ///
 /// When `c - a - b < 0` the series is summed after Euler's transformation,
 /// `₂F₁(a, b; c; z) = (1 - z)^(c-a-b) ₂F₁(c-a, c-b; c; z)`, whose terms decay like
 /// `n^(c-a-b-1) zⁿ` instead of `n^(a+b-c-1) zⁿ`: it stays accurate as z approaches 1, where
 /// the function itself grows without bound. The running sum is rescaled in log space, so
-/// results far beyond f64's range (large parameters) are still exact in log form.
+/// results far beyond f64's range (large parameters) are still exact in log form. At z = 1
+/// the series converges exactly when `c - a - b > 0`, to Gauss's
+/// `Γ(c) Γ(c-a-b) / (Γ(c-a) Γ(c-b))`.
 pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
-    assert!((0.0..1.0).contains(&z), "hyp2f1 needs 0 <= z < 1, got {z}");
+    ln_power_hyp2f1(0.0, a, b, c, z)
+}
+
+/// `ln |(1 - z)^k ₂F₁(a, b; c; z)|` and its sign (see [`ln_hyp2f1`]), with the power taken
+/// inside Euler's transformation: `(1 - z)^(k+c-a-b) ₂F₁(c-a, c-b; c; z)`. So the product has
+/// its limit at z = 1 (0, Gauss's value, or `None` for +∞) even where ₂F₁ alone diverges, as
+/// in BG/NBD's expected purchases over an unbounded horizon.
+pub fn ln_power_hyp2f1(k: f64, a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
+    if !(0.0..=1.0).contains(&z) || ![k, a, b, c].iter().all(|v| v.is_finite()) {
+        return None;
+    }
     if z == 0.0 {
         return Some((0.0, 1.0));
     }
     let exponent = c - a - b;
-    let (a, b, prefactor) = if exponent < 0.0 { (c - a, c - b, exponent * (-z).ln_1p()) } else { (a, b, 0.0) };
-    let (ln_sum, sign) = ln_series(a, b, c, z)?;
-    Some((prefactor + ln_sum, sign))
+    let (a, b, power) = if exponent < 0.0 { (c - a, c - b, k + exponent) } else { (a, b, k) };
+    if z == 1.0 {
+        // The (transformed) series at 1: Gauss's theorem, where it converges.
+        let series_exponent = c - a - b;
+        if series_exponent <= 0.0 {
+            return None;
+        }
+        if power > 0.0 {
+            return Some((f64::NEG_INFINITY, 1.0));
+        }
+        if power < 0.0 {
+            return None;
+        }
+        return ln_gauss_at_one(a, b, c);
+    }
+    let ln_power = power * (-z).ln_1p();
+    let Some((ln_sum, sign)) = ln_series(a, b, c, z) else {
+        // Too close to 1 for the series: where it converges at 1 and F(z) is within 1e-14 of
+        // F(1) (the gap shrinks like (1 - z)^min(1, c-a-b)), take Gauss's value.
+        let series_exponent = c - a - b;
+        let near_one = series_exponent > 0.0 && (1.0 - z).powf(series_exponent.min(1.0)) <= 1e-14;
+        return near_one.then(|| ln_gauss_at_one(a, b, c)).flatten().map(|(ln, sign)| (ln_power + ln, sign));
+    };
+    let ln_value = ln_power + ln_sum;
+    (!ln_value.is_nan()).then_some((ln_value, sign))
 }
 
-/// `₂F₁(a, b; c; z)`, see [`ln_hyp2f1`]; NaN if the series does not converge.
+/// `ln |Γ(c) Γ(c-a-b) / (Γ(c-a) Γ(c-b))|` and its sign: ₂F₁(a, b; c; 1) for c - a - b > 0.
+fn ln_gauss_at_one(a: f64, b: f64, c: f64) -> Option<(f64, f64)> {
+    let terms = [(c, 1.0), (c - a - b, 1.0), (c - a, -1.0), (c - b, -1.0)];
+    let mut ln_value = 0.0;
+    let mut sign = 1.0;
+    for (x, power) in terms {
+        if x <= 0.0 && x == x.floor() {
+            // A pole: 1/Γ there is 0, and Γ(c) has none for a valid c.
+            return if power < 0.0 { Some((f64::NEG_INFINITY, 1.0)) } else { None };
+        }
+        ln_value += power * ln_abs_gamma(x);
+        if x < 0.0 && x.floor().rem_euclid(2.0) == 1.0 {
+            sign = -sign;
+        }
+    }
+    (ln_value < f64::INFINITY).then_some((ln_value, sign))
+}
+
+/// `ln |Γ(x)|` for any x that is not a pole (reflection below 1/2, where statrs' `ln_gamma`
+/// takes the log of a negative number).
+fn ln_abs_gamma(x: f64) -> f64 {
+    if x >= 0.5 {
+        ln_gamma(x)
+    } else {
+        std::f64::consts::PI.ln() - (std::f64::consts::PI * x).sin().abs().ln() - ln_gamma(1.0 - x)
+    }
+}
+
+/// `₂F₁(a, b; c; z)`, see [`ln_hyp2f1`]; NaN where that is `None`.
 pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
     match ln_hyp2f1(a, b, c, z) {
         Some((ln, sign)) => sign * ln.exp(),
@@ -200,6 +264,41 @@ mod tests {
             let got = hyp2f1(a, b, c, z);
             assert!(close(got, want, 1e-12), "2F1({a}, {b}; {c}; {z}) = {got}, mpmath {want}");
         }
+    }
+
+    /// z = 1: Gauss's theorem where the series converges (values from mpmath), nothing
+    /// where it diverges; no panic anywhere on [0, 1] or outside it.
+    #[test]
+    fn hyp2f1_at_one() {
+        // 2F1(1, 1; 3; 1) = Γ(3)Γ(1)/(Γ(2)Γ(2)) = 2.
+        assert!(close(hyp2f1(1.0, 1.0, 3.0, 1.0), 2.0, 1e-14));
+        // Γ(c)Γ(c-a-b)/(Γ(c-a)Γ(c-b)) by Python's math.gamma.
+        assert!(close(hyp2f1(0.2426, 2.4259, 4.2188, 1.0), 1.3055429939335934, 1e-12));
+        // c - a - b <= 0 diverges.
+        assert!(hyp2f1(0.2426, 2.4259, 2.2188, 1.0).is_nan());
+        assert!(hyp2f1(1.0, 1.0, 2.0, 1.0).is_nan());
+        for z in [-0.5, 1.5, f64::NAN, f64::INFINITY] {
+            assert!(ln_hyp2f1(1.0, 1.0, 3.0, z).is_none());
+        }
+        // Just below 1, where the series would need ~1e15 terms, it agrees with the value at 1.
+        assert!(close(hyp2f1(1.0, 1.0, 3.0, 1.0 - 1e-15), 2.0, 1e-13));
+    }
+
+    /// (1 - z)^k 2F1 has its limit at z = 1 even where 2F1 diverges.
+    #[test]
+    fn power_times_hyp2f1_at_one() {
+        // BG/NBD's (1-z)^k 2F1(k, b'; a + b' - 1; z) at x = 2, r = 0.2426, b = 2.4259.
+        let (k, b1) = (2.2426, 4.4259);
+        let product = |a: f64, z: f64| ln_power_hyp2f1(k, k, b1, a + b1 - 1.0, z);
+        // a > 1: the product falls to 0 as z -> 1, continuously.
+        assert_eq!(product(1.5, 1.0), Some((f64::NEG_INFINITY, 1.0)));
+        assert!(product(1.5, 1.0 - 1e-15).unwrap().0 < -15.0);
+        // a < 1 (CDNOW's 0.79): it grows without bound, so there is no value at 1.
+        assert_eq!(product(0.7929, 1.0), None);
+        // Below 1 it is the plain product.
+        let (ln, sign) = product(0.7929, 0.7).unwrap();
+        let plain = 0.3f64.powf(k) * hyp2f1(k, b1, 0.7929 + b1 - 1.0, 0.7);
+        assert!(close(sign * ln.exp(), plain, 1e-12));
     }
 
     #[test]

@@ -89,11 +89,23 @@ impl SpendModel {
     /// Expected spend per purchase day of a customer with `x` repeat purchase days of mean
     /// `mean_spend` (FHL 2005 eq. 5): `(p v + p x m) / (p x + q − 1)`, a weighted mean of the
     /// population mean `p v / (q − 1)` and the customer's own. For x = 0 it is the population
-    /// mean. `None` when q ≤ 1 (the population mean is infinite).
+    /// mean. `None` when q ≤ 1 or the population mean overflows.
+    ///
+    /// Computed as the weighted mean itself, `(1 − w) · pv/(q−1) + w · m` with
+    /// `w = px / (px + q − 1)`, which is finite whenever its two means are (the textbook form
+    /// overflows to ∞/∞ for large p and x).
     pub fn expected_spend(&self, x: f64, mean_spend: f64) -> Option<f64> {
         let [p, q, v] = self.params;
-        let m = if x > 0.0 { mean_spend } else { 0.0 };
-        (q > 1.0).then(|| p * (v + x * m) / (p * x + q - 1.0))
+        let population = p * v / (q - 1.0);
+        if !(q > 1.0 && population.is_finite()) {
+            return None;
+        }
+        if x <= 0.0 {
+            return Some(population);
+        }
+        // w = 1 / (1 + (q − 1)/(p x)), with (q − 1)/(p x) = 0 when p x overflows.
+        let own_weight = 1.0 / (1.0 + (q - 1.0) / p / x);
+        Some((1.0 - own_weight) * population + own_weight * mean_spend)
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -213,6 +225,10 @@ mod tests {
         let many = m.expected_spend(20.0, 100.0).unwrap();
         assert!(population < one && one < many && many < 100.0);
         assert_eq!(SpendModel { params: [1.0, 0.9, 1.0], as_of: None, fit: None }.expected_spend(1.0, 5.0), None);
+        // The textbook form is ∞/∞ here; the weighted mean is the customer's own spend.
+        let huge = SpendModel { params: [1e308, 3.0, 1.0], as_of: None, fit: None };
+        assert_eq!(huge.expected_spend(1e308, 42.0), Some(42.0));
+        assert_eq!(SpendModel { params: [1e308, 1.5, 1e308], as_of: None, fit: None }.expected_spend(1.0, 1.0), None);
         let bytes = m.encode();
         assert_eq!(SpendModel::decode(&bytes), Ok(m));
     }

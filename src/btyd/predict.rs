@@ -50,58 +50,58 @@ fn computed(value: f64, what: &str) -> f64 {
 #[pg_extern(immutable, parallel_safe, strict, cost = 10)]
 fn p_alive(model: BtydModel, s: CustomerSummary, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
     let m = model.cached_value(fcinfo);
-    customer_at(m, &s, as_of).map(|c| computed(m.p_alive(&c), "P(alive)"))
+    customer_at(&m, &s, as_of).map(|c| computed(m.p_alive(&c), "P(alive)"))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 10, name = "p_alive")]
-fn p_alive_raw(model: BtydModel, x: f64, t_x: f64, t: f64) -> f64 {
-    computed(model.value().p_alive(&checked_customer(x, t_x, t)), "P(alive)")
+fn p_alive_raw(model: BtydModel, x: f64, t_x: f64, t: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+    computed(model.cached_value(fcinfo).p_alive(&checked_customer(x, t_x, t)), "P(alive)")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20)]
 fn expected_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
     let m = model.cached_value(fcinfo);
     let horizon = checked_horizon(horizon);
-    customer_at(m, &s, as_of).map(|c| computed(m.expected_purchases(&c, horizon), "expected purchases"))
+    customer_at(&m, &s, as_of).map(|c| computed(m.expected_purchases(&c, horizon), "expected purchases"))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20, name = "expected_purchases")]
-fn expected_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64) -> f64 {
+fn expected_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
     let c = checked_customer(x, t_x, t);
-    computed(model.value().expected_purchases(&c, checked_horizon(horizon)), "expected purchases")
+    computed(model.cached_value(fcinfo).expected_purchases(&c, checked_horizon(horizon)), "expected purchases")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_purchases")]
-fn expected_purchases_new_customer(model: BtydModel, horizon: f64) -> f64 {
-    computed(model.value().expected_purchases_new_customer(checked_horizon(horizon)), "expected purchases")
+fn expected_purchases_new_customer(model: BtydModel, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+    computed(model.cached_value(fcinfo).expected_purchases_new_customer(checked_horizon(horizon)), "expected purchases")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50)]
-fn prob_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, n: i32, horizon: f64) -> Option<f64> {
-    let m = model.value();
+fn prob_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, n: i32, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
+    let m = model.cached_value(fcinfo);
     let (n, horizon) = (checked_count(n), checked_horizon(horizon));
     customer_at(&m, &s, as_of).map(|c| computed(m.prob_purchases(&c, n, horizon), "the probability"))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50, name = "prob_purchases")]
-fn prob_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, n: i32, horizon: f64) -> f64 {
+fn prob_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, n: i32, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
     let c = checked_customer(x, t_x, t);
-    computed(model.value().prob_purchases(&c, checked_count(n), checked_horizon(horizon)), "the probability")
+    computed(model.cached_value(fcinfo).prob_purchases(&c, checked_count(n), checked_horizon(horizon)), "the probability")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50)]
-fn prob_no_purchase(model: BtydModel, s: CustomerSummary, as_of: Date, horizon: f64) -> Option<f64> {
-    prob_purchases(model, s, as_of, 0, horizon)
+fn prob_no_purchase(model: BtydModel, s: CustomerSummary, as_of: Date, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
+    prob_purchases(model, s, as_of, 0, horizon, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50, name = "prob_no_purchase")]
-fn prob_no_purchase_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64) -> f64 {
-    prob_purchases_raw(model, x, t_x, t, 0, horizon)
+fn prob_no_purchase_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+    prob_purchases_raw(model, x, t_x, t, 0, horizon, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 2000)]
-fn expected_next_order_date(model: BtydModel, s: CustomerSummary, as_of: Date) -> Option<Date> {
-    let m = model.value();
+fn expected_next_order_date(model: BtydModel, s: CustomerSummary, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<Date> {
+    let m = model.cached_value(fcinfo);
     let day = finite_day(as_of, "as_of");
     let c = customer_at(&m, &s, as_of)?;
     let wait_days = (m.median_time_to_next_purchase(&c)? * m.unit.days()).ceil();

@@ -14,7 +14,7 @@
 use super::{Customer, Patterns};
 use crate::optimize::{parallel_total, LogLikelihood, WeightedTotal};
 use std::ops::Range;
-use crate::special::{digamma, ln_gamma, ln_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
+use crate::special::{digamma, ln_gamma, ln_power_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
 use statrs::function::beta::{beta_reg, ln_beta};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,10 +63,10 @@ pub fn expected_purchases(variant: Variant, p: &[f64; 4], c: &Customer, horizon:
     let z = horizon / (alpha + c.t + horizon);
     let active_expectation = |a: f64| {
         let c_param = a + b_active - 1.0;
-        match ln_hyp2f1(k, b_active, c_param, z) {
-            Some((ln_f, sign)) => {
+        // (1-z)^k F as one product, which has a limit where the horizon outgrows f64 (z = 1).
+        match ln_power_hyp2f1(k, k, b_active, c_param, z) {
+            Some((ln_product, sign)) => {
                 // 1 - (1-z)^k F, computed as -expm1 when F is positive to keep small horizons exact.
-                let ln_product = k * (-z).ln_1p() + ln_f;
                 let bracket = if sign > 0.0 { -ln_product.exp_m1() } else { 1.0 + ln_product.exp() };
                 c_param / (a - 1.0) * bracket
             }
