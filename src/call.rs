@@ -103,14 +103,18 @@ pub fn check_for_interrupts() {
     pgrx::check_for_interrupts!();
 }
 
-/// `clv.fit_threads`: threads a model fit may use for its likelihood sums.
+/// `clv.fit_threads`: threads a model fit may use for its likelihood sums (any role may set it).
 pub static FIT_THREADS: GucSetting<i32> = GucSetting::<i32>::new(2);
+
+/// `clv.max_fit_threads`: the server's cap on `clv.fit_threads` (superusers only), so that one
+/// role cannot take every core of the database server.
+pub static MAX_FIT_THREADS: GucSetting<i32> = GucSetting::<i32>::new(2);
 
 /// Registers the settings (from `_PG_init`).
 pub fn define_settings() {
     GucRegistry::define_int_guc(
         c"clv.fit_threads",
-        c"Threads a pg_clv model fit may use for its likelihood sums.",
+        c"Threads a pg_clv model fit may use for its likelihood sums (at most clv.max_fit_threads).",
         c"The sums over customer patterns are split across this many threads of the backend, which only compute (they touch no database state); 1 keeps a fit on one core. Each thread gets at least 50,000 patterns, so small fits use fewer.",
         &FIT_THREADS,
         1,
@@ -118,10 +122,25 @@ pub fn define_settings() {
         GucContext::Userset,
         GucFlags::default(),
     );
+    GucRegistry::define_int_guc(
+        c"clv.max_fit_threads",
+        c"The most threads any pg_clv model fit may use, whatever clv.fit_threads says.",
+        c"Set by a superuser (postgresql.conf, ALTER SYSTEM, or ALTER ROLE ... SET by a superuser); roles can lower clv.fit_threads but not raise a fit above this cap.",
+        &MAX_FIT_THREADS,
+        1,
+        64,
+        GucContext::Suset,
+        GucFlags::default(),
+    );
 }
 
-/// How the model fits of this backend run: `clv.fit_threads`, and query cancels honoured
+/// Threads a fit uses now: `clv.fit_threads`, capped by `clv.max_fit_threads`.
+pub fn fit_threads() -> usize {
+    FIT_THREADS.get().min(MAX_FIT_THREADS.get()).max(1) as usize
+}
+
+/// How the model fits of this backend run: [`fit_threads`], and query cancels honoured
 /// between likelihood evaluations.
 pub fn fit_options() -> FitOptions<'static> {
-    FitOptions { threads: FIT_THREADS.get() as usize, check_interrupts: &check_for_interrupts }
+    FitOptions { threads: fit_threads(), check_interrupts: &check_for_interrupts }
 }

@@ -13,6 +13,7 @@ pub use PgSqlErrorCode::{
     ERRCODE_INVALID_PARAMETER_VALUE as INVALID_PARAMETER_VALUE,
     ERRCODE_INVALID_TEXT_REPRESENTATION as INVALID_TEXT_REPRESENTATION,
     ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE as NUMERIC_VALUE_OUT_OF_RANGE,
+    ERRCODE_PROGRAM_LIMIT_EXCEEDED as PROGRAM_LIMIT_EXCEEDED,
 };
 
 /// Raises an ERROR; never returns.
@@ -53,6 +54,18 @@ pub fn bad_summary(error: SummaryError, code: PgSqlErrorCode) -> ! {
             raise(NUMERIC_VALUE_OUT_OF_RANGE, error.to_string())
         }
         SummaryError::Corrupt(_) | SummaryError::UnknownVersion(_) => raise(code, error.to_string()),
+    }
+}
+
+/// ERROR (22003) unless a fit found positive finite parameters: data at the edge of float8's
+/// range (mean spends near 1e308, say) can overflow the likelihood.
+pub fn check_fitted(model: &str, params: &[f64]) {
+    if clv_core::btyd::check_params(params).is_err() {
+        raise_with_hint(
+            NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("{model} fit found no finite parameters for these data"),
+            Some("Some inputs are too extreme for the likelihood (values near the float8 range); filter or rescale them."),
+        );
     }
 }
 

@@ -6,13 +6,13 @@ use crate::aggregate::{check_same_parameters, existing, parallel_functions, stat
 use crate::call::composite_result;
 use crate::datum::sql_datum_type;
 use crate::dates::{day_date, finite_day};
-use crate::errors::{raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE};
+use crate::errors::{raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, PROGRAM_LIMIT_EXCEEDED};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::calendar::PeriodUnit;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::kpi::{
-    is_repeat_buyer, retention_periods as periods_of, revenue_share_top as top_share, ChurnPeriod, Profile,
+    is_repeat_buyer, retention_periods as periods_of, RetentionError, MAX_RETENTION_PERIODS, revenue_share_top as top_share, ChurnPeriod, Profile,
     ProfileCounts, ProfileCustomer,
 };
 use clv_core::money::{micros_to_f64, MicrosSum};
@@ -512,8 +512,15 @@ fn retention_periods(
         name!(spend, f64),
     ),
 > {
-    let rows = periods_of(&summary.view(), period_unit(unit), finite_day(as_of, "as_of")).unwrap_or_else(|_| {
-        raise(DATETIME_FIELD_OVERFLOW, "date out of range for calendar periods (years beyond 262000)")
+    let rows = periods_of(&summary.view(), period_unit(unit), finite_day(as_of, "as_of")).unwrap_or_else(|e| match e {
+        RetentionError::OutOfCalendar => {
+            raise(DATETIME_FIELD_OVERFLOW, "date out of range for calendar periods (years beyond 262000)")
+        }
+        RetentionError::TooManyPeriods(periods) => raise_with_hint(
+            PROGRAM_LIMIT_EXCEEDED,
+            format!("retention_periods would return {periods} periods for one customer, more than the limit of {MAX_RETENTION_PERIODS}"),
+            Some("Use a coarser unit ('month' or 'year') or an as_of closer to the customer's orders."),
+        ),
     });
     TableIterator::new(rows.into_iter().map(|r| {
         let orders = i64::try_from(r.orders).expect("orders fit in bigint");

@@ -2,9 +2,8 @@
 //! `{"version", "model", "unit"?, "as_of"?, "params", and the fit fields}`. Standard errors
 //! that cannot be estimated print as null.
 
-use crate::dates::{day_date, finite_day};
+use crate::dates::IsoDay;
 use crate::errors::{raise, INVALID_TEXT_REPRESENTATION};
-use pgrx::datum::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
@@ -53,7 +52,7 @@ pub struct ModelText {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    as_of: Option<Date>,
+    as_of: Option<IsoDay>,
     pub params: Named,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     std_errors: Option<Named>,
@@ -84,7 +83,7 @@ impl ModelText {
             version: FORMAT_VERSION,
             model: model.into(),
             unit: None,
-            as_of: as_of.map(day_date),
+            as_of: as_of.map(IsoDay),
             params: named(names, params),
             std_errors: None,
             log_likelihood: None,
@@ -126,7 +125,7 @@ impl ModelText {
     }
 
     pub fn as_of(&self) -> Option<i32> {
-        self.as_of.map(|d| finite_day(d, "as_of"))
+        self.as_of.map(|d| d.0)
     }
 
     /// `(log_likelihood, std_errors, customers, iterations, converged)` when the fit fields are

@@ -3,7 +3,7 @@
 
 use crate::call::{composite_field, composite_result, with_call_site_state};
 use crate::datum::sql_datum_type;
-use crate::dates::{day_date, finite_day};
+use crate::dates::{finite_day, IsoDay};
 use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
 use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
@@ -35,7 +35,7 @@ extension_sql!("CREATE TYPE rfm_breaks;", name = "rfm_breaks_shell", creates = [
 struct BreaksText {
     version: u8,
     bins: u8,
-    as_of: Date,
+    as_of: IsoDay,
     customers: u64,
     recency_days: Vec<f64>,
     orders: Vec<f64>,
@@ -49,7 +49,7 @@ fn rfm_breaks_in(input: &CStr) -> RfmBreaks {
     let t: BreaksText = serde_json::from_str(text).unwrap_or_else(|e| bad(e.to_string()));
     let breaks = Breaks {
         bins: t.bins,
-        as_of: finite_day(t.as_of, "as_of"),
+        as_of: t.as_of.0,
         customers: t.customers,
         recency: t.recency_days,
         frequency: t.orders,
@@ -69,7 +69,7 @@ fn rfm_breaks_out(breaks: RfmBreaks) -> CString {
     let text = BreaksText {
         version: FORMAT_VERSION,
         bins: b.bins,
-        as_of: day_date(b.as_of),
+        as_of: IsoDay(b.as_of),
         customers: b.customers,
         recency_days: b.recency,
         orders: b.frequency,

@@ -1,12 +1,31 @@
 //! `clv.generate_orders`: seeded simulated orders of BG/NBD + Gamma-Gamma customers.
 
 use crate::dates::finite_day;
-use crate::errors::{raise, INVALID_PARAMETER_VALUE};
-use clv_core::simulate::{Population, Simulation};
+use crate::call::check_for_interrupts;
+use crate::errors::{raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE, PROGRAM_LIMIT_EXCEEDED,
+};
+use clv_core::simulate::{Population, Runaway, Simulation, MAX_ORDERS_PER_CUSTOMER};
 use pgrx::datum::{Date, TimestampWithTimeZone};
 use pgrx::prelude::*;
 
 const MICROS_PER_DAY: f64 = 86_400_000_000.0;
+
+/// The most customers one call simulates (about a billion orders with CDNOW's rates).
+const MAX_CUSTOMERS: i64 = 100_000_000;
+
+/// A date argument as a day whose midnight is a valid `timestamptz` (orders are timestamps).
+fn timestamp_day(date: Date, what: &str) -> i32 {
+    let day = finite_day(date, what);
+    let midnight = i64::from(day).checked_mul(MICROS_PER_DAY as i64);
+    if midnight.is_none_or(|micros| TimestampWithTimeZone::try_from(micros).is_err()) {
+        raise(DATETIME_FIELD_OVERFLOW, format!("{what} is out of the range of timestamp with time zone"));
+    }
+    day
+}
+
+fn out_of_range(id: i64) -> ! {
+    raise(DATETIME_FIELD_OVERFLOW, format!("simulated customer {id} has an order time out of the range of timestamp with time zone"))
+}
 
 /// Streams the orders of customers 1..=`customers`, customer by customer, in time order.
 #[allow(clippy::too_many_arguments)] // one SQL argument per model parameter
@@ -27,12 +46,16 @@ fn generate_orders(
 ) -> TableIterator<'static, (name!(customer_id, i64), name!(ordered_at, TimestampWithTimeZone), name!(amount, f64))> {
     let required = |name: &str| -> ! { raise(INVALID_PARAMETER_VALUE, format!("{name} must not be NULL")) };
     let customers = customers.unwrap_or_else(|| required("customers"));
-    if customers < 0 {
-        raise(INVALID_PARAMETER_VALUE, format!("customers must not be negative, not {customers}"));
+    if !(0..=MAX_CUSTOMERS).contains(&customers) {
+        raise_with_hint(
+            PROGRAM_LIMIT_EXCEEDED,
+            format!("customers must be between 0 and {MAX_CUSTOMERS}, not {customers}"),
+            Some("Simulate larger populations in several calls with consecutive customer ranges."),
+        );
     }
-    let start = finite_day(start_date.unwrap_or_else(|| required("start_date")), "start_date");
-    let end = finite_day(end_date.unwrap_or_else(|| required("end_date")), "end_date");
-    let arrivals_end = acquisition_end.map_or(end, |d| finite_day(d, "acquisition_end"));
+    let start = timestamp_day(start_date.unwrap_or_else(|| required("start_date")), "start_date");
+    let end = timestamp_day(end_date.unwrap_or_else(|| required("end_date")), "end_date");
+    let arrivals_end = acquisition_end.map_or(end, |d| timestamp_day(d, "acquisition_end"));
     let seed = seed.unwrap_or_else(|| required("seed"));
     let [r, alpha, a, b, p, q, v] = [("r", r), ("alpha", alpha), ("a", a), ("b", b), ("p", p), ("q", q), ("v", v)]
         .map(|(name, value)| value.unwrap_or_else(|| required(name)));
@@ -42,10 +65,24 @@ fn generate_orders(
         .unwrap_or_else(|why| raise(INVALID_PARAMETER_VALUE, why));
     let start_micros = f64::from(start) * MICROS_PER_DAY;
     let rows = (1..=customers).flat_map(move |id| {
-        simulation.customer(id as u64).orders.into_iter().map(move |order| {
+        // One customer's orders are bounded; between customers a cancel can stop the call.
+        check_for_interrupts();
+        let customer = simulation.customer(id as u64).unwrap_or_else(|runaway| match runaway {
+            Runaway::TooManyOrders { lambda } => raise_with_hint(
+                PROGRAM_LIMIT_EXCEEDED,
+                format!("simulated customer {id} would place more than {MAX_ORDERS_PER_CUSTOMER} orders (purchase rate {lambda} a day)"),
+                Some("Lower r/alpha (the mean purchase rate per day) or shorten the simulated period."),
+            ),
+            Runaway::AmountOutOfRange { amount } => raise_with_hint(
+                NUMERIC_VALUE_OUT_OF_RANGE,
+                format!("simulated customer {id} has an order amount out of range ({amount})"),
+                Some("Lower p·v/(q − 1), the mean order value of the spend model."),
+            ),
+        });
+        customer.orders.into_iter().map(move |order| {
+            // Inside [start_date, end_date), which are valid timestamps: in range.
             let micros = (start_micros + order.time * MICROS_PER_DAY).round() as i64;
-            let ordered_at = TimestampWithTimeZone::try_from(micros).expect("within the finite dates given");
-            (id, ordered_at, order.amount)
+            (id, TimestampWithTimeZone::try_from(micros).unwrap_or_else(|_| out_of_range(id)), order.amount)
         })
     });
     TableIterator::new(rows)
@@ -54,7 +91,7 @@ fn generate_orders(
 extension_sql!(
     r#"
 COMMENT ON FUNCTION generate_orders(bigint, date, date, bigint, double precision, double precision, double precision, double precision, double precision, double precision, double precision, date) IS
-'Simulated orders (customer_id, ordered_at, amount) of customers 1..customers who buy as BG/NBD says (rates per day ~ Gamma(r, alpha), dropout after each repeat purchase ~ Beta(a, b)) and spend as Gamma-Gamma says (p, q, v). First orders fall uniformly in [start_date, acquisition_end) (default end_date); orders stop before end_date. Amounts are rounded to cents (at least 0.01). Defaults are CDNOW''s fitted values in days. The same seed gives the same rows; customer k''s orders do not depend on how many customers are simulated.';
+'Simulated orders (customer_id, ordered_at, amount) of customers 1..customers who buy as BG/NBD says (rates per day ~ Gamma(r, alpha), dropout after each repeat purchase ~ Beta(a, b)) and spend as Gamma-Gamma says (p, q, v). First orders fall uniformly in [start_date, acquisition_end) (default end_date); orders stop before end_date. Amounts are rounded to cents (at least 0.01). At most 100,000,000 customers per call and 100,000 orders per customer (ERROR 54000 beyond). Defaults are CDNOW''s fitted values in days. The same seed gives the same rows; customer k''s orders do not depend on how many customers are simulated.';
 "#,
     name = "generate_orders_comment",
     requires = [generate_orders],

@@ -179,6 +179,7 @@ fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
         return None;
     }
     let model = Model::fit(merged, excluded, as_of, crate::call::fit_options());
+    crate::errors::check_fitted(KIND, &model.params);
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
         crate::errors::warn_not_converged(KIND);
     }

@@ -101,9 +101,18 @@ impl RetentionPeriod {
     }
 }
 
-/// A date beyond the calendar's range (about ±262,000 years).
+/// The most rows [`retention_periods`] returns for one customer: 100,000 periods are 273 years
+/// of days, enough for any real history, and bound the work of one call.
+pub const MAX_RETENTION_PERIODS: i64 = 100_000;
+
+/// Why a customer's retention periods cannot be listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OutOfCalendar;
+pub enum RetentionError {
+    /// A date beyond the calendar's range (about ±262,000 years).
+    OutOfCalendar,
+    /// More than [`MAX_RETENTION_PERIODS`] periods between the first order and `as_of`.
+    TooManyPeriods(i64),
+}
 
 /// Every period from the customer's first order up to the one containing `as_of`, with the
 /// orders and spend in it (days after `as_of` ignored, so the last period may be partial).
@@ -112,11 +121,16 @@ pub fn retention_periods(
     s: &SummaryView,
     unit: PeriodUnit,
     as_of: i32,
-) -> Result<Vec<RetentionPeriod>, OutOfCalendar> {
+) -> Result<Vec<RetentionPeriod>, RetentionError> {
+    use RetentionError::OutOfCalendar;
     let Some(seen) = s.until(as_of) else { return Ok(Vec::new()) };
     let first = unit.ordinal(seen.first_day()).ok_or(OutOfCalendar)?;
     let last = unit.ordinal(as_of).ok_or(OutOfCalendar)?;
     let cohort = unit.start(first).ok_or(OutOfCalendar)?;
+    let periods = last - first + 1;
+    if periods > MAX_RETENTION_PERIODS {
+        return Err(RetentionError::TooManyPeriods(periods));
+    }
     let mut rows = Vec::with_capacity((last - first + 1) as usize);
     for ordinal in first..=last {
         let period_start = unit.start(ordinal).ok_or(OutOfCalendar)?;
@@ -361,7 +375,10 @@ mod tests {
         // Orders after as_of are not counted, even in as_of's own period.
         let partial = retention_periods(&s, PeriodUnit::Month, mar2).unwrap();
         assert_eq!(partial.last().map(|r| (r.period, r.orders)), Some((2, 1)));
-        assert_eq!(retention_periods(&s, PeriodUnit::Year, i32::MAX - 1), Err(OutOfCalendar));
+        assert_eq!(retention_periods(&s, PeriodUnit::Year, i32::MAX - 1), Err(RetentionError::OutOfCalendar));
+        // The largest PostgreSQL date is two million years of days away: refused before any work.
+        assert_eq!(retention_periods(&s, PeriodUnit::Day, 2_147_483_493), Err(RetentionError::TooManyPeriods(2_147_483_493 - i64::from(jan15) + 1)));
+        assert_eq!(retention_periods(&s, PeriodUnit::Day, jan15 + 99_999).unwrap().len(), 100_000);
     }
 
     #[test]

@@ -63,6 +63,20 @@ pub struct SimulatedCustomer {
     pub orders: Vec<SimulatedOrder>,
 }
 
+/// The most orders one simulated customer may place: it bounds the work and memory of one
+/// customer (a daily buyer for 270 years stays below it).
+pub const MAX_ORDERS_PER_CUSTOMER: usize = 100_000;
+
+/// Why a customer cannot be simulated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Runaway {
+    /// The purchase rate (per day) would make more than [`MAX_ORDERS_PER_CUSTOMER`] orders.
+    TooManyOrders { lambda: f64 },
+    /// An order amount beyond what an order can hold (see [`crate::money`]): the spend
+    /// parameters make the mean order value astronomically large.
+    AmountOutOfRange { amount: f64 },
+}
+
 /// A simulation: customers arrive (first order) uniformly over `[0, acquisition_days)` and are
 /// observed until `observed_days`.
 #[derive(Debug, Clone, Copy)]
@@ -92,8 +106,10 @@ impl Simulation {
         Ok(Self { population, seed, acquisition_days, observed_days })
     }
 
-    /// Customer `id`: the same for the same seed, whatever else is simulated.
-    pub fn customer(&self, id: u64) -> SimulatedCustomer {
+    /// Customer `id`: the same for the same seed, whatever else is simulated. `Err` when they
+    /// would place more than [`MAX_ORDERS_PER_CUSTOMER`] orders or an order too large to store
+    /// (parameters far beyond any real shop's).
+    pub fn customer(&self, id: u64) -> Result<SimulatedCustomer, Runaway> {
         let pop = &self.population;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(self.seed) ^ id);
         let lambda = rng.sample(Gamma::new(pop.r, pop.alpha).expect("checked"));
@@ -108,8 +124,15 @@ impl Simulation {
                 Err(_) => 0.01, // ν underflowed: no realistic customer, the minimum amount
             },
         };
+        let order = |time: f64, rng: &mut Xoshiro256PlusPlus| {
+            let placed = order(time, rng);
+            match crate::money::micros_from_f64(placed.amount) {
+                Ok(_) => Ok(placed),
+                Err(_) => Err(Runaway::AmountOutOfRange { amount: placed.amount }),
+            }
+        };
         let mut time = rng.random::<f64>() * self.acquisition_days;
-        let mut orders = vec![order(time, &mut rng)];
+        let mut orders = vec![order(time, &mut rng)?];
         // A rate that underflowed to 0 never buys again.
         if let Ok(gaps) = gaps {
             loop {
@@ -117,14 +140,17 @@ impl Simulation {
                 if time >= self.observed_days {
                     break;
                 }
-                orders.push(order(time, &mut rng));
+                if orders.len() >= MAX_ORDERS_PER_CUSTOMER {
+                    return Err(Runaway::TooManyOrders { lambda });
+                }
+                orders.push(order(time, &mut rng)?);
                 // BG/NBD: after each repeat purchase the customer drops out with probability p.
                 if rng.random::<f64>() < dropout {
                     break;
                 }
             }
         }
-        SimulatedCustomer { lambda, dropout, nu, orders }
+        Ok(SimulatedCustomer { lambda, dropout, nu, orders })
     }
 }
 
@@ -138,16 +164,16 @@ mod tests {
 
     #[test]
     fn same_seed_same_customer() {
-        assert_eq!(simulation(7).customer(3), simulation(7).customer(3));
-        assert_ne!(simulation(7).customer(3), simulation(8).customer(3));
-        assert_ne!(simulation(7).customer(3), simulation(7).customer(4));
+        assert_eq!(simulation(7).customer(3).unwrap(), simulation(7).customer(3).unwrap());
+        assert_ne!(simulation(7).customer(3).unwrap(), simulation(8).customer(3).unwrap());
+        assert_ne!(simulation(7).customer(3).unwrap(), simulation(7).customer(4).unwrap());
     }
 
     #[test]
     fn orders_are_in_time_within_the_window() {
         let sim = simulation(1);
         for id in 0..2_000 {
-            let c = sim.customer(id);
+            let c = sim.customer(id).unwrap();
             assert!(c.orders[0].time < 84.0);
             assert!(c.orders.windows(2).all(|w| w[0].time < w[1].time));
             assert!(c.orders.iter().all(|o| o.time < 546.0 && o.amount >= 0.01));
@@ -161,7 +187,7 @@ mod tests {
         let n = 200_000;
         let (mut lambda, mut dropout, mut value) = (0.0, 0.0, 0.0);
         for id in 0..n {
-            let c = sim.customer(id);
+            let c = sim.customer(id).unwrap();
             lambda += c.lambda;
             dropout += c.dropout;
             value += Population::CDNOW.p / c.nu;
@@ -172,6 +198,18 @@ mod tests {
         assert!(((lambda / n) / (pop.r / pop.alpha) - 1.0).abs() < 0.02);
         assert!(((dropout / n) / (pop.a / (pop.a + pop.b)) - 1.0).abs() < 0.02);
         assert!(((value / n) / (pop.p * pop.v / (pop.q - 1.0)) - 1.0).abs() < 0.02);
+    }
+
+    #[test]
+    fn customers_with_runaway_rates_are_refused() {
+        // A mean rate of 10^6 orders a day that never drops out.
+        let runaway = Population { r: 1.0, alpha: 1e-6, a: 1e-9, b: 1e9, ..Population::CDNOW };
+        let sim = Simulation::new(runaway, 1, 1.0, 36_500.0).unwrap();
+        assert!(matches!(sim.customer(1), Err(Runaway::TooManyOrders { lambda }) if lambda > 1.0));
+        // Mean order values near f64's limit.
+        let lavish = Population { p: 1e308, q: 2.0, v: 1.0, ..Population::CDNOW };
+        let sim = Simulation::new(lavish, 1, 1.0, 365.0).unwrap();
+        assert!(matches!(sim.customer(1), Err(Runaway::AmountOutOfRange { .. })));
     }
 
     #[test]

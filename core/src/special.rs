@@ -130,7 +130,7 @@ fn ln_series(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
     let (mut sum, mut term) = (1.0f64, 1.0f64);
     // The term ratio becomes monotone once n exceeds the parameters; only then does the
     // geometric tail bound below hold.
-    let settled = (a.abs() + b.abs() + c.abs()) as usize + 2;
+    let settled = ((a.abs() + b.abs() + c.abs()) as usize).saturating_add(2);
     for n in 0..MAX_TERMS {
         let k = n as f64;
         let ratio = (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;

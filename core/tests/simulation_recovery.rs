@@ -27,7 +27,7 @@ fn simulate(customers: u64) -> (Patterns, Vec<SpendObservation>, f64) {
     let mut purchases = Vec::new();
     let mut spends = Vec::new();
     for id in 0..customers {
-        let c = sim.customer(id);
+        let c = sim.customer(id).unwrap();
         let (first, last) = (c.orders[0].time, c.orders[c.orders.len() - 1].time);
         let x = (c.orders.len() - 1) as f64;
         let customer = Customer { x, t_x: last - first, t: OBSERVED_DAYS - first };

@@ -127,6 +127,7 @@ fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
         return None;
     }
     let model = Model::fit(kind, unit, as_of, &Patterns::new(merged), crate::call::fit_options());
+    crate::errors::check_fitted(kind.name(), &model.params);
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
         crate::errors::warn_not_converged(kind.name());
     }

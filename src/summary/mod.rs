@@ -8,10 +8,11 @@ mod accessors;
 mod aggregate;
 
 use crate::errors::{bad_summary, raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION};
+use crate::dates::IsoDay;
 use crate::datum::{varlena_type, VarlenaBytes};
 use clv_core::money::{format_micros, parse_micros};
 use clv_core::summary::{encode, encoded_len, normalize, PurchaseDay, SummaryView};
-use pgrx::datum::{Date, Internal};
+use pgrx::datum::Internal;
 use pgrx::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -51,14 +52,14 @@ struct SummaryText<'a> {
     #[serde(default, skip_deserializing)]
     purchase_days: usize,
     #[serde(default, skip_deserializing)]
-    first_order: Option<Date>,
+    first_order: Option<IsoDay>,
     #[serde(default, skip_deserializing)]
-    last_order: Option<Date>,
+    last_order: Option<IsoDay>,
     #[serde(default, skip_deserializing)]
     total_spend: Option<Box<RawValue>>,
     /// `[date, orders, spend]` per purchase day.
     #[serde(borrow)]
-    days: Vec<(Date, u32, &'a RawValue)>,
+    days: Vec<(IsoDay, u32, &'a RawValue)>,
 }
 
 fn amount_json(micros: i128) -> Box<RawValue> {
@@ -82,7 +83,7 @@ fn customer_summary_in(input: &CStr) -> CustomerSummary {
         .days
         .iter()
         .map(|(date, orders, amount)| PurchaseDay {
-            day: crate::dates::finite_day(*date, "purchase day"),
+            day: date.0,
             orders: *orders,
             amount: parse_micros(amount.get()).unwrap_or_else(|_| text_error(format!("bad amount {}", amount.get()))),
         })
@@ -105,10 +106,10 @@ fn customer_summary_out(summary: CustomerSummary) -> CString {
         version: clv_core::summary::FORMAT_VERSION,
         orders: s.order_count(),
         purchase_days: s.purchase_days(),
-        first_order: Some(crate::dates::day_date(s.first_day())),
-        last_order: Some(crate::dates::day_date(s.last_day())),
+        first_order: Some(IsoDay(s.first_day())),
+        last_order: Some(IsoDay(s.last_day())),
         total_spend: Some(amount_json(s.total_spend())),
-        days: s.iter().zip(&amounts).map(|(d, a)| (crate::dates::day_date(d.day), d.orders, a.as_ref())).collect(),
+        days: s.iter().zip(&amounts).map(|(d, a)| (IsoDay(d.day), d.orders, a.as_ref())).collect(),
     };
     CString::new(serde_json::to_string(&text).expect("serializable")).expect("JSON has no NUL")
 }

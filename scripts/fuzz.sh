@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The fuzz test (tests/reliability/fuzz.py) on a throwaway cluster of its own:
+#   scripts/fuzz.sh [--calls N] [--seed S] [--long] [--no-install]
+# --calls    calls to make (default 20000, what scripts/test.sh runs)
+# --seed     the seed (default: a fresh one, printed); the same seed repeats the same calls
+# --long     also run sqlsmith (Debian package) for --sqlsmith-queries random queries
+# --no-install  use the pg_clv already installed (scripts/test.sh installs it first)
+# Uses /usr/bin/python3, the Debian Python that python3-psycopg2 installs into.
+# Fails on any backend crash, internal error, NaN/Infinity result or call over 2 s.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CALLS=20000
+SEED=""
+LONG=0
+INSTALL=1
+SQLSMITH_QUERIES=20000
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --calls) CALLS="$2"; shift 2 ;;
+        --seed) SEED="$2"; shift 2 ;;
+        --long) LONG=1; shift ;;
+        --sqlsmith-queries) SQLSMITH_QUERIES="$2"; shift 2 ;;
+        --no-install) INSTALL=0; shift ;;
+        *) die "unknown argument $1 (see the top of $0)" ;;
+    esac
+done
+[ -n "$SEED" ] || SEED=$(( $(date +%s) % 1000000 ))
+
+ensure_toolchain
+ensure_apt_packages python3 python3-psycopg2
+[ "$LONG" = 1 ] && ensure_apt_packages sqlsmith
+cd "$REPO_ROOT"
+[ "$INSTALL" = 1 ] && install_extension
+
+WORK="${TMPDIR:-/tmp}/pg_clv-fuzz-$(id -u)"
+DATA="$WORK/cluster"
+PORT="${PG_CLV_FUZZ_PORT:-28817}"
+mkdir -p "$WORK"
+is_root && chown "$(cluster_user):" "$WORK"
+trap 'stop_private_cluster "$DATA"' EXIT
+start_private_cluster "$DATA" "$PORT"
+
+psql_fuzz() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres "$@"; }
+psql_fuzz -d postgres -c "DROP DATABASE IF EXISTS pg_clv_fuzz" -c "CREATE DATABASE pg_clv_fuzz"
+# The fuzzer's valid values of every custom type, from the CDNOW sample: summaries (one-time
+# and repeat buyers), fitted and hand-entered models, RFM breaks.
+psql_fuzz -d pg_clv_fuzz >/dev/null <<'SQL'
+SET client_min_messages = error;
+CREATE EXTENSION pg_clv;
+\i sql/load_cdnow.sql
+CREATE SCHEMA fuzz;
+CREATE TABLE fuzz.summaries AS
+SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s FROM cdnow_orders GROUP BY customer_id;
+CREATE TABLE fuzz.fixtures (type_name text, value text);
+INSERT INTO fuzz.fixtures
+SELECT 'clv.customer_summary', s::text FROM fuzz.summaries WHERE customer_id % 97 = 0;
+INSERT INTO fuzz.fixtures
+SELECT 'clv.btyd_model', m::text FROM (
+    SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks') FROM fuzz.summaries UNION ALL
+    SELECT clv.mbgnbd_fit(s, '1997-09-30') FROM fuzz.summaries UNION ALL
+    SELECT clv.pareto_nbd_fit(s, '1997-09-30', 'weeks') FROM fuzz.summaries) fits(m)
+UNION ALL VALUES
+    ('clv.btyd_model', '{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}'),
+    ('clv.btyd_model', '{"version": 1, "model": "pareto_nbd", "unit": "days", "params": {"r": 0.5534, "alpha": 10.5802, "s": 0.6061, "beta": 11.6562}}'),
+    ('clv.btyd_model', '{"version": 1, "model": "mbgnbd", "unit": "weeks", "params": {"r": 0.525, "alpha": 6.183, "a": 1.891, "b": 1.614}}');
+INSERT INTO fuzz.fixtures
+SELECT 'clv.spend_model', clv.gamma_gamma_fit(s, '1997-09-30')::text FROM fuzz.summaries
+UNION ALL VALUES
+    ('clv.spend_model', '{"version": 1, "model": "gamma_gamma", "params": {"p": 6.25, "q": 3.74, "v": 15.44}}');
+INSERT INTO fuzz.fixtures
+SELECT 'clv.rfm_breaks', clv.rfm_breaks(s, '1998-06-30')::text FROM fuzz.summaries
+UNION ALL SELECT 'clv.rfm_breaks', clv.rfm_breaks(s, '1997-03-01', 3)::text FROM fuzz.summaries;
+SQL
+
+say "Fuzzing pg_clv: $CALLS calls, seed $SEED (scripts/fuzz.sh --seed $SEED repeats them)"
+/usr/bin/python3 tests/reliability/fuzz.py --dsn "host=$DATA port=$PORT dbname=pg_clv_fuzz user=postgres" \
+    --calls "$CALLS" --seed "$SEED" --server-log "$DATA/server.log"
+
+if [ "$LONG" = 1 ]; then
+    say "sqlsmith: $SQLSMITH_QUERIES random queries over the clv tables, views and models"
+    psql_fuzz -d pg_clv_fuzz >/dev/null <<'SQL'
+SET client_min_messages = error;
+\i sql/segments.sql
+CREATE TABLE fuzz.models AS
+SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks') AS purchases, clv.gamma_gamma_fit(s, '1997-09-30') AS spend
+FROM fuzz.summaries;
+SQL
+    log_size=$(stat -c %s "$DATA/server.log")
+    # sqlsmith stops after --max-queries; timeout is a second bound.
+    timeout 1800 sqlsmith --target="host=$DATA port=$PORT dbname=pg_clv_fuzz user=postgres" \
+        --seed="$SEED" --max-queries="$SQLSMITH_QUERIES" --exclude-catalog >"$WORK/sqlsmith.out" 2>&1 || true
+    tail -n 5 "$WORK/sqlsmith.out"
+    if tail -c +"$((log_size + 1))" "$DATA/server.log" | grep -E "terminated by signal|PANIC"; then
+        die "sqlsmith crashed a backend (seed $SEED; see $DATA/server.log)"
+    fi
+    if tail -c +"$((log_size + 1))" "$DATA/server.log" | grep -E "XX000|panicked"; then
+        die "sqlsmith found an internal error (seed $SEED; see $DATA/server.log)"
+    fi
+    say "sqlsmith: no crash, no internal error"
+fi
