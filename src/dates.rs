@@ -96,9 +96,12 @@ fn parse_iso_day(text: &str) -> Option<i32> {
         (lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<i64>().ok()).flatten()
     };
     let (year, month, day) = (digits(year, 4..=7)?, digits(month, 2..=2)?, digits(day, 2..=2)?);
+    if year == 0 {
+        return None; // there is no year 0 (1 BC comes before AD 1)
+    }
     // Astronomical years: 1 BC is year 0.
     let year = if bc { 1 - year } else { year };
-    if year == 1 && bc || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
     let number = i32::try_from(days_from_civil(year, month, day)).ok()?;

@@ -222,7 +222,7 @@ fn expected(model: &Model, x: f64, mean_spend: f64) -> f64 {
         let [p, q, v] = model.params;
         raise_with_hint(
             NUMERIC_VALUE_OUT_OF_RANGE,
-            format!("expected spend is infinite for the spend model with p = {p}, q = {q}, v = {v}"),
+            format!("expected spend is infinite for the spend model with p = {p:?}, q = {q:?}, v = {v:?}"),
             Some("The population mean spend p·v/(q − 1) must be finite: q above 1 and p·v not too large."),
         )
     })
@@ -264,7 +264,14 @@ fn customer_value(
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
     let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);
-    let value = discounted_value(&purchase_model, &customer, spend_per_purchase, months as u32, monthly_discount_rate);
+    let value = discounted_value(
+        &purchase_model,
+        &customer,
+        spend_per_purchase,
+        months as u32,
+        monthly_discount_rate,
+        &crate::call::check_for_interrupts,
+    );
     if !value.is_finite() {
         raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");
     }

@@ -181,15 +181,15 @@ fn extreme_inputs_give_finite_sensible_values() {
 fn median_time_to_next_purchase() {
     let m = model(Kind::BgNbd, [0.2425945, 4.4136019, 0.7929199, 2.4258881]);
     let c = Customer { x: 7.0, t_x: 35.0, t: 36.0 };
-    let t = m.median_time_to_next_purchase(&c).unwrap();
+    let t = m.median_time_to_next_purchase(&c, &|| {}).unwrap();
     assert!((m.prob_purchases(&c, 0, t) - 0.5).abs() < 1e-9);
     // Under BG/NBD a one-time buyer is never lost (P(alive) = 1), so a median exists however
     // far; under Pareto/NBD one who has been silent since week 0 is more likely never to return.
     let one_time = Customer { x: 0.0, t_x: 0.0, t: 38.86 };
-    assert!(m.median_time_to_next_purchase(&one_time).unwrap() > 500.0);
+    assert!(m.median_time_to_next_purchase(&one_time, &|| {}).unwrap() > 500.0);
     let pareto = model(Kind::ParetoNbd, [0.5534, 10.5802, 0.6061, 11.6562]);
     assert!(pareto.p_alive(&one_time) < 0.5);
-    assert_eq!(pareto.median_time_to_next_purchase(&one_time), None);
+    assert_eq!(pareto.median_time_to_next_purchase(&one_time, &|| {}), None);
 }
 
 /// Data that cannot identify a model are reported as not converged, never as a fit.

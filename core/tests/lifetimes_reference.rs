@@ -117,7 +117,7 @@ fn gamma_gamma_and_customer_value_match() {
     for (i, (c, mean)) in customers(&r).iter().enumerate() {
         let expected = spend_model.expected_spend(c.x, *mean).unwrap();
         assert!(close(expected, spend[i], 1e-12), "customer {i}: spend {expected} vs {}", spend[i]);
-        let value = customer_value(&bgnbd, c, expected, 12, 0.01);
+        let value = customer_value(&bgnbd, c, expected, 12, 0.01, &|| {});
         assert!(close(value, clv[i], 1e-9), "customer {i}: CLV {value} vs {}", clv[i]);
     }
 }

@@ -104,7 +104,7 @@ fn expected_next_order_date(model: BtydModel, s: CustomerSummary, as_of: Date, f
     let m = model.cached_value(fcinfo);
     let day = finite_day(as_of, "as_of");
     let c = customer_at(&m, &s, as_of)?;
-    let wait_days = (m.median_time_to_next_purchase(&c)? * m.unit.days()).ceil();
+    let wait_days = (m.median_time_to_next_purchase(&c, &crate::call::check_for_interrupts)? * m.unit.days()).ceil();
     // Waits beyond PostgreSQL's date range mean "not in any foreseeable future".
     let due = f64::from(day) + wait_days;
     (due < f64::from(i32::MAX / 2)).then(|| day_date(due as i32))

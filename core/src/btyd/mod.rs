@@ -302,8 +302,8 @@ impl Model {
 
     /// Median time to the next purchase: the horizon at which the probability of at least one
     /// purchase reaches one half; `None` when the customer is more likely than not never to
-    /// buy again.
-    pub fn median_time_to_next_purchase(&self, c: &Customer) -> Option<f64> {
+    /// buy again. `check_interrupts` runs at every bisection step.
+    pub fn median_time_to_next_purchase(&self, c: &Customer, check_interrupts: &dyn Fn()) -> Option<f64> {
         let bought_by = |t: f64| 1.0 - self.prob_purchases(c, 0, t);
         let scale = (self.params[1] + c.t).max(1e-6);
         let (mut lo, mut hi) = (scale * 1e-9, scale * 1e9);
@@ -312,6 +312,7 @@ impl Model {
         }
         // Bisection on log time: the probability grows with the horizon.
         for _ in 0..200 {
+            check_interrupts();
             let mid = (lo * hi).sqrt();
             if bought_by(mid) >= 0.5 { hi = mid } else { lo = mid }
             if hi / lo < 1.0 + 1e-12 {

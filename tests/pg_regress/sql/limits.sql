@@ -1,0 +1,41 @@
+-- Every argument that scales the work has a limit (docs/reliability.md): at its extreme a
+-- call fails with a clear error, and the session goes on (each query below runs on the same
+-- connection as the last one, so a crashed backend would fail the rest of this file).
+CREATE TABLE limits_customer AS
+SELECT clv.customer_summary(ordered_at, amount) AS s FROM cdnow_orders WHERE customer_id = 1901;
+-- Date spans: retention periods up to the largest date (was an abort: 100 GB asked of malloc).
+SELECT regress.error_of($$SELECT count(*) FROM limits_customer, clv.retention_periods(s, 'days', '5874897-12-31')$$) AS days_to_the_end;
+SELECT regress.error_of($$SELECT count(*) FROM limits_customer, clv.retention_periods(s, 'weeks', '5874897-12-31')$$) AS weeks_to_the_end;
+SELECT regress.error_of($$SELECT count(*) FROM limits_customer, clv.retention_periods(s, 'years', '5874897-12-31')$$) AS years_to_the_end;
+SELECT count(*) AS days_at_the_limit FROM limits_customer, clv.retention_periods(s, 'day', DATE '1997-01-01' + 99999);
+SELECT 1 AS still_connected;
+-- Simulated customers and orders.
+SELECT regress.error_of($$SELECT count(*) FROM clv.generate_orders(100000001, '2020-01-01', '2021-01-01', 1)$$) AS too_many_customers;
+SELECT regress.error_of($$SELECT count(*) FROM clv.generate_orders(9223372036854775807, '2020-01-01', '2021-01-01', 1)$$) AS bigint_customers;
+SELECT regress.error_of($$SELECT count(*) FROM clv.generate_orders(10, '2020-01-01', '2120-01-01', 1, r => 1, alpha => 0.00001, a => 0.000001, b => 1000000)$$) AS runaway_rate;
+SELECT regress.error_of($$SELECT count(*) FROM clv.generate_orders(10, '2020-01-01', '2021-01-01', 1, p => 1e308, q => 2, v => 1)$$) AS runaway_amounts;
+SELECT regress.error_of($$SELECT count(*) FROM clv.generate_orders(10, '4713-01-01 BC', '5874897-12-31', 1)$$) AS beyond_timestamps;
+SELECT 1 AS still_connected;
+-- Horizons, months, bins, counts.
+SELECT regress.error_of($$SELECT clv.customer_value('{"version": 1, "model": "bgnbd", "unit": "days", "params": {"r": 0.243, "alpha": 30.9, "a": 0.793, "b": 2.426}}', '{"version": 1, "model": "gamma_gamma", "params": {"p": 6.25, "q": 3.74, "v": 15.44}}', s, '1997-09-30', 1201) FROM limits_customer$$) AS months;
+SELECT regress.error_of($$SELECT clv.rfm_breaks(s, '1998-06-30', 1000) FROM limits_customer$$) AS bins;
+SELECT regress.error_of($$SELECT clv.expected_purchases('{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}', 2, 30.43, 38.86, 'Infinity')$$) AS infinite_horizon;
+SELECT regress.error_of($$SELECT clv.prob_purchases('{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}', 2, 30.43, 38.86, 2147483647, 52)$$) AS huge_count;
+SELECT 1 AS still_connected;
+-- The numerical corners the fuzz test found: z = 1 in 2F1, spend of inf/inf, fits that overflow.
+SELECT round(clv.expected_purchases('{"version": 1, "model": "mbgnbd", "unit": "weeks", "params": {"r": 0.525, "alpha": 6.183, "a": 1.891, "b": 1.614}}', 2, 30, 38, 1e300)::numeric, 6) AS mbgnbd_unbounded_horizon;
+SELECT regress.error_of($$SELECT clv.expected_purchases('{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}', 2, 30.43, 38.86, 1e300)$$) AS a_below_one_unbounded_horizon;
+SELECT clv.expected_spend('{"version": 1, "model": "gamma_gamma", "params": {"p": 1e308, "q": 3, "v": 1}}', 1e308, 42) AS weighted_mean_not_nan;
+SELECT regress.error_of($$SELECT clv.expected_spend('{"version": 1, "model": "gamma_gamma", "params": {"p": 1e308, "q": 1.5, "v": 1e308}}', 1, 1)$$) AS infinite_population_mean;
+SELECT regress.error_of($$SELECT clv.gamma_gamma_fit(x, 1e308) FROM generate_series(1, 5) x$$) AS fit_overflow;
+SELECT regress.error_of($$SELECT '{"version":1,"orders":1,"days":[["-997-07-28",1,35.91]]}'::clv.customer_summary$$) AS not_an_iso_date;
+SELECT 1 AS still_connected;
+-- Fit threads: a role may lower clv.fit_threads; clv.max_fit_threads caps it and only a
+-- superuser may change the cap.
+SHOW clv.max_fit_threads;
+CREATE ROLE limits_analyst;
+SET ROLE limits_analyst;
+SET clv.fit_threads = 1;
+SET clv.max_fit_threads = 64;
+RESET ROLE;
+DROP ROLE limits_analyst;

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""statement_timeout and pg_cancel_backend stop pg_clv's longest calls within 100 ms.
+
+Run by scripts/reliability.sh on a private cluster with a release build. Each call below runs
+for seconds when left alone (fits on a million customers, a million simulated customers, a
+million customer values, the summaries of a million customers); the test stops it twice: once with
+statement_timeout, once with pg_cancel_backend from a second connection, and measures how long
+the backend took to notice. Prints one line per call and fails if any took over 100 ms.
+"""
+
+import argparse
+import sys
+import threading
+import time
+
+import psycopg2
+
+LIMIT_MS = 100
+STOP_AFTER_MS = 250
+
+SETUP = """
+SET client_min_messages = error;
+CREATE TABLE IF NOT EXISTS cancel_customers AS
+SELECT x, CASE WHEN x = 0 THEN 0 ELSE t * random() END AS t_x, t
+FROM (SELECT floor(random() * 12)::float8 AS x, 20 + random() * 40 AS t
+      FROM generate_series(1, 1000000)) c;
+CREATE TABLE IF NOT EXISTS cancel_orders AS
+SELECT * FROM clv.generate_orders(1000000, '2020-01-01', '2021-06-30', 7);
+CREATE TABLE IF NOT EXISTS cancel_summaries AS
+SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s FROM cancel_orders
+WHERE customer_id <= 200000 GROUP BY customer_id;
+CREATE TABLE IF NOT EXISTS cancel_models AS
+SELECT clv.bgnbd_fit(s, '2021-06-30') AS purchases, clv.gamma_gamma_fit(s, '2021-06-30') AS spend
+FROM cancel_summaries;
+ANALYZE cancel_customers, cancel_orders, cancel_summaries;
+"""
+
+CALLS = {
+    "pareto_nbd_fit on 1M customers": "SELECT clv.pareto_nbd_fit(x, t_x, t, 'weeks') FROM cancel_customers",
+    "bgnbd_fit on 1M customers": "SELECT clv.bgnbd_fit(x, t_x, t, 'weeks') FROM cancel_customers",
+    "mbgnbd_fit on 1M customers": "SELECT clv.mbgnbd_fit(x, t_x, t, 'weeks') FROM cancel_customers",
+    "gamma_gamma_fit on 1M customers": "SELECT clv.gamma_gamma_fit(x + 1, t + x) FROM cancel_customers",
+    "customer_summary of 1M customers": "SELECT count(s) FROM (SELECT clv.customer_summary(ordered_at, amount) AS s FROM cancel_orders GROUP BY customer_id) c",
+    "generate_orders of 1M customers": "SELECT count(*) FROM clv.generate_orders(1000000, '2000-01-01', '2030-01-01', 1)",
+    "customer_value over 1200 months": "SELECT sum(clv.customer_value(m.purchases, m.spend, s, '2021-06-30', 1200)) FROM cancel_summaries, cancel_models m",
+    "retention_periods by day": "SELECT count(*) FROM cancel_summaries, clv.retention_periods(s, 'day', '2200-01-01')",
+}
+
+
+def connect(dsn):
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    return conn
+
+
+def run_until_stopped(conn, sql):
+    """Runs sql; returns (SQLSTATE or 'finished', the time it ended)."""
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET max_parallel_workers_per_gather = 0")
+            cur.execute(sql)
+        return "finished", time.monotonic()
+    except psycopg2.Error as e:
+        return e.pgcode, time.monotonic()
+
+
+def by_timeout(dsn, sql):
+    conn = connect(dsn)
+    with conn.cursor() as cur:
+        cur.execute(f"SET statement_timeout = {STOP_AFTER_MS}")
+    started = time.monotonic()
+    code, ended = run_until_stopped(conn, sql)
+    conn.close()
+    return code, (ended - started) * 1000 - STOP_AFTER_MS
+
+
+def by_cancel(dsn, sql):
+    conn = connect(dsn)
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(zip(("code", "ended"), run_until_stopped(conn, sql))))
+    worker.start()
+    time.sleep(STOP_AFTER_MS / 1000)
+    control = connect(dsn)
+    with control.cursor() as cur:
+        cancelled_at = time.monotonic()
+        cur.execute("SELECT pg_cancel_backend(%s)", (pid,))
+    worker.join()
+    control.close()
+    conn.close()
+    return result["code"], (result["ended"] - cancelled_at) * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dsn", required=True)
+    args = parser.parse_args()
+    setup = connect(args.dsn)
+    with setup.cursor() as cur:
+        cur.execute(SETUP)
+    setup.close()
+    passed = failed = 0
+    for name, sql in CALLS.items():
+        for how, stop in (("statement_timeout", by_timeout), ("pg_cancel_backend", by_cancel)):
+            code, late_ms = stop(args.dsn, sql)
+            ok = code == "57014" and late_ms <= LIMIT_MS
+            passed, failed = passed + ok, failed + (not ok)
+            outcome = "stopped" if code == "57014" else f"NOT stopped ({code})"
+            print(f"{'ok  ' if ok else 'FAIL'} {name:36} {how:18} {outcome} {late_ms:6.1f} ms after the request")
+    print(f"cancel: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
