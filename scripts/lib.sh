@@ -102,7 +102,9 @@ start_private_cluster() {
     fi
     if ! as_cluster_owner "$PG_BIN/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
         say "Starting it on port $port"
-        as_cluster_owner "$PG_BIN/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \
+        # Without RUST_BACKTRACE, as a production server runs: with it, pgrx captures a
+        # backtrace on every ERROR (about 40 ms each; see docs/reliability.md).
+        as_cluster_owner env -u RUST_BACKTRACE "$PG_BIN/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \
             -o "-p $port -k $datadir -c listen_addresses=''" start >/dev/null
     fi
 }

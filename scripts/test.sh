@@ -5,6 +5,7 @@
 #   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster
 #   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py)
 #   5. the fuzz test (scripts/fuzz.sh): 20,000 adversarial calls, fixed seed
+#   6. cancel and load tests on the release build (scripts/reliability.sh)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchain
@@ -18,10 +19,10 @@ mkdir -p "$WORK"
 is_root && chown "$(cluster_user):" "$WORK"
 trap 'stop_private_cluster "$REGRESS_DATA"' EXIT
 
-say "1/5 Pure-Rust tests (clv-core)"
+say "1/6 Pure-Rust tests (clv-core)"
 cargo test -p clv-core --release --quiet
 
-say "2/5 SQL tests inside PostgreSQL (cargo pgrx test)"
+say "2/6 SQL tests inside PostgreSQL (cargo pgrx test)"
 cargo pgrx test pg$PG_MAJOR --runas "$(cluster_user)" --pgdata "$WORK/pgrx-test-cluster"
 
 install_extension
@@ -46,13 +47,16 @@ run_pg_regress() {
     )
 }
 
-say "3/5 Golden SQL tests (tests/pg_regress)"
+say "3/6 Golden SQL tests (tests/pg_regress)"
 run_pg_regress tests/pg_regress --schedule=schedule
 
-say "4/5 SQL examples of the documentation"
+say "4/6 SQL examples of the documentation"
 python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md
 run_pg_regress "$WORK/docs-regress" --schedule=schedule
 
-say "5/5 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
+say "5/6 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
 scripts/fuzz.sh --no-install --calls 20000 --seed 20261203
+
+say "6/6 Cancel and load tests on the release build (docs/reliability.md)"
+scripts/reliability.sh
 say "All tests passed"

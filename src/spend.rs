@@ -2,6 +2,7 @@
 //! `clv.expected_spend` and `clv.customer_value`.
 
 use crate::btyd::BtydModel;
+use crate::call::check_for_interrupts;
 use crate::dates::finite_day;
 use crate::datum::stored_type;
 use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
@@ -97,7 +98,7 @@ impl SpendState {
     /// The observations with equal ones merged (idempotent: a window aggregate finalizes the
     /// same state again after more rows).
     fn merged(&mut self) -> &[SpendObservation] {
-        let n = merge_observations(&mut self.observations);
+        let n = merge_observations(&mut self.observations, &check_for_interrupts);
         self.observations.truncate(n);
         &self.observations
     }

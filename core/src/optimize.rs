@@ -6,6 +6,7 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::BFGS;
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 
 /// A log-likelihood to maximize: the weighted sum over the data and its gradient with
 /// respect to the (positive, natural) parameters.
@@ -55,34 +56,80 @@ impl<const P: usize> WeightedTotal<P> {
 /// costs about as much as summing a few thousand rows.
 const MIN_ROWS_PER_THREAD: usize = 50_000;
 
-/// `total(range)` over `0..rows`, split into up to `threads` contiguous ranges summed on
-/// threads of their own (the first on the calling thread). The threads only compute: they
-/// touch no database state, and a range whose thread cannot be started is summed here.
+/// Rows in one block of [`parallel_blocks`]: threads take blocks one at a time, and the calling
+/// thread checks for interrupts between its blocks. A block takes at most a few milliseconds
+/// even where every row needs its own hypergeometric series (Pareto/NBD with distinct times).
+const BLOCK_ROWS: usize = 1024;
+
+/// `work(range)` for the consecutive blocks of [`BLOCK_ROWS`] rows of `0..rows`, in block order,
+/// on up to `options.threads` threads (the calling one included; each takes at least
+/// [`MIN_ROWS_PER_THREAD`] rows' worth of blocks). The calling thread runs
+/// `options.check_interrupts` before each of its blocks; when that stops the work by panicking
+/// (a query cancel), the other threads stop after their current block, are joined, and the
+/// panic goes on. The threads only compute: they touch no database state, and blocks a thread
+/// could not be started for are taken by the others.
+pub fn parallel_blocks<R: Send>(rows: usize, options: FitOptions, work: impl Fn(Range<usize>) -> R + Sync) -> Vec<R> {
+    let blocks = rows.div_ceil(BLOCK_ROWS);
+    let block = |b: usize| b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(rows);
+    let threads = options.threads.clamp(1, rows / MIN_ROWS_PER_THREAD + 1);
+    if threads == 1 {
+        return (0..blocks)
+            .map(|b| {
+                (options.check_interrupts)();
+                work(block(b))
+            })
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let take = || {
+        let b = next.fetch_add(1, AtomicOrdering::Relaxed);
+        (b < blocks && !stop.load(AtomicOrdering::Relaxed)).then_some(b)
+    };
+    let worker = || {
+        let mut done = Vec::new();
+        while let Some(b) = take() {
+            done.push((b, work(block(b))));
+        }
+        done
+    };
+    /// Tells the helper threads to stop when the calling thread unwinds.
+    struct StopOnUnwind<'a>(&'a AtomicBool);
+    impl Drop for StopOnUnwind<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.store(true, AtomicOrdering::Relaxed);
+            }
+        }
+    }
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, worker).ok()).collect();
+        let _stop = StopOnUnwind(&stop);
+        let mut done = Vec::new();
+        while let Some(b) = {
+            (options.check_interrupts)();
+            take()
+        } {
+            done.push((b, work(block(b))));
+        }
+        for helper in helpers {
+            done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(b, _)| *b);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// `total(range)` over `0..rows` by [`parallel_blocks`], added up in block order: the same
+/// result on any number of threads.
 pub fn parallel_total<const P: usize>(
     rows: usize,
-    threads: usize,
+    options: FitOptions,
     total: impl Fn(Range<usize>) -> WeightedTotal<P> + Sync,
 ) -> WeightedTotal<P> {
-    let threads = threads.clamp(1, rows / MIN_ROWS_PER_THREAD + 1);
-    if threads == 1 {
-        return total(0..rows);
-    }
-    let chunk = rows.div_ceil(threads);
-    let ranges: Vec<Range<usize>> = (0..threads).map(|i| i * chunk..((i + 1) * chunk).min(rows)).collect();
-    std::thread::scope(|scope| {
-        let total = &total;
-        let others: Vec<_> = ranges[1..]
-            .iter()
-            .map(|range| (range.clone(), std::thread::Builder::new().spawn_scoped(scope, move || total(range.clone()))))
-            .collect();
-        let mut sum = total(ranges[0].clone());
-        for (range, thread) in others {
-            let part = match thread {
-                Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(_) => total(range),
-            };
-            sum.merge(&part);
-        }
+    parallel_blocks(rows, options, total).iter().fold(WeightedTotal::default(), |mut sum, part| {
+        sum.merge(part);
         sum
     })
 }
@@ -454,7 +501,7 @@ mod tests {
         assert_eq!(total.finish(), (1.0, vec![1.0]));
         let rows: Vec<f64> = (0..300_000).map(|i| (i as f64 * 0.37).sin()).collect();
         let sum = |threads| {
-            parallel_total(rows.len(), threads, |range| {
+            parallel_total(rows.len(), FitOptions { threads, ..FitOptions::default() }, |range| {
                 let mut t = WeightedTotal::<1>::default();
                 rows[range].iter().for_each(|&v| t.add(2.0, v, [v * v]));
                 t
@@ -462,7 +509,30 @@ mod tests {
             .finish()
         };
         let (one, three) = (sum(1), sum(3));
-        assert!((one.0 - three.0).abs() < 1e-9 && (one.1[0] - three.1[0]).abs() < 1e-9, "{one:?} {three:?}");
+        assert_eq!(one, three);
+    }
+
+    /// A check that stops the work (as a query cancel does) stops every thread within a block.
+    #[test]
+    fn a_panicking_check_stops_all_threads() {
+        let rows = 1_000_000;
+        let blocks_done = AtomicUsize::new(0);
+        let checks = AtomicUsize::new(0);
+        let check = || {
+            if checks.fetch_add(1, AtomicOrdering::Relaxed) == 20 {
+                panic!("cancel");
+            }
+        };
+        let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            parallel_blocks(rows, FitOptions { threads: 3, check_interrupts: &check }, |_| {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                blocks_done.fetch_add(1, AtomicOrdering::Relaxed);
+            })
+        }));
+        assert!(stopped.is_err());
+        // The calling thread did 20 blocks; the two others at most as many, and one more each.
+        let done = blocks_done.load(AtomicOrdering::Relaxed);
+        assert!(done < rows / BLOCK_ROWS / 2, "{done} blocks");
     }
 
     #[test]

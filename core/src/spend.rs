@@ -46,7 +46,8 @@ pub const PARAM_NAMES: [&str; 3] = ["p", "q", "v"];
 const FORMAT_VERSION: u8 = 1;
 
 /// Sorts observations and merges equal `(x, mean_spend)`; returns the number left in front.
-pub fn merge_observations(obs: &mut [SpendObservation]) -> usize {
+/// `check` runs between pieces of the work (see [`crate::sorted::sort_and_merge`]).
+pub fn merge_observations(obs: &mut [SpendObservation], check: &dyn Fn()) -> usize {
     let merged = sort_and_merge(
         obs,
         |a, b| a.x.total_cmp(&b.x).then(a.mean_spend.total_cmp(&b.mean_spend)),
@@ -54,6 +55,7 @@ pub fn merge_observations(obs: &mut [SpendObservation]) -> usize {
             into.weight += next.weight;
             Ok(())
         },
+        check,
     );
     match merged {
         Ok(n) => n,
@@ -69,8 +71,9 @@ impl SpendModel {
         let start = Start::at(vec![1.0, 2.0, mean]);
         let sample = (merged.len() > WARM_START_SAMPLE)
             .then(|| weighted_sample(merged, WARM_START_SAMPLE, |o| o.weight, |o, weight| SpendObservation { weight, ..*o }));
-        let warm_up = sample.as_deref().map(|s| Likelihood::new(s, 1));
-        let likelihood = Likelihood::new(merged, options.threads);
+        // The warm-up sample is small enough for one thread.
+        let warm_up = sample.as_deref().map(|s| Likelihood::new(s, FitOptions { threads: 1, ..options }));
+        let likelihood = Likelihood::new(merged, options);
         let fitted = maximize(&likelihood, total, start, warm_up.as_ref(), options.check_interrupts);
         Self {
             params: fitted.params.clone().try_into().expect("three"),
@@ -153,12 +156,12 @@ impl SpendModel {
 struct Likelihood<'a> {
     obs: &'a [SpendObservation],
     ln_mean: Vec<f64>,
-    threads: usize,
+    options: FitOptions<'a>,
 }
 
 impl<'a> Likelihood<'a> {
-    fn new(obs: &'a [SpendObservation], threads: usize) -> Self {
-        Self { obs, ln_mean: obs.iter().map(|o| o.mean_spend.ln()).collect(), threads }
+    fn new(obs: &'a [SpendObservation], options: FitOptions<'a>) -> Self {
+        Self { obs, ln_mean: obs.iter().map(|o| o.mean_spend.ln()).collect(), options }
     }
 }
 
@@ -166,11 +169,14 @@ impl LogLikelihood for Likelihood<'_> {
     fn value_and_gradient(&self, params: &[f64]) -> (f64, Vec<f64>) {
         let (p, q, v) = (params[0], params[1], params[2]);
         let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        // The threads see the data, not `self` (whose options hold the calling thread's
+        // interrupt check).
+        let (obs, ln_mean) = (self.obs, &self.ln_mean);
         let sum_rows = |range: Range<usize>| {
             let mut total = WeightedTotal::default();
             // Observations are sorted by x: per-x terms are recomputed only when x changes.
             let mut per_x = (f64::NAN, 0.0, 0.0, 0.0, 0.0);
-            for (o, ln_m) in self.obs[range.clone()].iter().zip(&self.ln_mean[range]) {
+            for (o, ln_m) in obs[range.clone()].iter().zip(&ln_mean[range]) {
                 let x = o.x;
                 if x != per_x.0 {
                     let (px, ln_x) = (p * x, x.ln());
@@ -189,7 +195,7 @@ impl LogLikelihood for Likelihood<'_> {
             }
             total
         };
-        parallel_total(self.obs.len(), self.threads, sum_rows).finish()
+        parallel_total(self.obs.len(), self.options, sum_rows).finish()
     }
 }
 
@@ -202,8 +208,8 @@ mod tests {
         let mut obs: Vec<SpendObservation> = (1..200)
             .map(|i| SpendObservation { x: (i % 7 + 1) as f64, mean_spend: 5.0 + (i as f64 * 0.37).fract() * 40.0, weight: 1.0 })
             .collect();
-        let n = merge_observations(&mut obs);
-        let l = Likelihood::new(&obs[..n], 1);
+        let n = merge_observations(&mut obs, &|| {});
+        let l = Likelihood::new(&obs[..n], FitOptions::default());
         let params = [6.0, 3.7, 15.0];
         let (_, g) = l.value_and_gradient(&params);
         for i in 0..3 {

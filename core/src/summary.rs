@@ -89,7 +89,7 @@ pub fn normalize(days: &mut [PurchaseDay]) -> Result<usize, SummaryError> {
         into.orders = into.orders.checked_add(next.orders).ok_or(SummaryError::OrderCountOverflow { day: next.day })?;
         into.amount = into.amount.checked_add(next.amount).ok_or(SummaryError::AmountOverflow { day: next.day })?;
         Ok(())
-    })
+    }, &|| {})
 }
 
 /// Size in bytes of the stored form of `n_days` purchase days.

@@ -17,8 +17,8 @@ fn cdnow_patterns() -> Patterns {
         })
         .collect();
     assert_eq!(obs.len(), 2357);
-    let n = merge_patterns(&mut obs);
-    Patterns::new(&obs[..n])
+    let n = merge_patterns(&mut obs, &|| {});
+    Patterns::new(&obs[..n], &|| {})
 }
 
 fn assert_within(got: f64, want: f64, relative: f64, what: &str) {
@@ -92,10 +92,10 @@ fn gradients_are_the_derivatives_of_the_likelihoods() {
     ] {
         let ll = |p: [f64; 4]| model(kind, p).log_likelihood(&patterns);
         let (_, gradient) = match kind {
-            Kind::ParetoNbd => clv_core::btyd::pareto_nbd::Likelihood::new(&patterns).value_and_gradient(&params),
+            Kind::ParetoNbd => clv_core::btyd::pareto_nbd::Likelihood::new(&patterns, FitOptions::default()).value_and_gradient(&params),
             _ => {
                 let variant = if kind == Kind::BgNbd { clv_core::btyd::beta_geometric::Variant::Bg } else { clv_core::btyd::beta_geometric::Variant::Mbg };
-                clv_core::btyd::beta_geometric::Likelihood::new(variant, &patterns).value_and_gradient(&params)
+                clv_core::btyd::beta_geometric::Likelihood::new(variant, &patterns, FitOptions::default()).value_and_gradient(&params)
             }
         };
         for i in 0..4 {
@@ -198,8 +198,8 @@ fn degenerate_data_do_not_converge() {
     let patterns = |rows: &[(f64, f64, f64)]| {
         let mut obs: Vec<Observation> =
             rows.iter().map(|&(x, t_x, t)| Observation { customer: Customer { x, t_x, t }, weight: 1.0 }).collect();
-        let n = merge_patterns(&mut obs);
-        Patterns::new(&obs[..n])
+        let n = merge_patterns(&mut obs, &|| {});
+        Patterns::new(&obs[..n], &|| {})
     };
     let one_time_buyers: Vec<_> = (1..=100).map(|t| (0.0, 0.0, f64::from(t))).collect();
     let single = [(3.0, 10.0, 20.0)];

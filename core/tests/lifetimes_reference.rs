@@ -82,8 +82,8 @@ fn same_parameters_from_the_same_data() {
     let r = reference();
     let mut obs: Vec<Observation> =
         summary_rows().iter().map(|f| Observation { customer: Customer { x: f[0], t_x: f[1], t: f[2] }, weight: 1.0 }).collect();
-    let n = merge_patterns(&mut obs);
-    let patterns = Patterns::new(&obs[..n]);
+    let n = merge_patterns(&mut obs, &|| {});
+    let patterns = Patterns::new(&obs[..n], &|| {});
     for kind in [Kind::BgNbd, Kind::MbgNbd, Kind::ParetoNbd] {
         let ours = Model::fit(kind, TimeUnit::Days, None, &patterns, FitOptions::default());
         let theirs = lifetimes_model(&r, kind);
@@ -104,7 +104,7 @@ fn gamma_gamma_and_customer_value_match() {
         .map(|f| SpendObservation { x: f[0], mean_spend: f[3], weight: 1.0 })
         .collect();
     assert_eq!(obs.len() as u64, r["gamma_gamma"]["customers"].as_u64().unwrap());
-    let n = merge_observations(&mut obs);
+    let n = merge_observations(&mut obs, &|| {});
     let ours = SpendModel::fit(&obs[..n], 2357.0 - 946.0, None, FitOptions::default());
     let theirs = floats(&r["gamma_gamma"]["params"]);
     for ((got, lifetimes), published) in ours.params.iter().zip(&theirs).zip([6.25, 3.74, 15.44]) {

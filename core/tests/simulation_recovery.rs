@@ -38,10 +38,10 @@ fn simulate(customers: u64) -> (Patterns, Vec<SpendObservation>, f64) {
         }
     }
     let one_time_buyers = (customers as usize - spends.len()) as f64;
-    let n = merge_patterns(&mut purchases);
-    let m = merge_observations(&mut spends);
+    let n = merge_patterns(&mut purchases, &|| {});
+    let m = merge_observations(&mut spends, &|| {});
     spends.truncate(m);
-    (Patterns::new(&purchases[..n]), spends, one_time_buyers)
+    (Patterns::new(&purchases[..n], &|| {}), spends, one_time_buyers)
 }
 
 #[test]
@@ -76,8 +76,8 @@ fn warm_started_fits_find_the_cold_maximum() {
         }
     };
     let total = patterns.total_weight;
-    let bg = beta_geometric::Likelihood::new(beta_geometric::Variant::Bg, &patterns);
+    let bg = beta_geometric::Likelihood::new(beta_geometric::Variant::Bg, &patterns, FitOptions::default());
     same(Kind::BgNbd, maximize(&bg, total, Start::at(beta_geometric::start(&patterns)), None, &|| ()).params);
-    let pareto = pareto_nbd::Likelihood::new(&patterns);
+    let pareto = pareto_nbd::Likelihood::new(&patterns, FitOptions::default());
     same(Kind::ParetoNbd, maximize(&pareto, total, Start::at(pareto_nbd::start(&patterns)), None, &|| ()).params);
 }

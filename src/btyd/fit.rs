@@ -7,6 +7,7 @@
 
 use super::BtydModel;
 use crate::dates::{finite_day, time_unit};
+use crate::call::check_for_interrupts;
 use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::errors::{raise, INVALID_PARAMETER_VALUE};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
@@ -32,7 +33,7 @@ impl FitState {
     }
 
     fn merged(&mut self) -> &[Observation] {
-        let n = merge_patterns(&mut self.observations);
+        let n = merge_patterns(&mut self.observations, &check_for_interrupts);
         self.observations.truncate(n);
         &self.observations
     }
@@ -126,7 +127,8 @@ fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
     if merged.is_empty() {
         return None;
     }
-    let model = Model::fit(kind, unit, as_of, &Patterns::new(merged), crate::call::fit_options());
+    let patterns = Patterns::new(merged, &check_for_interrupts);
+    let model = Model::fit(kind, unit, as_of, &patterns, crate::call::fit_options());
     crate::errors::check_fitted(kind.name(), &model.params);
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
         crate::errors::warn_not_converged(kind.name());

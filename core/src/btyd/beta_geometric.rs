@@ -12,7 +12,7 @@
 //! the conditional expectation and distribution of future purchases.
 
 use super::{Customer, Patterns};
-use crate::optimize::{parallel_total, LogLikelihood, WeightedTotal};
+use crate::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
 use std::ops::Range;
 use crate::special::{digamma, ln_gamma, ln_power_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
 use statrs::function::beta::{beta_reg, ln_beta};
@@ -124,17 +124,13 @@ pub fn start(patterns: &Patterns) -> Vec<f64> {
 pub struct Likelihood<'a> {
     variant: Variant,
     patterns: &'a Patterns,
-    threads: usize,
+    options: FitOptions<'a>,
 }
 
 impl<'a> Likelihood<'a> {
-    pub fn new(variant: Variant, patterns: &'a Patterns) -> Self {
-        Self { variant, patterns, threads: 1 }
-    }
-
-    /// Sums over the patterns on up to `threads` threads.
-    pub fn with_threads(self, threads: usize) -> Self {
-        Self { threads, ..self }
+    /// The likelihood of `patterns`, summed as `options` say (threads, interrupt checks).
+    pub fn new(variant: Variant, patterns: &'a Patterns, options: FitOptions<'a>) -> Self {
+        Self { variant, patterns, options }
     }
 }
 
@@ -201,6 +197,6 @@ impl LogLikelihood for Likelihood<'_> {
             }
             total
         };
-        parallel_total(rows.len(), self.threads, sum_rows).finish()
+        parallel_total(rows.len(), self.options, sum_rows).finish()
     }
 }

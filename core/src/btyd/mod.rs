@@ -11,7 +11,7 @@ pub mod pareto_nbd;
 use crate::codec::{DecodeError, Reader, Writer};
 use crate::optimize::{maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WARM_START_SAMPLE};
 use crate::time::TimeUnit;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// One customer's BTYD quantities, in the model's time unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,8 +60,9 @@ pub struct Observation {
 }
 
 /// Sorts observations and merges equal patterns (adding their weights); returns how many
-/// distinct patterns are left at the front.
-pub fn merge_patterns(obs: &mut [Observation]) -> usize {
+/// distinct patterns are left at the front. `check` runs between pieces of the work and may
+/// stop it by panicking (a query cancel).
+pub fn merge_patterns(obs: &mut [Observation], check: &dyn Fn()) -> usize {
     // The bits of non-negative floats (+ 0.0 turns −0.0 into 0.0) order as the numbers do,
     // and compare faster.
     let key = |o: &Observation| [o.customer.x, o.customer.t_x, o.customer.t].map(|v| (v + 0.0).to_bits());
@@ -72,11 +73,15 @@ pub fn merge_patterns(obs: &mut [Observation]) -> usize {
             into.weight += next.weight;
             Ok(())
         },
+        check,
     );
     match merged {
         Ok(n) => n,
     }
 }
+
+/// Patterns handled between two interrupt checks outside the likelihood: tens of milliseconds.
+pub const CHECK_EVERY: usize = 1 << 16;
 
 /// One distinct pattern, as indices into [`Patterns::xs`] and [`Patterns::times`].
 #[derive(Debug, Clone, Copy)]
@@ -98,25 +103,38 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// From merged observations (see [`merge_patterns`]), which are sorted by x.
-    pub fn new(merged: &[Observation]) -> Self {
+    /// From merged observations (see [`merge_patterns`]), which are sorted by x. `check` runs
+    /// every [`CHECK_EVERY`] patterns.
+    pub fn new(merged: &[Observation], check: &dyn Fn()) -> Self {
         debug_assert!(merged.windows(2).all(|w| w[0].customer.x <= w[1].customer.x), "sorted by x");
         let mut xs: Vec<f64> = merged.iter().map(|o| o.customer.x).collect();
         xs.dedup();
         // Far fewer distinct times than patterns (whole days, usually): collect them by hashing
         // rather than sorting every pattern's two times.
-        let distinct: HashSet<u64> = merged.iter().flat_map(|o| [o.customer.t_x, o.customer.t]).map(f64::to_bits).collect();
+        let mut distinct: HashSet<u64> = HashSet::new();
+        for chunk in merged.chunks(CHECK_EVERY) {
+            check();
+            distinct.extend(chunk.iter().flat_map(|o| [o.customer.t_x, o.customer.t]).map(f64::to_bits));
+        }
         let mut times: Vec<f64> = distinct.into_iter().map(f64::from_bits).collect();
-        times.sort_unstable_by(f64::total_cmp);
-        let time_index: HashMap<u64, u32> = times.iter().enumerate().map(|(i, t)| (t.to_bits(), i as u32)).collect();
+        // Distinct already: the merge never runs. Sorted in pieces, since with continuous
+        // times there are as many as two per pattern.
+        let no_duplicates = |_: &mut f64, _: &f64| -> Result<(), std::convert::Infallible> { Ok(()) };
+        let Ok(_) = crate::sorted::sort_and_merge(&mut times, f64::total_cmp, no_duplicates, check);
+        // A binary search per time instead of a map from every time: nothing to build first.
+        let time_index = |t: f64| times.binary_search_by(|probe| probe.total_cmp(&t)).expect("every time was collected") as u32;
         let mut x_index = 0;
         let rows = merged
             .iter()
-            .map(|o| {
+            .enumerate()
+            .map(|(i, o)| {
+                if i % CHECK_EVERY == 0 {
+                    check();
+                }
                 if xs[x_index as usize] != o.customer.x {
                     x_index += 1;
                 }
-                PatternRow { x: x_index, t_x: time_index[&o.customer.t_x.to_bits()], t: time_index[&o.customer.t.to_bits()], weight: o.weight }
+                PatternRow { x: x_index, t_x: time_index(o.customer.t_x), t: time_index(o.customer.t), weight: o.weight }
             })
             .collect();
         Self { xs, times, rows, total_weight: merged.iter().map(|o| o.weight).sum() }
@@ -228,18 +246,19 @@ impl Model {
     pub fn fit(kind: Kind, unit: TimeUnit, as_of: Option<i32>, patterns: &Patterns, options: FitOptions) -> Self {
         // The warm-up sample is small enough for one thread.
         let sample = patterns.sample(WARM_START_SAMPLE);
-        let (total, threads, check_interrupts) = (patterns.total_weight, options.threads, options.check_interrupts);
+        let (total, check_interrupts) = (patterns.total_weight, options.check_interrupts);
+        let one_thread = FitOptions { threads: 1, ..options };
         let fitted: Fitted = match kind.variant() {
             Some(variant) => {
-                let likelihood = |p| beta_geometric::Likelihood::new(variant, p);
                 let start = Start::at(beta_geometric::start(patterns));
-                let warm_up = sample.as_ref().map(likelihood);
-                maximize(&likelihood(patterns).with_threads(threads), total, start, warm_up.as_ref(), check_interrupts)
+                let warm_up = sample.as_ref().map(|p| beta_geometric::Likelihood::new(variant, p, one_thread));
+                let likelihood = beta_geometric::Likelihood::new(variant, patterns, options);
+                maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
             None => {
                 let start = Start::at(pareto_nbd::start(patterns));
-                let warm_up = sample.as_ref().map(pareto_nbd::Likelihood::new);
-                let likelihood = pareto_nbd::Likelihood::new(patterns).with_threads(threads);
+                let warm_up = sample.as_ref().map(|p| pareto_nbd::Likelihood::new(p, one_thread));
+                let likelihood = pareto_nbd::Likelihood::new(patterns, options);
                 maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
         };
@@ -264,8 +283,10 @@ impl Model {
     /// The log-likelihood of these parameters on the patterns.
     pub fn log_likelihood(&self, patterns: &Patterns) -> f64 {
         match self.kind.variant() {
-            Some(variant) => beta_geometric::Likelihood::new(variant, patterns).value_and_gradient(&self.params).0,
-            None => pareto_nbd::Likelihood::new(patterns).value_and_gradient(&self.params).0,
+            Some(variant) => {
+                beta_geometric::Likelihood::new(variant, patterns, FitOptions::default()).value_and_gradient(&self.params).0
+            }
+            None => pareto_nbd::Likelihood::new(patterns, FitOptions::default()).value_and_gradient(&self.params).0,
         }
     }
 
@@ -383,9 +404,9 @@ mod tests {
     #[test]
     fn equal_patterns_merge_with_their_weights() {
         let mut o = vec![obs(1.0, 2.0, 5.0), obs(0.0, 0.0, 5.0), obs(1.0, 2.0, 5.0), obs(0.0, 0.0, 3.0)];
-        let n = merge_patterns(&mut o);
+        let n = merge_patterns(&mut o, &|| {});
         assert_eq!(n, 3);
-        let p = Patterns::new(&o[..n]);
+        let p = Patterns::new(&o[..n], &|| {});
         assert_eq!(p.xs, vec![0.0, 1.0]);
         assert_eq!(p.times, vec![0.0, 2.0, 3.0, 5.0]);
         assert_eq!(p.total_weight, 4.0);

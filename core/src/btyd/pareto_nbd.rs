@@ -14,7 +14,7 @@
 //! 1, and its parameter derivatives are summed in the same loop.
 
 use super::{Customer, Patterns};
-use crate::optimize::{parallel_total, LogLikelihood, WeightedTotal};
+use crate::optimize::{parallel_blocks, parallel_total, FitOptions, LogLikelihood, WeightedTotal};
 use crate::special::{digamma, integrate, ln_gamma, log_add_exp};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -168,11 +168,12 @@ pub struct Likelihood<'a> {
     f_points: Vec<(u32, u32)>,
     /// For each row, the indices of its (x, t_x) and (x, T) points.
     row_points: Vec<(u32, u32)>,
-    threads: usize,
+    options: FitOptions<'a>,
 }
 
 impl<'a> Likelihood<'a> {
-    pub fn new(patterns: &'a Patterns) -> Self {
+    /// The likelihood of `patterns`, summed as `options` say (threads, interrupt checks).
+    pub fn new(patterns: &'a Patterns, options: FitOptions<'a>) -> Self {
         let mut index: HashMap<(u32, u32), u32> = HashMap::new();
         let mut f_points = Vec::new();
         let mut point = |key: (u32, u32)| {
@@ -181,13 +182,12 @@ impl<'a> Likelihood<'a> {
                 (f_points.len() - 1) as u32
             })
         };
-        let row_points = patterns.rows.iter().map(|row| (point((row.x, row.t_x)), point((row.x, row.t)))).collect();
-        Self { patterns, f_points, row_points, threads: 1 }
-    }
-
-    /// Sums over the patterns on up to `threads` threads.
-    pub fn with_threads(self, threads: usize) -> Self {
-        Self { threads, ..self }
+        let mut row_points = Vec::with_capacity(patterns.rows.len());
+        for chunk in patterns.rows.chunks(super::CHECK_EVERY) {
+            (options.check_interrupts)();
+            row_points.extend(chunk.iter().map(|row| (point((row.x, row.t_x)), point((row.x, row.t)))));
+        }
+        Self { patterns, f_points, row_points, options }
     }
 }
 
@@ -208,8 +208,15 @@ impl LogLikelihood for Likelihood<'_> {
                 ((value), grad, (s / k).ln(), [-1.0 / k, 0.0, 1.0 / s - 1.0 / k, 0.0])
             })
             .collect();
-        let f_values: Vec<(f64, [f64; 4])> =
-            self.f_points.iter().map(|&(xi, ti)| ln_f(&params, xs[xi as usize], times[ti as usize])).collect();
+        // The threads see the data, not `self` (whose options hold the calling thread's
+        // interrupt check).
+        let (f_points, row_points) = (&self.f_points, &self.row_points);
+        // One series per point: with distinct times there are as many as rows, so they are
+        // computed in blocks too.
+        let f_values: Vec<(f64, [f64; 4])> = parallel_blocks(f_points.len(), self.options, |range| {
+            f_points[range].iter().map(|&(xi, ti)| ln_f(&params, xs[xi as usize], times[ti as usize])).collect::<Vec<_>>()
+        })
+        .concat();
 
         // Per time: ln(α+t), ln(β+t) and their reciprocals.
         let per_time: Vec<[f64; 4]> =
@@ -218,7 +225,7 @@ impl LogLikelihood for Likelihood<'_> {
         let rows = &self.patterns.rows;
         let sum_rows = |range: Range<usize>| {
             let mut total = WeightedTotal::default();
-            for (row, &(at_tx, at_t)) in rows[range.clone()].iter().zip(&self.row_points[range]) {
+            for (row, &(at_tx, at_t)) in rows[range.clone()].iter().zip(&row_points[range]) {
                 let x = xs[row.x as usize];
                 let [ln_alpha_t, ln_beta_t, inv_alpha_t, inv_beta_t] = per_time[row.t as usize];
                 let (shape_value, shape_grad, ln_c, ln_c_grad) = &shape[row.x as usize];
@@ -236,7 +243,7 @@ impl LogLikelihood for Likelihood<'_> {
             }
             total
         };
-        parallel_total(rows.len(), self.threads, sum_rows).finish()
+        parallel_total(rows.len(), self.options, sum_rows).finish()
     }
 }
 
