@@ -32,21 +32,11 @@ ensure_apt_packages python3 python3-psycopg2
 cd "$REPO_ROOT"
 [ "$INSTALL" = 1 ] && install_extension
 
-WORK="${TMPDIR:-/tmp}/pg_clv-fuzz-$(id -u)"
-DATA="$WORK/cluster"
-PORT="${PG_CLV_FUZZ_PORT:-28817}"
-mkdir -p "$WORK"
-is_root && chown "$(cluster_user):" "$WORK"
-trap 'stop_private_cluster "$DATA"' EXIT
-start_private_cluster "$DATA" "$PORT"
-
-psql_fuzz() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres "$@"; }
-psql_fuzz -d postgres -c "DROP DATABASE IF EXISTS pg_clv_fuzz" -c "CREATE DATABASE pg_clv_fuzz"
+start_scratch_database fuzz "${PG_CLV_FUZZ_PORT:-28817}" pg_clv_fuzz
 # The fuzzer's valid values of every custom type, from the CDNOW sample: summaries (one-time
 # and repeat buyers), fitted and hand-entered models, RFM breaks.
-psql_fuzz -d pg_clv_fuzz >/dev/null <<'SQL'
+scratch_psql >/dev/null <<'SQL'
 SET client_min_messages = error;
-CREATE EXTENSION pg_clv;
 \i sql/load_cdnow.sql
 CREATE SCHEMA fuzz;
 CREATE TABLE fuzz.summaries AS
@@ -73,12 +63,12 @@ UNION ALL SELECT 'clv.rfm_breaks', clv.rfm_breaks(s, '1997-03-01', 3)::text FROM
 SQL
 
 say "Fuzzing pg_clv: $CALLS calls, seed $SEED (scripts/fuzz.sh --seed $SEED repeats them)"
-/usr/bin/python3 tests/reliability/fuzz.py --dsn "host=$DATA port=$PORT dbname=pg_clv_fuzz user=postgres" \
+/usr/bin/python3 tests/reliability/fuzz.py --dsn "$DSN" \
     --calls "$CALLS" --seed "$SEED" --server-log "$DATA/server.log"
 
 if [ "$LONG" = 1 ]; then
     say "sqlsmith: $SQLSMITH_QUERIES random queries over the clv tables, views and models"
-    psql_fuzz -d pg_clv_fuzz >/dev/null <<'SQL'
+    scratch_psql >/dev/null <<'SQL'
 SET client_min_messages = error;
 \i sql/segments.sql
 CREATE TABLE fuzz.models AS
@@ -87,7 +77,7 @@ FROM fuzz.summaries;
 SQL
     log_size=$(stat -c %s "$DATA/server.log")
     # sqlsmith stops after --max-queries; timeout is a second bound.
-    timeout 1800 sqlsmith --target="host=$DATA port=$PORT dbname=pg_clv_fuzz user=postgres" \
+    timeout 1800 sqlsmith --target="$DSN" \
         --seed="$SEED" --max-queries="$SQLSMITH_QUERIES" --exclude-catalog >"$WORK/sqlsmith.out" 2>&1 || true
     tail -n 5 "$WORK/sqlsmith.out"
     if tail -c +"$((log_size + 1))" "$DATA/server.log" | grep -E "terminated by signal|PANIC"; then

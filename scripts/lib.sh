@@ -108,3 +108,26 @@ start_private_cluster() {
             -o "-p $port -k $datadir -c listen_addresses=''" start >/dev/null
     fi
 }
+
+# A throwaway cluster and database for one script: work directory
+# ${TMPDIR:-/tmp}/pg_clv-$1-$UID with the cluster in its cluster/ on port $2 (stopped when the
+# script exits), and a fresh database $3 with pg_clv created. Sets WORK, DATA, PORT,
+# SCRATCH_DB and DSN (for Python clients); scratch_psql runs psql there.
+start_scratch_database() {
+    WORK="${TMPDIR:-/tmp}/pg_clv-$1-$(id -u)"
+    DATA="$WORK/cluster"
+    PORT="$2"
+    SCRATCH_DB="$3"
+    DSN="host=$DATA port=$PORT dbname=$SCRATCH_DB user=postgres"
+    mkdir -p "$WORK"
+    is_root && chown "$(cluster_user):" "$WORK"
+    trap 'stop_private_cluster "$DATA"' EXIT
+    start_private_cluster "$DATA" "$PORT"
+    scratch_psql -d postgres -c "DROP DATABASE IF EXISTS $SCRATCH_DB" -c "CREATE DATABASE $SCRATCH_DB"
+    scratch_psql -c "CREATE EXTENSION pg_clv"
+}
+
+# psql on the database of start_scratch_database (a later -d picks another).
+scratch_psql() {
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres -d "$SCRATCH_DB" "$@"
+}

@@ -24,23 +24,13 @@ ensure_apt_packages python3 python3-psycopg2
 cd "$REPO_ROOT"
 [ "$INSTALL" = 1 ] && install_extension --release
 
-WORK="${TMPDIR:-/tmp}/pg_clv-reliability-$(id -u)"
-DATA="$WORK/cluster"
-PORT="${PG_CLV_RELIABILITY_PORT:-28818}"
-mkdir -p "$WORK"
-is_root && chown "$(cluster_user):" "$WORK"
-trap 'stop_private_cluster "$DATA"' EXIT
-start_private_cluster "$DATA" "$PORT"
-psql_rel() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres "$@"; }
-psql_rel -d postgres -c "DROP DATABASE IF EXISTS pg_clv_reliability" -c "CREATE DATABASE pg_clv_reliability"
-psql_rel -d pg_clv_reliability -c "CREATE EXTENSION pg_clv"
-DSN="host=$DATA port=$PORT dbname=pg_clv_reliability user=postgres"
+start_scratch_database reliability "${PG_CLV_RELIABILITY_PORT:-28818}" pg_clv_reliability
 
 say "Cancelling the longest calls (statement_timeout and pg_cancel_backend)"
 /usr/bin/python3 tests/reliability/cancel.py --dsn "$DSN"
 
 say "Load: pgbench, 16 clients, ${LOAD_SECONDS} s, 100k simulated customers"
-psql_rel -d pg_clv_reliability >/dev/null <<'SQL'
+scratch_psql >/dev/null <<'SQL'
 SET client_min_messages = error;
 CREATE TABLE load_orders AS SELECT * FROM clv.generate_orders(100000, '2022-01-01', '2024-06-30', 42);
 CREATE TABLE load_summaries AS
@@ -54,7 +44,7 @@ ANALYZE load_orders, load_summaries, load_models;
 SQL
 # Backends' private memory (RSS minus shared pages) after warm-up and at the end, per pid.
 backend_memory() {
-    psql_rel -d pg_clv_reliability -At -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench'" |
+    scratch_psql -At -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench'" |
         while read -r pid; do
             awk -v pid="$pid" '/^RssAnon:/ {print pid, $2}' "/proc/$pid/status" 2>/dev/null
         done | sort
@@ -62,7 +52,7 @@ backend_memory() {
 LOG="$WORK/pgbench.log"
 rm -f "$WORK"/tx.*
 as_cluster_owner "$PG_BIN/pgbench" -n -h "$DATA" -p "$PORT" -U postgres -c 16 -j 2 -T "$LOAD_SECONDS" \
-    -P 10 -l --log-prefix="$WORK/tx" -f tests/reliability/load.sql pg_clv_reliability >"$LOG" 2>&1 &
+    -P 10 -l --log-prefix="$WORK/tx" -f tests/reliability/load.sql "$SCRATCH_DB" >"$LOG" 2>&1 &
 bench=$!
 sleep $((LOAD_SECONDS / 4))
 backend_memory >"$WORK/memory.warm"

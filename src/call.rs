@@ -144,3 +144,21 @@ pub fn fit_threads() -> usize {
 pub fn fit_options() -> FitOptions<'static> {
     FitOptions { threads: fit_threads(), check_interrupts: &check_for_interrupts }
 }
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests {
+    use pgrx::prelude::*;
+
+    /// A fit uses `clv.fit_threads` threads, never more than `clv.max_fit_threads`.
+    #[pg_test]
+    fn fit_threads_are_capped_by_the_server() {
+        Spi::run("SET clv.max_fit_threads = 2").unwrap();
+        Spi::run("SET clv.fit_threads = 8").unwrap();
+        assert_eq!(super::fit_threads(), 2);
+        Spi::run("SET clv.fit_threads = 1").unwrap();
+        assert_eq!(super::fit_threads(), 1);
+        Spi::run("SET clv.max_fit_threads = 4; SET clv.fit_threads = 3").unwrap();
+        assert_eq!(super::fit_threads(), 3);
+    }
+}

@@ -169,7 +169,7 @@ parallel_functions!(BreaksState: rfm_breaks_combine, rfm_breaks_serialize, rfm_b
 #[pg_extern(immutable, parallel_safe)]
 fn rfm_breaks_final(mut internal: Internal) -> Option<RfmBreaks> {
     let breaks = existing::<BreaksState>(&mut internal)?;
-    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values).map(|b| RfmBreaks::new(&b))
+    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values, &crate::call::check_for_interrupts).map(|b| RfmBreaks::new(&b))
 }
 
 extension_sql!(

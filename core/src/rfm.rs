@@ -56,9 +56,23 @@ fn bucket_ends(n: usize, bins: usize) -> impl Iterator<Item = usize> {
     (1..bins).map(move |j| j * q + j.min(r))
 }
 
-fn cut_points(values: &mut [f64], bins: u8, descending: bool) -> Vec<f64> {
-    values.sort_unstable_by(|a, b| if descending { b.total_cmp(a) } else { a.total_cmp(b) });
-    bucket_ends(values.len(), bins.into()).map(|p| values[p - 1]).collect()
+/// The values at the bucket ends, as if `values` were sorted: one selection per cut point, each
+/// in what lies beyond the last (no full sort), with `check` before each.
+fn cut_points(values: &mut [f64], bins: u8, descending: bool, check: &dyn Fn()) -> Vec<f64> {
+    let order = |a: &f64, b: &f64| if descending { b.total_cmp(a) } else { a.total_cmp(b) };
+    // Everything before `settled` is in its sorted place relative to what follows.
+    let mut settled = 0;
+    bucket_ends(values.len(), bins.into())
+        .map(|end| {
+            if end <= settled {
+                return values[end - 1]; // fewer values than bins: an end already selected
+            }
+            check();
+            let (_, &mut cut, _) = values[settled..].select_nth_unstable_by(end - 1 - settled, order);
+            settled = end;
+            cut
+        })
+        .collect()
 }
 
 fn score(value: f64, cuts: &[f64], descending: bool) -> u8 {
@@ -67,15 +81,17 @@ fn score(value: f64, cuts: &[f64], descending: bool) -> u8 {
 }
 
 impl Breaks {
-    /// Cut points of a non-empty population; `bins` must be in `MIN_BINS..=MAX_BINS`.
-    pub fn from_values(bins: u8, as_of: i32, values: &[RfmValues]) -> Option<Self> {
+    /// Cut points of a non-empty population; `bins` must be in `MIN_BINS..=MAX_BINS`. `check`
+    /// runs before each of the (at most 27) selections, which take milliseconds each on a
+    /// million customers.
+    pub fn from_values(bins: u8, as_of: i32, values: &[RfmValues], check: &dyn Fn()) -> Option<Self> {
         assert!((MIN_BINS..=MAX_BINS).contains(&bins));
         if values.is_empty() {
             return None;
         }
         let column = |get: fn(&RfmValues) -> f64, descending| {
             let mut v: Vec<f64> = values.iter().map(get).collect();
-            cut_points(&mut v, bins, descending)
+            cut_points(&mut v, bins, descending, check)
         };
         Some(Self {
             bins,
@@ -245,7 +261,7 @@ mod tests {
             for bins in MIN_BINS..=MAX_BINS {
                 // A permutation of 0..n (41 is coprime to every n < 41).
                 let values: Vec<f64> = (0..n).map(|i| (i * 41 % n) as f64).collect();
-                let breaks = Breaks::from_values(bins, 0, &population(&values)).unwrap();
+                let breaks = Breaks::from_values(bins, 0, &population(&values), &|| {}).unwrap();
                 for (i, v) in (0..n).map(|i| (i, i as f64)) {
                     let s = breaks.score(&RfmValues { recency_days: v, orders: v, spend: v });
                     let ascending = ntile(i, n, bins.into());
@@ -259,7 +275,7 @@ mod tests {
     #[test]
     fn ties_are_never_split_and_go_down() {
         // Sorted: 1 2 2 2 3 3; ntile(3) would split the 2s between bins 1 and 2.
-        let breaks = Breaks::from_values(3, 0, &population(&[3.0, 2.0, 1.0, 2.0, 3.0, 2.0])).unwrap();
+        let breaks = Breaks::from_values(3, 0, &population(&[3.0, 2.0, 1.0, 2.0, 3.0, 2.0]), &|| {}).unwrap();
         assert_eq!(breaks.frequency, vec![2.0, 2.0]);
         let f = |v: f64| breaks.score(&RfmValues { recency_days: v, orders: v, spend: v }).f;
         assert_eq!((f(1.0), f(2.0), f(3.0)), (1, 1, 3));
@@ -270,7 +286,7 @@ mod tests {
 
     #[test]
     fn breaks_round_trip_and_reject_bad_bytes() {
-        let breaks = Breaks::from_values(4, 9000, &population(&[5.0, 1.0, 9.0, 3.0, 7.0])).unwrap();
+        let breaks = Breaks::from_values(4, 9000, &population(&[5.0, 1.0, 9.0, 3.0, 7.0]), &|| {}).unwrap();
         let bytes = breaks.encode();
         assert_eq!(bytes[0], FORMAT_VERSION);
         assert_eq!(Breaks::decode(&bytes), Ok(breaks));
@@ -278,7 +294,7 @@ mod tests {
         let mut bad_bins = bytes.clone();
         bad_bins[1] = 11;
         assert!(Breaks::decode(&bad_bins).is_err());
-        assert!(Breaks::from_values(5, 0, &[]).is_none());
+        assert!(Breaks::from_values(5, 0, &[], &|| {}).is_none());
     }
 
     #[test]

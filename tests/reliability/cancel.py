@@ -27,11 +27,10 @@ FROM (SELECT floor(random() * 12)::float8 AS x, 20 + random() * 40 AS t
 CREATE TABLE IF NOT EXISTS cancel_orders AS
 SELECT * FROM clv.generate_orders(1000000, '2020-01-01', '2021-06-30', 7);
 CREATE TABLE IF NOT EXISTS cancel_summaries AS
-SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s FROM cancel_orders
-WHERE customer_id <= 200000 GROUP BY customer_id;
+SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s FROM cancel_orders GROUP BY customer_id;
 CREATE TABLE IF NOT EXISTS cancel_models AS
 SELECT clv.bgnbd_fit(s, '2021-06-30') AS purchases, clv.gamma_gamma_fit(s, '2021-06-30') AS spend
-FROM cancel_summaries;
+FROM cancel_summaries WHERE customer_id <= 200000;
 ANALYZE cancel_customers, cancel_orders, cancel_summaries;
 """
 
@@ -43,6 +42,9 @@ CALLS = {
     "customer_summary of 1M customers": "SELECT count(s) FROM (SELECT clv.customer_summary(ordered_at, amount) AS s FROM cancel_orders GROUP BY customer_id) c",
     "generate_orders of 1M customers": "SELECT count(*) FROM clv.generate_orders(1000000, '2000-01-01', '2030-01-01', 1)",
     "customer_value over 1200 months": "SELECT sum(clv.customer_value(m.purchases, m.spend, s, '2021-06-30', 1200)) FROM cancel_summaries, cancel_models m",
+    "rfm_breaks of 1M customers (x3)": "SELECT clv.rfm_breaks(s, '2021-06-30', 10) FROM cancel_summaries, generate_series(1, 3)",
+    "business_profile of 1M customers (x3)": "SELECT clv.business_profile(s, '2021-06-30') FROM cancel_summaries, generate_series(1, 3)",
+    "revenue_share_top of 1M customers (x6)": "SELECT clv.revenue_share_top(s, 0.1) FROM cancel_summaries, generate_series(1, 6)",
     "retention_periods by day": "SELECT count(*) FROM cancel_summaries, clv.retention_periods(s, 'day', '2200-01-01')",
 }
 

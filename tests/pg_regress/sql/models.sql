@@ -156,3 +156,15 @@ SELECT count(*) AS predictions,
                                        ELSE clv.p_alive(models.pareto_nbd, s, '1997-09-30') END) AS mismatches
 FROM model_summaries, models,
      LATERAL (VALUES ('bg', models.bgnbd), ('pareto', models.pareto_nbd)) v(k, m);
+-- customer_value keeps both of its models in one call-site cache, one slot per type: rows that
+-- alternate between purchase models and between spend models get each pair's own value.
+CREATE TEMP TABLE hand_spend AS
+SELECT '{"version":1,"model":"gamma_gamma","params":{"p":2.1,"q":3.5,"v":9.0}}'::clv.spend_model AS m;
+SELECT count(*) AS values,
+       count(*) FILTER (WHERE clv.customer_value(v.purchases, v.spend, s, '1997-09-30') IS DISTINCT FROM
+                              CASE v.k WHEN 1 THEN clv.customer_value(models.bgnbd, models.gamma_gamma, s, '1997-09-30')
+                                       WHEN 2 THEN clv.customer_value(models.pareto_nbd, hand_spend.m, s, '1997-09-30')
+                                       ELSE clv.customer_value(models.bgnbd, hand_spend.m, s, '1997-09-30') END) AS mismatches
+FROM (SELECT * FROM model_summaries LIMIT 300) c, models, hand_spend,
+     LATERAL (VALUES (1, models.bgnbd, models.gamma_gamma), (2, models.pareto_nbd, hand_spend.m),
+                     (3, models.bgnbd, hand_spend.m)) v(k, purchases, spend);
