@@ -70,7 +70,9 @@ if [ "$LONG" = 1 ]; then
     say "sqlsmith: $SQLSMITH_QUERIES random queries over the clv tables, views and models"
     scratch_psql >/dev/null <<'SQL'
 SET client_min_messages = error;
+CREATE TABLE customer_summaries AS SELECT * FROM fuzz.summaries;
 \i sql/segments.sql
+UPDATE segment_settings SET as_of = '1998-06-30';
 CREATE TABLE fuzz.models AS
 SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks') AS purchases, clv.gamma_gamma_fit(s, '1997-09-30') AS spend
 FROM fuzz.summaries;
