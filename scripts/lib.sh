@@ -46,7 +46,8 @@ ensure_rust() {
     if command -v cargo >/dev/null 2>&1; then return 0; fi
     say "Installing Rust $RUST_VERSION with rustup"
     ensure_apt_packages curl ca-certificates
-    curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain "$RUST_VERSION"
+    curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain "$RUST_VERSION" \
+        --component rustfmt,clippy
     . "$HOME/.cargo/env"
 }
 
