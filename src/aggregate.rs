@@ -25,7 +25,11 @@ pub trait AggregateState: Sized {
 }
 
 /// The state behind `internal`, created with `init` in the aggregate context on first use.
-pub fn state<'a, T>(internal: &'a mut Internal, fcinfo: pg_sys::FunctionCallInfo, init: impl FnOnce(ContextAllocator) -> T) -> &'a mut T {
+pub fn state<'a, T>(
+    internal: &'a mut Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+    init: impl FnOnce(ContextAllocator) -> T,
+) -> &'a mut T {
     if !internal.initialized() {
         let context = aggregate_context(fcinfo);
         let state = leak_into(context, init(ContextAllocator::new(context)));
@@ -40,7 +44,11 @@ pub fn existing<T>(internal: &mut Internal) -> Option<&mut T> {
 }
 
 /// Combine function: merges `from` into `into` (created in the aggregate context if NULL).
-pub fn combine<T: AggregateState>(mut into: Internal, mut from: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+pub fn combine<T: AggregateState>(
+    mut into: Internal,
+    mut from: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     if let Some(from) = existing::<T>(&mut from) {
         state(&mut into, fcinfo, |alloc| from.empty_like(alloc)).merge(from);
     }
@@ -90,6 +98,9 @@ pub(crate) use parallel_functions;
 /// ERROR unless every row of one aggregate call passes the same parameters.
 pub fn check_same_parameters<P: PartialEq>(ours: P, theirs: P, aggregate: &str, parameters: &str) {
     if ours != theirs {
-        raise(crate::errors::INVALID_PARAMETER_VALUE, format!("{aggregate} needs the same {parameters} for every row"));
+        raise(
+            crate::errors::INVALID_PARAMETER_VALUE,
+            format!("{aggregate} needs the same {parameters} for every row"),
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Order amounts (`float8` or `numeric`) to exact micro-units (see `clv_core::money`).
 
-use crate::errors::bad_amount;
 use crate::datum::varlena_arg;
+use crate::errors::bad_amount;
 use clv_core::money::{micros_from_base10000, micros_from_f64, AmountError};
 
 pub fn float8_micros(amount: f64) -> i64 {
@@ -37,7 +37,8 @@ pub fn numeric_micros(amount: NumericArg) -> i64 {
         NUMERIC_SPECIAL => bad_amount(AmountError::NotFinite),
         NUMERIC_SHORT => {
             let magnitude = i32::from(header & NUMERIC_SHORT_WEIGHT_MASK);
-            let weight = if header & NUMERIC_SHORT_WEIGHT_SIGN_MASK != 0 { magnitude - 64 } else { magnitude };
+            let weight =
+                if header & NUMERIC_SHORT_WEIGHT_SIGN_MASK != 0 { magnitude - 64 } else { magnitude };
             (header & NUMERIC_SHORT_SIGN_MASK != 0, weight, 2)
         }
         sign => (sign == NUMERIC_NEG, i32::from(read_u16(bytes, 2) as i16), 4),

@@ -70,7 +70,11 @@ pub fn with_call_site_state<T: 'static, R>(
 struct ResultRow(pg_sys::TupleDesc);
 
 /// Forms a row of the calling function's composite result type.
-pub fn composite_result(fcinfo: pg_sys::FunctionCallInfo, values: &[pg_sys::Datum], nulls: &[bool]) -> pg_sys::Datum {
+pub fn composite_result(
+    fcinfo: pg_sys::FunctionCallInfo,
+    values: &[pg_sys::Datum],
+    nulls: &[bool],
+) -> pg_sys::Datum {
     let init = || unsafe {
         let mut tupdesc = std::ptr::null_mut();
         let kind = pg_sys::get_call_result_type(fcinfo, std::ptr::null_mut(), &mut tupdesc);

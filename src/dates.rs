@@ -57,7 +57,11 @@ pub fn finite_day(date: Date, what: &str) -> i32 {
 /// 4714 BC, say).
 pub fn day_date(day: i32) -> Date {
     Date::try_from(day).unwrap_or_else(|_| {
-        raise_with_hint(DATETIME_FIELD_OVERFLOW, format!("date out of range: day {day} from 2000-01-01"), None)
+        raise_with_hint(
+            DATETIME_FIELD_OVERFLOW,
+            format!("date out of range: day {day} from 2000-01-01"),
+            None,
+        )
     })
 }
 
@@ -78,7 +82,9 @@ impl<'de> serde::Deserialize<'de> for IsoDay {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         parse_iso_day(&text).map(IsoDay).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid date \"{text}\" (YYYY-MM-DD or YYYY-MM-DD BC, within PostgreSQL's date range)"))
+            serde::de::Error::custom(format!(
+                "invalid date \"{text}\" (YYYY-MM-DD or YYYY-MM-DD BC, within PostgreSQL's date range)"
+            ))
         })
     }
 }
@@ -93,7 +99,9 @@ fn parse_iso_day(text: &str) -> Option<i32> {
     let mut parts = date.splitn(3, '-');
     let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
     let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
-        (lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<i64>().ok()).flatten()
+        (lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<i64>().ok())
+            .flatten()
     };
     let (year, month, day) = (digits(year, 4..=7)?, digits(month, 2..=2)?, digits(day, 2..=2)?);
     if year == 0 {
@@ -138,11 +146,32 @@ mod tests {
 
     #[pg_test]
     fn iso_days_read_what_postgres_writes() {
-        for text in ["2000-01-01", "1997-03-25", "2024-02-29", "0044-03-15 BC", "4714-11-24 BC", "5874897-12-31", "0001-01-01"] {
-            let expected: i32 = Spi::get_one(&format!("SELECT '{text}'::date - DATE '2000-01-01'")).unwrap().unwrap();
+        for text in [
+            "2000-01-01",
+            "1997-03-25",
+            "2024-02-29",
+            "0044-03-15 BC",
+            "4714-11-24 BC",
+            "5874897-12-31",
+            "0001-01-01",
+        ] {
+            let expected: i32 =
+                Spi::get_one(&format!("SELECT '{text}'::date - DATE '2000-01-01'")).unwrap().unwrap();
             assert_eq!(parse_iso_day(text), Some(expected), "{text}");
         }
-        for text in ["-997-07-28", "1997-02-29", "1997-13-01", "0000-01-01", "4714-11-23 BC", "5874898-01-01", "97-01-01", "1997-1-01", "", "1997-01-01 AD", "2000-01-01T00"] {
+        for text in [
+            "-997-07-28",
+            "1997-02-29",
+            "1997-13-01",
+            "0000-01-01",
+            "4714-11-23 BC",
+            "5874898-01-01",
+            "97-01-01",
+            "1997-1-01",
+            "",
+            "1997-01-01 AD",
+            "2000-01-01T00",
+        ] {
             assert_eq!(parse_iso_day(text), None, "{text}");
         }
     }

@@ -17,9 +17,8 @@ impl VarlenaBytes {
         let ptr = datum.cast_mut_ptr::<pg_sys::varlena>();
         // Inline, uncompressed values (the common case) are read where they are; only
         // compressed or out-of-line values pay for a call into PostgreSQL.
-        let plain = unsafe {
-            pgrx::varatt_is_4b_u(ptr) || (pgrx::varatt_is_1b(ptr) && !pgrx::varatt_is_1b_e(ptr))
-        };
+        let plain =
+            unsafe { pgrx::varatt_is_4b_u(ptr) || (pgrx::varatt_is_1b(ptr) && !pgrx::varatt_is_1b_e(ptr)) };
         let detoasted = if plain { ptr } else { unsafe { pg_sys::pg_detoast_datum_packed(ptr) } };
         Self(NonNull::new(detoasted).expect("non-null varlena"))
     }

@@ -4,16 +4,18 @@
 
 use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::call::composite_result;
-use crate::datum::sql_datum_type;
 use crate::dates::{day_date, finite_day};
-use crate::errors::{raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, PROGRAM_LIMIT_EXCEEDED};
+use crate::datum::sql_datum_type;
+use crate::errors::{
+    raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, PROGRAM_LIMIT_EXCEEDED,
+};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::calendar::PeriodUnit;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::kpi::{
-    is_repeat_buyer, retention_periods as periods_of, RetentionError, MAX_RETENTION_PERIODS, revenue_share_top as top_share, ChurnPeriod, Profile,
-    ProfileCounts, ProfileCustomer,
+    is_repeat_buyer, retention_periods as periods_of, revenue_share_top as top_share, ChurnPeriod, Profile,
+    ProfileCounts, ProfileCustomer, RetentionError, MAX_RETENTION_PERIODS,
 };
 use clv_core::money::{micros_to_f64, MicrosSum};
 use pgrx::datum::{Date, Internal, IntoDatum};
@@ -85,7 +87,12 @@ struct ShareState<Q> {
 }
 
 impl<Q: ShareQuestion> ShareState<Q> {
-    fn add(mut internal: Internal, question: Q, summary: Option<CustomerSummary>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    fn add(
+        mut internal: Internal,
+        question: Q,
+        summary: Option<CustomerSummary>,
+        fcinfo: pg_sys::FunctionCallInfo,
+    ) -> Internal {
         let share = state(&mut internal, fcinfo, |_| Self { question, counted: 0, meeting: 0 });
         check_same_parameters(share.question, question, Q::AGGREGATE, Q::PARAMETERS);
         if let Some(meets) = summary.and_then(|s| question.ask(&s)) {
@@ -125,7 +132,12 @@ impl<Q: ShareQuestion> AggregateState for ShareState<Q> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn repeat_purchase_rate_add(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn repeat_purchase_rate_add(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let as_of = finite_day(required(as_of, "as_of"), "as_of");
     ShareState::add(state, RepeatBuyerAt(as_of), summary, fcinfo)
 }
@@ -142,7 +154,11 @@ fn churn_period(start: Option<Date>, end: Option<Date>, active_within: Option<i3
     let end = finite_day(required(end, "period_end"), "period_end");
     let active_within = required(active_within, "active_within");
     ChurnPeriod::new(start, end, active_within).unwrap_or_else(|why| {
-        raise_with_hint(INVALID_PARAMETER_VALUE, why, Some("The period is [period_start, period_end): period_end is the first day after it."))
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            why,
+            Some("The period is [period_start, period_end): period_end is the first day after it."),
+        )
     })
 }
 
@@ -221,10 +237,18 @@ COMMENT ON FUNCTION churn_rate_deserialize(bytea, internal) IS 'Deserialize func
     name = "share_aggregates",
     requires = [
         "customer_summary_type",
-        repeat_purchase_rate_add, repeat_purchase_rate_final, repeat_purchase_rate_combine,
-        repeat_purchase_rate_serialize, repeat_purchase_rate_deserialize,
-        churn_rate_add, churn_rate_add_default, churn_rate_final, churn_rate_combine,
-        churn_rate_serialize, churn_rate_deserialize, churned,
+        repeat_purchase_rate_add,
+        repeat_purchase_rate_final,
+        repeat_purchase_rate_combine,
+        repeat_purchase_rate_serialize,
+        repeat_purchase_rate_deserialize,
+        churn_rate_add,
+        churn_rate_add_default,
+        churn_rate_final,
+        churn_rate_combine,
+        churn_rate_serialize,
+        churn_rate_deserialize,
+        churned,
     ],
 );
 
@@ -242,7 +266,12 @@ impl AggregateState for TopShareState {
     }
 
     fn merge(&mut self, other: &Self) {
-        check_same_parameters(self.fraction.to_bits(), other.fraction.to_bits(), "revenue_share_top", "fraction");
+        check_same_parameters(
+            self.fraction.to_bits(),
+            other.fraction.to_bits(),
+            "revenue_share_top",
+            "fraction",
+        );
         self.spends.extend_from_slice(&other.spends);
     }
 
@@ -263,7 +292,12 @@ impl AggregateState for TopShareState {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn revenue_share_top_add(mut internal: Internal, summary: Option<CustomerSummary>, fraction: Option<f64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn revenue_share_top_add(
+    mut internal: Internal,
+    summary: Option<CustomerSummary>,
+    fraction: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let fraction = required(fraction, "fraction");
     if !(fraction > 0.0 && fraction <= 1.0) {
         raise_with_hint(
@@ -303,8 +337,12 @@ COMMENT ON FUNCTION revenue_share_top_deserialize(bytea, internal) IS 'Deseriali
 "#,
     name = "revenue_share_top_aggregate",
     requires = [
-        "customer_summary_type", revenue_share_top_add, revenue_share_top_final, revenue_share_top_combine,
-        revenue_share_top_serialize, revenue_share_top_deserialize,
+        "customer_summary_type",
+        revenue_share_top_add,
+        revenue_share_top_final,
+        revenue_share_top_combine,
+        revenue_share_top_serialize,
+        revenue_share_top_deserialize,
     ],
 );
 
@@ -356,7 +394,12 @@ impl AggregateState for ProfileState {
     }
 
     fn merge(&mut self, other: &Self) {
-        check_same_parameters((self.as_of, self.window_days), (other.as_of, other.window_days), "business_profile", "as_of and window_days");
+        check_same_parameters(
+            (self.as_of, self.window_days),
+            (other.as_of, other.window_days),
+            "business_profile",
+            "as_of and window_days",
+        );
         self.counts.merge(&other.counts);
         self.spends.extend_from_slice(&other.spends);
         self.cycles.extend_from_slice(&other.cycles);
@@ -389,7 +432,8 @@ impl AggregateState for ProfileState {
             new_revenue: r.i128()?.into(),
             returning_revenue: r.i128()?.into(),
         };
-        let mut state = Self { as_of, window_days, counts, spends: context_vec(alloc), cycles: context_vec(alloc) };
+        let mut state =
+            Self { as_of, window_days, counts, spends: context_vec(alloc), cycles: context_vec(alloc) };
         for _ in 0..r.u64()? {
             state.spends.push(r.i128()?.into());
         }
@@ -401,7 +445,13 @@ impl AggregateState for ProfileState {
     }
 }
 
-fn profile_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, window_days: i32, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn profile_add(
+    mut internal: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    window_days: i32,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let as_of = finite_day(required(as_of, "as_of"), "as_of");
     if window_days < 1 {
         raise(INVALID_PARAMETER_VALUE, format!("window_days must be at least 1, not {window_days}"));
@@ -413,7 +463,12 @@ fn profile_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: 
         spends: context_vec(alloc),
         cycles: context_vec(alloc),
     });
-    check_same_parameters((profile.as_of, profile.window_days), (as_of, window_days), "business_profile", "as_of and window_days");
+    check_same_parameters(
+        (profile.as_of, profile.window_days),
+        (as_of, window_days),
+        "business_profile",
+        "as_of and window_days",
+    );
     if let Some(customer) = summary.and_then(|s| ProfileCustomer::of(&s.view(), as_of, window_days)) {
         profile.counts.add(&customer);
         profile.spends.push(customer.spend.into());
@@ -423,17 +478,31 @@ fn profile_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: 
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn business_profile_add(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, window_days: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn business_profile_add(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    window_days: Option<i32>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     profile_add(state, summary, as_of, required(window_days, "window_days"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn business_profile_add_year(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn business_profile_add_year(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     profile_add(state, summary, as_of, DEFAULT_WINDOW_DAYS, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn business_profile_final(mut internal: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Option<BusinessProfile> {
+fn business_profile_final(
+    mut internal: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<BusinessProfile> {
     let state = existing::<ProfileState>(&mut internal)?;
     let p = Profile::new(&state.counts, &mut state.spends, &mut state.cycles)?;
     let count = |n: u64| i64::try_from(n).expect("customer count fits in bigint").into_datum();
@@ -478,8 +547,14 @@ COMMENT ON FUNCTION business_profile_deserialize(bytea, internal) IS 'Deserializ
 "#,
     name = "business_profile_aggregates",
     requires = [
-        "customer_summary_type", "business_profile_type", business_profile_add, business_profile_add_year,
-        business_profile_final, business_profile_combine, business_profile_serialize, business_profile_deserialize,
+        "customer_summary_type",
+        "business_profile_type",
+        business_profile_add,
+        business_profile_add_year,
+        business_profile_final,
+        business_profile_combine,
+        business_profile_serialize,
+        business_profile_deserialize,
     ],
 );
 
@@ -524,7 +599,14 @@ fn retention_periods(
     });
     TableIterator::new(rows.into_iter().map(|r| {
         let orders = i64::try_from(r.orders).expect("orders fit in bigint");
-        (day_date(r.cohort), r.period, day_date(r.period_start), r.purchased(), orders, micros_to_f64(r.spend))
+        (
+            day_date(r.cohort),
+            r.period,
+            day_date(r.period_start),
+            r.purchased(),
+            orders,
+            micros_to_f64(r.spend),
+        )
     }))
 }
 

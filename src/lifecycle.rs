@@ -1,8 +1,8 @@
 //! Lifecycle stages: the enum `clv.lifecycle` and `clv.lifecycle_stage`.
 
 use crate::call::with_call_site_state;
-use crate::datum::sql_datum_type;
 use crate::dates::finite_day;
+use crate::datum::sql_datum_type;
 use crate::errors::{raise, INVALID_PARAMETER_VALUE};
 use crate::summary::CustomerSummary;
 use clv_core::lifecycle::{stage, Stage, Thresholds};
@@ -30,13 +30,19 @@ const STAGES: [Stage; 5] = [Stage::Prospect, Stage::New, Stage::Active, Stage::A
 struct LabelOids([pg_sys::Datum; 5]);
 
 fn stage_datum(fcinfo: pg_sys::FunctionCallInfo, stage: Stage) -> Lifecycle {
-    let lookup = || LabelOids(STAGES.map(|s| pgrx::enum_helper::lookup_enum_by_label("clv.lifecycle", s.label())));
+    let lookup =
+        || LabelOids(STAGES.map(|s| pgrx::enum_helper::lookup_enum_by_label("clv.lifecycle", s.label())));
     let index = STAGES.iter().position(|&s| s == stage).expect("every stage is listed");
     Lifecycle(with_call_site_state(fcinfo, lookup, |labels| labels.0[index]))
 }
 
 /// NULL thresholds mean the defaults.
-fn thresholds(new_within: Option<i32>, at_risk_after: Option<i32>, dormant_after: Option<i32>, at_risk_cycles: Option<f64>) -> Thresholds {
+fn thresholds(
+    new_within: Option<i32>,
+    at_risk_after: Option<i32>,
+    dormant_after: Option<i32>,
+    at_risk_cycles: Option<f64>,
+) -> Thresholds {
     let defaults = Thresholds::default();
     let t = Thresholds {
         new_within: new_within.unwrap_or(defaults.new_within),

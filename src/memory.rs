@@ -38,12 +38,7 @@ unsafe impl Allocator for ContextAllocator {
         unsafe { pg_sys::pfree(ptr.as_ptr().cast()) }
     }
 
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        _old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
+    unsafe fn grow(&self, ptr: NonNull<u8>, _old: Layout, new: Layout) -> Result<NonNull<[u8]>, AllocError> {
         if new.align() > PALLOC_ALIGN {
             return Err(AllocError);
         }

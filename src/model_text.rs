@@ -95,7 +95,15 @@ impl ModelText {
         }
     }
 
-    pub fn set_fit(&mut self, names: &[&str], log_likelihood: f64, std_errors: &[f64], customers: f64, iterations: u64, converged: bool) {
+    pub fn set_fit(
+        &mut self,
+        names: &[&str],
+        log_likelihood: f64,
+        std_errors: &[f64],
+        customers: f64,
+        iterations: u64,
+        converged: bool,
+    ) {
         self.std_errors = Some(named(names, std_errors));
         self.log_likelihood = Some(log_likelihood);
         self.customers = Some(customers);
@@ -119,7 +127,8 @@ impl ModelText {
 
     /// The parameters `names`, all given, positive and finite.
     pub fn params(&self, names: &[&str], type_name: &str) -> Vec<f64> {
-        let params = from_named(&self.params, names).unwrap_or_else(|| bad(type_name, format_args!("params needs {}", names.join(", "))));
+        let params = from_named(&self.params, names)
+            .unwrap_or_else(|| bad(type_name, format_args!("params needs {}", names.join(", "))));
         clv_core::btyd::check_params(&params).unwrap_or_else(|why| bad(type_name, why));
         params
     }
@@ -137,7 +146,10 @@ impl ModelText {
                 let errors = names.iter().map(|n| se.get(n).unwrap_or(f64::NAN)).collect();
                 Some((ll, errors, customers, iterations, converged))
             }
-            _ => bad(type_name, "the fit fields (log_likelihood, std_errors, customers, iterations, converged) go together"),
+            _ => bad(
+                type_name,
+                "the fit fields (log_likelihood, std_errors, customers, iterations, converged) go together",
+            ),
         }
     }
 }

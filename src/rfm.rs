@@ -1,16 +1,18 @@
 //! RFM: the aggregate `clv.rfm_breaks` (population cut points, type `clv.rfm_breaks`),
 //! `clv.rfm_score` (composite `clv.rfm_score`) and `clv.rfm_segment`.
 
-use crate::call::{composite_field, composite_result, with_call_site_state};
-use crate::datum::sql_datum_type;
-use crate::dates::{finite_day, IsoDay};
-use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
 use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::call::{composite_field, composite_result, with_call_site_state};
+use crate::dates::{finite_day, IsoDay};
+use crate::datum::sql_datum_type;
+use crate::datum::{stored_type, varlena_arg};
+use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
-use crate::datum::{stored_type, varlena_arg};
 use clv_core::codec::{DecodeError, Reader, Writer};
-use clv_core::rfm::{default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS};
+use clv_core::rfm::{
+    default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS,
+};
 use pgrx::datum::{Date, Internal, IntoDatum, JsonB};
 use pgrx::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -44,7 +46,9 @@ struct BreaksText {
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_breaks_in(input: &CStr) -> RfmBreaks {
-    let bad = |why: String| -> ! { raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type rfm_breaks: {why}")) };
+    let bad = |why: String| -> ! {
+        raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type rfm_breaks: {why}"))
+    };
     let text = input.to_str().unwrap_or_else(|_| bad("not UTF-8".into()));
     let t: BreaksText = serde_json::from_str(text).unwrap_or_else(|e| bad(e.to_string()));
     let breaks = Breaks {
@@ -111,7 +115,12 @@ impl AggregateState for BreaksState {
     }
 
     fn merge(&mut self, other: &Self) {
-        check_same_parameters((self.bins, self.as_of), (other.bins, other.as_of), "rfm_breaks", "as_of and bins");
+        check_same_parameters(
+            (self.bins, self.as_of),
+            (other.bins, other.as_of),
+            "rfm_breaks",
+            "as_of and bins",
+        );
         self.values.extend_from_slice(&other.values);
     }
 
@@ -137,15 +146,25 @@ const STATE_VERSION: u8 = 1;
 fn checked_bins(bins: i32) -> u8 {
     match u8::try_from(bins) {
         Ok(b) if (MIN_BINS..=MAX_BINS).contains(&b) => b,
-        _ => raise(INVALID_PARAMETER_VALUE, format!("bins must be between {MIN_BINS} and {MAX_BINS}, not {bins}")),
+        _ => raise(
+            INVALID_PARAMETER_VALUE,
+            format!("bins must be between {MIN_BINS} and {MAX_BINS}, not {bins}"),
+        ),
     }
 }
 
-fn breaks_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, bins: i32, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn breaks_add(
+    mut internal: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    bins: i32,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let bins = checked_bins(bins);
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
     let as_of = finite_day(as_of, "as_of");
-    let breaks = state(&mut internal, fcinfo, |alloc| BreaksState { bins, as_of, values: context_vec(alloc) });
+    let breaks =
+        state(&mut internal, fcinfo, |alloc| BreaksState { bins, as_of, values: context_vec(alloc) });
     check_same_parameters((breaks.bins, breaks.as_of), (bins, as_of), "rfm_breaks", "as_of and bins");
     if let Some(values) = RfmValues::of(&summary.view(), as_of) {
         breaks.values.push(values);
@@ -154,13 +173,24 @@ fn breaks_add(mut internal: Internal, summary: Option<CustomerSummary>, as_of: O
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn rfm_breaks_add(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, bins: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn rfm_breaks_add(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    bins: Option<i32>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let bins = bins.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "bins must not be NULL"));
     breaks_add(state, summary, as_of, bins, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn rfm_breaks_add_quintiles(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn rfm_breaks_add_quintiles(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     breaks_add(state, summary, as_of, 5, fcinfo)
 }
 
@@ -169,7 +199,8 @@ parallel_functions!(BreaksState: rfm_breaks_combine, rfm_breaks_serialize, rfm_b
 #[pg_extern(immutable, parallel_safe)]
 fn rfm_breaks_final(mut internal: Internal) -> Option<RfmBreaks> {
     let breaks = existing::<BreaksState>(&mut internal)?;
-    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values, &crate::call::check_for_interrupts).map(|b| RfmBreaks::new(&b))
+    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values, &crate::call::check_for_interrupts)
+        .map(|b| RfmBreaks::new(&b))
 }
 
 extension_sql!(
@@ -192,7 +223,15 @@ COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'Deserialize func
 COMMENT ON FUNCTION rfm_breaks_final(internal) IS 'Final function of clv.rfm_breaks; not for direct use.';
 "#,
     name = "rfm_breaks_aggregates",
-    requires = ["rfm_types", rfm_breaks_add, rfm_breaks_add_quintiles, rfm_breaks_combine, rfm_breaks_serialize, rfm_breaks_deserialize, rfm_breaks_final],
+    requires = [
+        "rfm_types",
+        rfm_breaks_add,
+        rfm_breaks_add_quintiles,
+        rfm_breaks_combine,
+        rfm_breaks_serialize,
+        rfm_breaks_deserialize,
+        rfm_breaks_final
+    ],
 );
 
 // ---- scores and segments -----------------------------------------------------------------
@@ -204,7 +243,12 @@ sql_datum_type!(
 );
 
 #[pg_extern(immutable, parallel_safe, strict)]
-fn rfm_score(summary: CustomerSummary, breaks: RfmBreaks, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<RfmScore> {
+fn rfm_score(
+    summary: CustomerSummary,
+    breaks: RfmBreaks,
+    as_of: Date,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<RfmScore> {
     let values = RfmValues::of(&summary.view(), finite_day(as_of, "as_of"))?;
     let scores = breaks.cached_value(fcinfo).score(&values);
     let fields = [
@@ -245,10 +289,17 @@ const RULES_HINT: &str = r#"Rules are a JSON array tried in order, e.g. [{"segme
 
 fn parse_rules(rules: &JsonbArg) -> Vec<Rule> {
     let text = unsafe {
-        let cstr = pgrx::fcinfo::direct_function_call::<&CStr>(pg_sys::jsonb_out, &[Some(rules.0.as_datum())]);
+        let cstr =
+            pgrx::fcinfo::direct_function_call::<&CStr>(pg_sys::jsonb_out, &[Some(rules.0.as_datum())]);
         cstr.expect("jsonb_out is strict").to_string_lossy().into_owned()
     };
-    let invalid = |why: String| -> ! { raise_with_hint(INVALID_PARAMETER_VALUE, format!("invalid RFM segment rules: {why}"), Some(RULES_HINT)) };
+    let invalid = |why: String| -> ! {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!("invalid RFM segment rules: {why}"),
+            Some(RULES_HINT),
+        )
+    };
     let parsed: Vec<Rule> = serde_json::from_str(&text).unwrap_or_else(|e| invalid(e.to_string()));
     if parsed.is_empty() {
         invalid("no rules".into());
@@ -260,7 +311,11 @@ fn parse_rules(rules: &JsonbArg) -> Vec<Rule> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn rfm_segment(score: Option<RfmScore>, rules: default!(Option<JsonbArg>, "NULL"), fcinfo: pg_sys::FunctionCallInfo) -> Option<String> {
+fn rfm_segment(
+    score: Option<RfmScore>,
+    rules: default!(Option<JsonbArg>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<String> {
     let scores = scores_of(&score?)?;
     let Some(rules) = rules else {
         thread_local!(static DEFAULT: Vec<Rule> = default_rules());

@@ -1,8 +1,10 @@
 //! `clv.generate_orders`: seeded simulated orders of BG/NBD + Gamma-Gamma customers.
 
-use crate::dates::finite_day;
 use crate::call::check_for_interrupts;
-use crate::errors::{raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE, PROGRAM_LIMIT_EXCEEDED,
+use crate::dates::finite_day;
+use crate::errors::{
+    raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
+    PROGRAM_LIMIT_EXCEEDED,
 };
 use clv_core::simulate::{Population, Runaway, Simulation, MAX_ORDERS_PER_CUSTOMER};
 use pgrx::datum::{Date, TimestampWithTimeZone};
@@ -24,7 +26,10 @@ fn timestamp_day(date: Date, what: &str) -> i32 {
 }
 
 fn out_of_range(id: i64) -> ! {
-    raise(DATETIME_FIELD_OVERFLOW, format!("simulated customer {id} has an order time out of the range of timestamp with time zone"))
+    raise(
+        DATETIME_FIELD_OVERFLOW,
+        format!("simulated customer {id} has an order time out of the range of timestamp with time zone"),
+    )
 }
 
 /// Streams the orders of customers 1..=`customers`, customer by customer, in time order.
@@ -43,7 +48,10 @@ fn generate_orders(
     q: default!(Option<f64>, 3.74),
     v: default!(Option<f64>, 15.44),
     acquisition_end: default!(Option<Date>, "NULL"),
-) -> TableIterator<'static, (name!(customer_id, i64), name!(ordered_at, TimestampWithTimeZone), name!(amount, f64))> {
+) -> TableIterator<
+    'static,
+    (name!(customer_id, i64), name!(ordered_at, TimestampWithTimeZone), name!(amount, f64)),
+> {
     let required = |name: &str| -> ! { raise(INVALID_PARAMETER_VALUE, format!("{name} must not be NULL")) };
     let customers = customers.unwrap_or_else(|| required("customers"));
     if !(0..=MAX_CUSTOMERS).contains(&customers) {
@@ -57,8 +65,9 @@ fn generate_orders(
     let end = timestamp_day(end_date.unwrap_or_else(|| required("end_date")), "end_date");
     let arrivals_end = acquisition_end.map_or(end, |d| timestamp_day(d, "acquisition_end"));
     let seed = seed.unwrap_or_else(|| required("seed"));
-    let [r, alpha, a, b, p, q, v] = [("r", r), ("alpha", alpha), ("a", a), ("b", b), ("p", p), ("q", q), ("v", v)]
-        .map(|(name, value)| value.unwrap_or_else(|| required(name)));
+    let [r, alpha, a, b, p, q, v] =
+        [("r", r), ("alpha", alpha), ("a", a), ("b", b), ("p", p), ("q", q), ("v", v)]
+            .map(|(name, value)| value.unwrap_or_else(|| required(name)));
     let population = Population { r, alpha, a, b, p, q, v };
     let days = |to: i32| f64::from(to) - f64::from(start);
     let simulation = Simulation::new(population, seed as u64, days(arrivals_end), days(end))

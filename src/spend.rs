@@ -1,11 +1,11 @@
 //! Spend and customer value: the type `clv.spend_model`, the aggregate `clv.gamma_gamma_fit`,
 //! `clv.expected_spend` and `clv.customer_value`.
 
+use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::btyd::BtydModel;
 use crate::call::check_for_interrupts;
 use crate::dates::finite_day;
 use crate::datum::stored_type;
-use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::model_text::{bad, ModelText};
@@ -42,14 +42,17 @@ fn spend_model_in(input: &CStr) -> SpendModel {
         bad(TYPE, "a spend model has no unit or patterns");
     }
     let params = t.params(&PARAM_NAMES, TYPE).try_into().expect("three");
-    let fit = t.fit(&PARAM_NAMES, TYPE).map(|(log_likelihood, std_errors, customers, iterations, converged)| SpendFitInfo {
-        log_likelihood,
-        std_errors: std_errors.try_into().expect("three"),
-        customers,
-        excluded: t.excluded.unwrap_or_else(|| bad(TYPE, "excluded is missing")),
-        iterations,
-        converged,
-    });
+    let fit =
+        t.fit(&PARAM_NAMES, TYPE).map(|(log_likelihood, std_errors, customers, iterations, converged)| {
+            SpendFitInfo {
+                log_likelihood,
+                std_errors: std_errors.try_into().expect("three"),
+                customers,
+                excluded: t.excluded.unwrap_or_else(|| bad(TYPE, "excluded is missing")),
+                iterations,
+                converged,
+            }
+        });
     SpendModel::new(&Model { params, as_of: t.as_of(), fit })
 }
 
@@ -89,8 +92,13 @@ struct SpendState {
 }
 
 impl SpendState {
-    fn of<'a>(internal: &'a mut Internal, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
-        let spend = state(internal, fcinfo, |alloc| Self { as_of, observations: context_vec(alloc), excluded: 0.0 });
+    fn of<'a>(
+        internal: &'a mut Internal,
+        as_of: Option<i32>,
+        fcinfo: pg_sys::FunctionCallInfo,
+    ) -> &'a mut Self {
+        let spend =
+            state(internal, fcinfo, |alloc| Self { as_of, observations: context_vec(alloc), excluded: 0.0 });
         check_same_parameters(spend.as_of, as_of, "gamma_gamma_fit", "as_of");
         spend
     }
@@ -127,15 +135,19 @@ impl AggregateState for SpendState {
     fn serialize(&mut self) -> Vec<u8> {
         let (as_of, excluded) = (self.as_of, self.excluded);
         let merged = self.merged();
-        let header =
-            Writer::new(STATE_VERSION).u8(u8::from(as_of.is_some())).i32(as_of.unwrap_or(0)).f64(excluded).u64(merged.len() as u64);
+        let header = Writer::new(STATE_VERSION)
+            .u8(u8::from(as_of.is_some()))
+            .i32(as_of.unwrap_or(0))
+            .f64(excluded)
+            .u64(merged.len() as u64);
         merged.iter().fold(header, |w, o| w.f64s(&[o.x, o.mean_spend, o.weight])).finish()
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
         let mut r = Reader::new(bytes, STATE_VERSION)?;
         let (has_as_of, as_of, excluded) = (r.u8()? == 1, r.i32()?, r.f64()?);
-        let mut spend = Self { as_of: has_as_of.then_some(as_of), observations: context_vec(alloc), excluded };
+        let mut spend =
+            Self { as_of: has_as_of.then_some(as_of), observations: context_vec(alloc), excluded };
         for _ in 0..r.u64()? {
             let v: [f64; 3] = r.f64_array()?;
             spend.observations.push(SpendObservation { x: v[0], mean_spend: v[1], weight: v[2] });
@@ -148,7 +160,12 @@ impl AggregateState for SpendState {
 const STATE_VERSION: u8 = 1;
 
 #[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_add_summary(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn gamma_gamma_add_summary(
+    mut internal: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
     let as_of = finite_day(as_of, "as_of");
     let spend = SpendState::of(&mut internal, Some(as_of), fcinfo);
@@ -159,7 +176,12 @@ fn gamma_gamma_add_summary(mut internal: Internal, summary: Option<CustomerSumma
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_add_raw(mut internal: Internal, x: Option<f64>, mean_spend: Option<f64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn gamma_gamma_add_raw(
+    mut internal: Internal,
+    x: Option<f64>,
+    mean_spend: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return internal };
     if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
         raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
@@ -205,7 +227,15 @@ COMMENT ON FUNCTION gamma_gamma_deserialize(bytea, internal) IS 'Deserialize fun
 COMMENT ON FUNCTION gamma_gamma_fit_final(internal) IS 'Final function of clv.gamma_gamma_fit; not for direct use.';
 "#,
     name = "gamma_gamma_aggregates",
-    requires = ["spend_model_type", gamma_gamma_add_summary, gamma_gamma_add_raw, gamma_gamma_combine, gamma_gamma_serialize, gamma_gamma_deserialize, gamma_gamma_fit_final],
+    requires = [
+        "spend_model_type",
+        gamma_gamma_add_summary,
+        gamma_gamma_add_raw,
+        gamma_gamma_combine,
+        gamma_gamma_serialize,
+        gamma_gamma_deserialize,
+        gamma_gamma_fit_final
+    ],
 );
 
 // ---- expected spend and customer value -----------------------------------------------------
@@ -230,7 +260,12 @@ fn expected(model: &Model, x: f64, mean_spend: f64) -> f64 {
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
-fn expected_spend(model: SpendModel, s: CustomerSummary, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
+fn expected_spend(
+    model: SpendModel,
+    s: CustomerSummary,
+    as_of: Date,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
     let (x, mean) = spend_history(&s, finite_day(as_of, "as_of"))?;
     Some(expected(&model.cached_value(fcinfo), x, mean))
 }
@@ -287,8 +322,9 @@ fn spend_model_parameters(
 ) -> TableIterator<'static, (name!(parameter, String), name!(estimate, f64), name!(std_error, Option<f64>))> {
     let m = model.value();
     let errors = m.fit.as_ref().map(|f| f.std_errors);
-    let rows: Vec<_> =
-        (0..3).map(|i| (PARAM_NAMES[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite()))).collect();
+    let rows: Vec<_> = (0..3)
+        .map(|i| (PARAM_NAMES[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite())))
+        .collect();
     TableIterator::new(rows)
 }
 
@@ -318,5 +354,13 @@ COMMENT ON FUNCTION model_converged(spend_model) IS 'Whether the fit converged; 
 COMMENT ON FUNCTION model_log_likelihood(spend_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
 "#,
     name = "spend_comments",
-    requires = [expected_spend, expected_spend_raw, customer_value, spend_model_parameters, spend_model_kind, spend_model_converged, spend_model_log_likelihood],
+    requires = [
+        expected_spend,
+        expected_spend_raw,
+        customer_value,
+        spend_model_parameters,
+        spend_model_kind,
+        spend_model_converged,
+        spend_model_log_likelihood
+    ],
 );

@@ -22,7 +22,11 @@ const FIRST_MONDAY: i64 = 2;
 
 fn date_of(day: i32) -> Option<NaiveDate> {
     let offset = Days::new(u64::from(day.unsigned_abs()));
-    if day >= 0 { EPOCH.checked_add_days(offset) } else { EPOCH.checked_sub_days(offset) }
+    if day >= 0 {
+        EPOCH.checked_add_days(offset)
+    } else {
+        EPOCH.checked_sub_days(offset)
+    }
 }
 
 fn day_of(date: NaiveDate) -> Option<i32> {
@@ -106,15 +110,18 @@ mod tests {
         assert_eq!(start(PeriodUnit::Year, day(1997, 6, 30)), day(1997, 1, 1));
         assert_eq!(start(PeriodUnit::Day, d), d);
         assert_eq!(start(PeriodUnit::Week, day(1999, 12, 26)), day(1999, 12, 20)); // a Sunday
-        assert_eq!(start(PeriodUnit::Month, day(1850, 2, 14)), day(1850, 2, 1)); // before the epoch
+        assert_eq!(start(PeriodUnit::Month, day(1850, 2, 14)), day(1850, 2, 1));
+        // before the epoch
     }
 
     #[test]
     fn ordinals_count_periods() {
-        let months = |a: i32, b: i32| PeriodUnit::Month.ordinal(b).unwrap() - PeriodUnit::Month.ordinal(a).unwrap();
+        let months =
+            |a: i32, b: i32| PeriodUnit::Month.ordinal(b).unwrap() - PeriodUnit::Month.ordinal(a).unwrap();
         assert_eq!(months(day(1997, 1, 31), day(1997, 2, 1)), 1);
         assert_eq!(months(day(1997, 1, 1), day(1998, 6, 30)), 17);
-        let weeks = |a: i32, b: i32| PeriodUnit::Week.ordinal(b).unwrap() - PeriodUnit::Week.ordinal(a).unwrap();
+        let weeks =
+            |a: i32, b: i32| PeriodUnit::Week.ordinal(b).unwrap() - PeriodUnit::Week.ordinal(a).unwrap();
         assert_eq!(weeks(day(1997, 1, 5), day(1997, 1, 6)), 1); // Sunday to Monday
         assert_eq!(weeks(day(1997, 1, 6), day(1997, 1, 12)), 0);
     }

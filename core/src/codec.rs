@@ -121,7 +121,11 @@ impl<'a> Reader<'a> {
 
     /// Ends reading; the value must have no bytes left.
     pub fn finish(self) -> Result<(), DecodeError> {
-        if self.bytes.is_empty() { Ok(()) } else { Err(DecodeError::TrailingBytes) }
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(DecodeError::TrailingBytes)
+        }
     }
 }
 
@@ -135,7 +139,10 @@ mod tests {
         let mut r = Reader::new(&bytes, 3).unwrap();
         assert_eq!((r.u8(), r.i32(), r.u64(), r.i128()), (Ok(7), Ok(-5), Ok(9), Ok(-1 << 100)));
         assert_eq!(r.f64s(2), Ok(vec![1.5, -2.0]));
-        assert_eq!(Reader::new(&Writer::new(1).f64s(&[1.5, -2.0]).finish(), 1).unwrap().f64_array(), Ok([1.5, -2.0]));
+        assert_eq!(
+            Reader::new(&Writer::new(1).f64s(&[1.5, -2.0]).finish(), 1).unwrap().f64_array(),
+            Ok([1.5, -2.0])
+        );
         assert_eq!(r.finish(), Ok(()));
         assert_eq!(Reader::new(&bytes, 1).err(), Some(DecodeError::UnknownVersion(3)));
         let mut short = Reader::new(&bytes[..4], 3).unwrap();

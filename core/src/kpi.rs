@@ -273,12 +273,17 @@ pub struct Profile {
 
 impl Profile {
     /// `None` for no customers. Reorders `spends` and `cycles`.
-    pub fn new<S: Copy + Into<i128>>(counts: &ProfileCounts, spends: &mut [S], cycles: &mut [f64]) -> Option<Self> {
+    pub fn new<S: Copy + Into<i128>>(
+        counts: &ProfileCounts,
+        spends: &mut [S],
+        cycles: &mut [f64],
+    ) -> Option<Self> {
         if counts.customers == 0 {
             return None;
         }
         let returning = counts.active - counts.new;
-        let (new_revenue, returning_revenue) = (i128::from(counts.new_revenue), i128::from(counts.returning_revenue));
+        let (new_revenue, returning_revenue) =
+            (i128::from(counts.new_revenue), i128::from(counts.returning_revenue));
         let window_revenue = new_revenue + returning_revenue;
         let share = |part: i128| (window_revenue > 0).then(|| part as f64 / window_revenue as f64);
         let returning_revenue_share = share(returning_revenue);
@@ -303,7 +308,8 @@ mod tests {
     use crate::summary::{encode_to_vec, PurchaseDay};
 
     fn summary(days: &[(i32, i64)]) -> Vec<u8> {
-        encode_to_vec(days.iter().map(|&(day, amount)| PurchaseDay { day, orders: 1, amount }).collect()).unwrap()
+        encode_to_vec(days.iter().map(|&(day, amount)| PurchaseDay { day, orders: 1, amount }).collect())
+            .unwrap()
     }
 
     #[test]
@@ -327,7 +333,12 @@ mod tests {
         assert!(ChurnPeriod::new(100, 100, 90).is_err());
         assert!(ChurnPeriod::new(100, 101, 0).is_err());
         // No overflow at the ends of the day range.
-        assert_eq!(ChurnPeriod::new(i32::MIN + 1, i32::MIN + 5, 90).unwrap().lost(&SummaryView::new(&summary(&[(1, 1)])).unwrap()), None);
+        assert_eq!(
+            ChurnPeriod::new(i32::MIN + 1, i32::MIN + 5, 90)
+                .unwrap()
+                .lost(&SummaryView::new(&summary(&[(1, 1)])).unwrap()),
+            None
+        );
     }
 
     #[test]
@@ -361,7 +372,8 @@ mod tests {
         let s = SummaryView::new(&bytes).unwrap();
         let rows = retention_periods(&s, PeriodUnit::Month, apr10).unwrap();
         let jan1 = -1095;
-        let got: Vec<_> = rows.iter().map(|r| (r.cohort, r.period, r.period_start, r.orders, r.spend)).collect();
+        let got: Vec<_> =
+            rows.iter().map(|r| (r.cohort, r.period, r.period_start, r.orders, r.spend)).collect();
         assert_eq!(
             got,
             vec![
@@ -377,7 +389,10 @@ mod tests {
         assert_eq!(partial.last().map(|r| (r.period, r.orders)), Some((2, 1)));
         assert_eq!(retention_periods(&s, PeriodUnit::Year, i32::MAX - 1), Err(RetentionError::OutOfCalendar));
         // The largest PostgreSQL date is two million years of days away: refused before any work.
-        assert_eq!(retention_periods(&s, PeriodUnit::Day, 2_147_483_493), Err(RetentionError::TooManyPeriods(2_147_483_493 - i64::from(jan15) + 1)));
+        assert_eq!(
+            retention_periods(&s, PeriodUnit::Day, 2_147_483_493),
+            Err(RetentionError::TooManyPeriods(2_147_483_493 - i64::from(jan15) + 1))
+        );
         assert_eq!(retention_periods(&s, PeriodUnit::Day, jan15 + 99_999).unwrap().len(), 100_000);
     }
 
@@ -396,10 +411,10 @@ mod tests {
     fn profile_of_a_small_shop() {
         // As of day 400 with a 365-day window (days 36..=400).
         let customers = [
-            summary(&[(0, 100), (30, 100)]),              // lapsed before the window
-            summary(&[(10, 50), (100, 50), (200, 100)]),  // returning, 150 in the window
-            summary(&[(390, 300)]),                        // new, 300 in the window
-            summary(&[(500, 1000)]),                       // not a customer yet
+            summary(&[(0, 100), (30, 100)]),             // lapsed before the window
+            summary(&[(10, 50), (100, 50), (200, 100)]), // returning, 150 in the window
+            summary(&[(390, 300)]),                      // new, 300 in the window
+            summary(&[(500, 1000)]),                     // not a customer yet
         ];
         let mut counts = ProfileCounts::default();
         let (mut spends, mut cycles) = (Vec::new(), Vec::new());

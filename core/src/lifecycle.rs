@@ -94,7 +94,9 @@ mod tests {
     use crate::summary::{encode_to_vec, PurchaseDay};
 
     fn at(days: &[i32], as_of: i32, t: Thresholds) -> Option<Stage> {
-        let bytes = encode_to_vec(days.iter().map(|&day| PurchaseDay { day, orders: 1, amount: 1 }).collect()).unwrap();
+        let bytes =
+            encode_to_vec(days.iter().map(|&day| PurchaseDay { day, orders: 1, amount: 1 }).collect())
+                .unwrap();
         stage(&SummaryView::new(&bytes).unwrap(), as_of, &t)
     }
 

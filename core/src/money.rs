@@ -234,7 +234,10 @@ mod tests {
         // 9223372036854.775807 = 9 | 2233 | 7203 | 6854 | 7758 | 0700 at weight 3
         assert_eq!(micros_from_base10000(false, 3, [9, 2233, 7203, 6854, 7758, 700]), Ok(i64::MAX));
         assert_eq!(micros_from_base10000(true, 3, [9, 2233, 7203, 6854, 7758, 800]), Ok(i64::MIN));
-        assert_eq!(micros_from_base10000(false, 3, [9, 2233, 7203, 6854, 7758, 800]), Err(AmountError::OutOfRange));
+        assert_eq!(
+            micros_from_base10000(false, 3, [9, 2233, 7203, 6854, 7758, 800]),
+            Err(AmountError::OutOfRange)
+        );
         assert_eq!(micros_from_base10000(false, 40, [1]), Err(AmountError::OutOfRange));
     }
 

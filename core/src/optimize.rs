@@ -68,7 +68,11 @@ const BLOCK_ROWS: usize = 1024;
 /// (a query cancel), the other threads stop after their current block, are joined, and the
 /// panic goes on. The threads only compute: they touch no database state, and blocks a thread
 /// could not be started for are taken by the others.
-pub fn parallel_blocks<R: Send>(rows: usize, options: FitOptions, work: impl Fn(Range<usize>) -> R + Sync) -> Vec<R> {
+pub fn parallel_blocks<R: Send>(
+    rows: usize,
+    options: FitOptions,
+    work: impl Fn(Range<usize>) -> R + Sync,
+) -> Vec<R> {
     let blocks = rows.div_ceil(BLOCK_ROWS);
     let block = |b: usize| b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(rows);
     let threads = options.threads.clamp(1, rows / MIN_ROWS_PER_THREAD + 1);
@@ -103,7 +107,9 @@ pub fn parallel_blocks<R: Send>(rows: usize, options: FitOptions, work: impl Fn(
         }
     }
     let mut done = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, worker).ok()).collect();
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, worker).ok())
+            .collect();
         let _stop = StopOnUnwind(&stop);
         let mut done = Vec::new();
         while let Some(b) = {
@@ -161,7 +167,8 @@ struct CompensatedSum {
 impl CompensatedSum {
     fn add(&mut self, term: f64) {
         let sum = self.sum + term;
-        self.compensation += if self.sum.abs() >= term.abs() { (self.sum - sum) + term } else { (term - sum) + self.sum };
+        self.compensation +=
+            if self.sum.abs() >= term.abs() { (self.sum - sum) + term } else { (term - sum) + self.sum };
         self.sum = sum;
     }
 
@@ -275,7 +282,9 @@ impl Start {
         // (I the information), so its inverse is n Cov_ij / (p_i p_j).
         let inv_hessian = fit.covariance.as_ref().map(|cov| {
             let p = &fit.params;
-            (0..p.len()).map(|i| (0..p.len()).map(|j| total_weight * cov[i][j] / (p[i] * p[j])).collect()).collect()
+            (0..p.len())
+                .map(|i| (0..p.len()).map(|j| total_weight * cov[i][j] / (p[i] * p[j])).collect())
+                .collect()
         });
         Self { params: fit.params.clone(), inv_hessian }
     }
@@ -289,7 +298,12 @@ pub const WARM_START_SAMPLE: usize = 20_000;
 /// A systematic sample of `n` draws from weighted items in their order, probability
 /// proportional to weight: every item gets its share of draws, each draw weighing
 /// `total / n`, so heavy items (many customers with one pattern) are kept exactly.
-pub fn weighted_sample<T: Clone>(items: &[T], n: usize, weight: impl Fn(&T) -> f64, with_weight: impl Fn(&T, f64) -> T) -> Vec<T> {
+pub fn weighted_sample<T: Clone>(
+    items: &[T],
+    n: usize,
+    weight: impl Fn(&T) -> f64,
+    with_weight: impl Fn(&T, f64) -> T,
+) -> Vec<T> {
     let total: f64 = items.iter().map(&weight).sum();
     let step = total / n as f64;
     let mut drawn_before = 0.0;
@@ -319,13 +333,20 @@ pub fn maximize<L: LogLikelihood>(
     if let Some(sample) = warm_up {
         let first = maximize(sample, total_weight, start.clone(), None, check_interrupts);
         if first.converged {
-            let fitted = maximize(likelihood, total_weight, Start::after(&first, total_weight), None, check_interrupts);
+            let fitted = maximize(
+                likelihood,
+                total_weight,
+                Start::after(&first, total_weight),
+                None,
+                check_interrupts,
+            );
             if fitted.converged {
                 return fitted;
             }
         }
     }
-    let (log_params, iterations, solver_converged) = run_bfgs(likelihood, total_weight, start, check_interrupts);
+    let (log_params, iterations, solver_converged) =
+        run_bfgs(likelihood, total_weight, start, check_interrupts);
     let params: Vec<f64> = log_params.iter().map(|p| p.exp()).collect();
     let (log_likelihood, gradient) = likelihood.value_and_gradient(&params);
     let covariance = covariance(likelihood, &params, &gradient);
@@ -344,9 +365,15 @@ pub fn maximize<L: LogLikelihood>(
 
 /// BFGS in log parameters: the best log parameters, iterations, and whether the solver met its
 /// tolerances.
-fn run_bfgs<L: LogLikelihood>(likelihood: &L, total_weight: f64, start: Start, check_interrupts: &dyn Fn()) -> (Vec<f64>, u64, bool) {
+fn run_bfgs<L: LogLikelihood>(
+    likelihood: &L,
+    total_weight: f64,
+    start: Start,
+    check_interrupts: &dyn Fn(),
+) -> (Vec<f64>, u64, bool) {
     let best = RefCell::new(None);
-    let objective = Objective { likelihood, check_interrupts, total_weight, last: RefCell::new(None), best: &best };
+    let objective =
+        Objective { likelihood, check_interrupts, total_weight, last: RefCell::new(None), best: &best };
     let n = start.params.len();
     let identity = || (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect();
     let solver = BFGS::new(MoreThuenteLineSearch::new())
@@ -375,7 +402,13 @@ fn run_bfgs<L: LogLikelihood>(likelihood: &L, total_weight: f64, start: Start, c
 /// One Newton step from `params` (log-likelihood `ll`, gradient `gradient`) with the inverse
 /// observed information `cov`, taken when it stays within a standard error (where the
 /// likelihood is quadratic) and does not make the likelihood worse beyond rounding.
-fn newton_step<L: LogLikelihood>(likelihood: &L, params: Vec<f64>, ll: f64, gradient: &[f64], cov: &[Vec<f64>]) -> (Vec<f64>, f64) {
+fn newton_step<L: LogLikelihood>(
+    likelihood: &L,
+    params: Vec<f64>,
+    ll: f64,
+    gradient: &[f64],
+    cov: &[Vec<f64>],
+) -> (Vec<f64>, f64) {
     let n = params.len();
     let step: Vec<f64> = (0..n).map(|i| (0..n).map(|j| cov[i][j] * gradient[j]).sum()).collect();
     let next: Vec<f64> = params.iter().zip(&step).map(|(p, s)| p + s).collect();
@@ -460,7 +493,8 @@ mod tests {
             let (k, rate) = (p[0], p[1]);
             let n = self.0.len() as f64;
             let (sum, sum_ln): (f64, f64) = (self.0.iter().sum(), self.0.iter().map(|x| x.ln()).sum());
-            let ll = n * (k * rate.ln() - statrs::function::gamma::ln_gamma(k)) + (k - 1.0) * sum_ln - rate * sum;
+            let ll =
+                n * (k * rate.ln() - statrs::function::gamma::ln_gamma(k)) + (k - 1.0) * sum_ln - rate * sum;
             let dk = n * (rate.ln() - statrs::function::gamma::digamma(k)) + sum_ln;
             let drate = n * k / rate - sum;
             (ll, vec![dk, drate])
@@ -482,7 +516,8 @@ mod tests {
     #[test]
     fn weighted_samples_keep_the_total_and_the_heavy_items() {
         // One heavy item (half the weight) among a thousand light ones.
-        let items: Vec<(u32, f64)> = std::iter::once((0, 1000.0)).chain((1..=1000).map(|i| (i, 1.0))).collect();
+        let items: Vec<(u32, f64)> =
+            std::iter::once((0, 1000.0)).chain((1..=1000).map(|i| (i, 1.0))).collect();
         let sample = weighted_sample(&items, 100, |i| i.1, |i, w| (i.0, w));
         assert_eq!(sample.len(), 51);
         assert_eq!(sample[0], (0, 1000.0));

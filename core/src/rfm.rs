@@ -266,7 +266,11 @@ mod tests {
                     let s = breaks.score(&RfmValues { recency_days: v, orders: v, spend: v });
                     let ascending = ntile(i, n, bins.into());
                     let descending = ntile(n - 1 - i, n, bins.into());
-                    assert_eq!((s.f, s.m, s.r), (ascending, ascending, descending), "n={n} bins={bins} v={v}");
+                    assert_eq!(
+                        (s.f, s.m, s.r),
+                        (ascending, ascending, descending),
+                        "n={n} bins={bins} v={v}"
+                    );
                 }
             }
         }
@@ -315,8 +319,8 @@ mod tests {
             ["New Customers", "Potential Loyalists", "Loyal Customers", "Champions", "Champions"], // R5
             ["Promising", "Potential Loyalists", "Loyal Customers", "Champions", "Champions"],     // R4
             ["About to Sleep", "Need Attention", "Loyal Customers", "Loyal Customers", "Loyal Customers"], // R3
-            ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"],               // R2
-            ["Lost", "Lost", "At Risk", "At Risk", "Can't Lose Them"],                             // R1
+            ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"], // R2
+            ["Lost", "Lost", "At Risk", "At Risk", "Can't Lose Them"],               // R1
         ];
         let rules = default_rules();
         for (row, r) in grid.iter().zip((1..=5).rev()) {
@@ -333,10 +337,9 @@ mod tests {
 
     #[test]
     fn custom_rules_from_json() {
-        let rules: Vec<Rule> = serde_json::from_str(
-            r#"[{"segment": "Whales", "m": [5, 5]}, {"segment": "Everyone else"}]"#,
-        )
-        .unwrap();
+        let rules: Vec<Rule> =
+            serde_json::from_str(r#"[{"segment": "Whales", "m": [5, 5]}, {"segment": "Everyone else"}]"#)
+                .unwrap();
         assert_eq!(segment(&rules, &Scores { r: 1, f: 1, m: 5, bins: 5 }), Some("Whales"));
         assert_eq!(segment(&rules, &Scores { r: 5, f: 5, m: 4, bins: 5 }), Some("Everyone else"));
         assert!(serde_json::from_str::<Vec<Rule>>(r#"[{"segment": "x", "q": [1, 2]}]"#).is_err());

@@ -30,7 +30,15 @@ impl Population {
 
     /// The parameter values, named, in the order of the fields.
     pub fn named(&self) -> [(&'static str, f64); 7] {
-        [("r", self.r), ("alpha", self.alpha), ("a", self.a), ("b", self.b), ("p", self.p), ("q", self.q), ("v", self.v)]
+        [
+            ("r", self.r),
+            ("alpha", self.alpha),
+            ("a", self.a),
+            ("b", self.b),
+            ("p", self.p),
+            ("q", self.q),
+            ("v", self.v),
+        ]
     }
 
     /// Names the first parameter that is not a positive finite number.
@@ -95,7 +103,12 @@ fn mix(mut z: u64) -> u64 {
 }
 
 impl Simulation {
-    pub fn new(population: Population, seed: u64, acquisition_days: f64, observed_days: f64) -> Result<Self, String> {
+    pub fn new(
+        population: Population,
+        seed: u64,
+        acquisition_days: f64,
+        observed_days: f64,
+    ) -> Result<Self, String> {
         population.check().map_err(|name| format!("{name} must be a positive finite number"))?;
         if !(observed_days.is_finite() && observed_days > 0.0) {
             return Err("the simulation must end after it starts".into());
@@ -215,7 +228,10 @@ mod tests {
     #[test]
     fn bad_parameters_are_named() {
         let bad = Population { alpha: f64::NAN, ..Population::CDNOW };
-        assert_eq!(Simulation::new(bad, 1, 1.0, 2.0).err().as_deref(), Some("alpha must be a positive finite number"));
+        assert_eq!(
+            Simulation::new(bad, 1, 1.0, 2.0).err().as_deref(),
+            Some("alpha must be a positive finite number")
+        );
         assert!(Simulation::new(Population::CDNOW, 1, 3.0, 2.0).is_err());
         assert!(Simulation::new(Population::CDNOW, 1, 0.0, 2.0).is_err());
         assert!(Simulation::new(Population::CDNOW, 1, 1.0, f64::INFINITY).is_err());

@@ -67,7 +67,13 @@ fn sort_interruptibly<T: Copy>(items: &mut [T], order: &impl Fn(&T, &T) -> Order
                     check();
                 }
                 let take_left = j == end || (i < middle && order(&from[i], &from[j]) != Ordering::Greater);
-                to[k] = if take_left { i += 1; from[i - 1] } else { j += 1; from[j - 1] };
+                to[k] = if take_left {
+                    i += 1;
+                    from[i - 1]
+                } else {
+                    j += 1;
+                    from[j - 1]
+                };
             }
         }
         std::mem::swap(&mut from, &mut to);
@@ -100,7 +106,10 @@ mod tests {
         let mut empty: [(i32, i32); 0] = [];
         assert_eq!(sort_and_merge(&mut empty, |a, b| a.0.cmp(&b.0), |_, _| Err("never"), &|| {}), Ok(0));
         let mut failing = [(1, 1), (1, 1)];
-        assert_eq!(sort_and_merge(&mut failing, |a, b| a.0.cmp(&b.0), |_, _| Err("overflow"), &|| {}), Err("overflow"));
+        assert_eq!(
+            sort_and_merge(&mut failing, |a, b| a.0.cmp(&b.0), |_, _| Err("overflow"), &|| {}),
+            Err("overflow")
+        );
     }
 
     /// Long inputs go through the piecewise sort: same result as a plain sort, with a check

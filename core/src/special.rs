@@ -180,12 +180,8 @@ const KRONROD_WEIGHTS: [f64; 8] = [
     0.209_482_141_084_727_8,
 ];
 /// Weights of the embedded 7-point Gauss rule, at Kronrod nodes 1, 3, 5 (and 7, the centre).
-const GAUSS_WEIGHTS: [f64; 4] = [
-    0.129_484_966_168_869_7,
-    0.279_705_391_489_276_7,
-    0.381_830_050_505_118_9,
-    0.417_959_183_673_469_4,
-];
+const GAUSS_WEIGHTS: [f64; 4] =
+    [0.129_484_966_168_869_7, 0.279_705_391_489_276_7, 0.381_830_050_505_118_9, 0.417_959_183_673_469_4];
 
 /// The 15-point Kronrod estimate of ∫ f over [lo, hi] and its difference from the 7-point
 /// Gauss estimate.
@@ -207,7 +203,13 @@ fn kronrod15(f: &impl Fn(f64) -> f64, lo: f64, hi: f64) -> (f64, f64) {
 /// ∫ f over [lo, hi] by adaptive Gauss-Kronrod quadrature, splitting the interval with the
 /// largest error until the total error estimate is below `rel_tol` of the result; `None` when
 /// that takes more than `max_intervals` intervals or the integrand is not finite.
-pub fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64, rel_tol: f64, max_intervals: usize) -> Option<f64> {
+pub fn integrate(
+    f: impl Fn(f64) -> f64,
+    lo: f64,
+    hi: f64,
+    rel_tol: f64,
+    max_intervals: usize,
+) -> Option<f64> {
     let mut intervals = vec![{
         let (value, error) = kronrod15(&f, lo, hi);
         (lo, hi, value, error)
@@ -224,7 +226,9 @@ pub fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64, rel_tol: f64, max_int
         if intervals.len() >= max_intervals {
             return None;
         }
-        let worst = (0..intervals.len()).max_by(|&i, &j| intervals[i].3.total_cmp(&intervals[j].3)).expect("non-empty");
+        let worst = (0..intervals.len())
+            .max_by(|&i, &j| intervals[i].3.total_cmp(&intervals[j].3))
+            .expect("non-empty");
         let (a, b, _, _) = intervals.swap_remove(worst);
         let mid = (a + b) / 2.0;
         for (x, y) in [(a, mid), (mid, b)] {

@@ -6,10 +6,13 @@
 //! purchase day (`m_x`, lifetimes' `monetary_value`) and number of repeat purchase days `x`.
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::optimize::{maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal, WARM_START_SAMPLE};
-use std::ops::Range;
+use crate::optimize::{
+    maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal,
+    WARM_START_SAMPLE,
+};
 use crate::sorted::sort_and_merge;
 use crate::special::{digamma, ln_gamma};
+use std::ops::Range;
 
 /// One repeat buyer's spend data, and how many customers share it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,8 +72,14 @@ impl SpendModel {
         let mean = merged.iter().map(|o| o.weight * o.mean_spend).sum::<f64>() / total;
         // p = 1, q = 2 and v the mean spend: the population mean p·v/(q−1) is the observed one.
         let start = Start::at(vec![1.0, 2.0, mean]);
-        let sample = (merged.len() > WARM_START_SAMPLE)
-            .then(|| weighted_sample(merged, WARM_START_SAMPLE, |o| o.weight, |o, weight| SpendObservation { weight, ..*o }));
+        let sample = (merged.len() > WARM_START_SAMPLE).then(|| {
+            weighted_sample(
+                merged,
+                WARM_START_SAMPLE,
+                |o| o.weight,
+                |o, weight| SpendObservation { weight, ..*o },
+            )
+        });
         // The warm-up sample is small enough for one thread.
         let warm_up = sample.as_deref().map(|s| Likelihood::new(s, FitOptions { threads: 1, ..options }));
         let likelihood = Likelihood::new(merged, options);
@@ -180,7 +189,13 @@ impl LogLikelihood for Likelihood<'_> {
                 let x = o.x;
                 if x != per_x.0 {
                     let (px, ln_x) = (p * x, x.ln());
-                    per_x = (x, ln_gamma(px + q) - ln_gamma(px) - lg_q + px * ln_x, digamma(px + q) - digamma(px), digamma(px + q), ln_x);
+                    per_x = (
+                        x,
+                        ln_gamma(px + q) - ln_gamma(px) - lg_q + px * ln_x,
+                        digamma(px + q) - digamma(px),
+                        digamma(px + q),
+                        ln_x,
+                    );
                 }
                 let (_, shape, dg_diff, dg_pxq, ln_x) = per_x;
                 let px = p * x;
@@ -206,7 +221,11 @@ mod tests {
     #[test]
     fn gradient_is_the_derivative() {
         let mut obs: Vec<SpendObservation> = (1..200)
-            .map(|i| SpendObservation { x: (i % 7 + 1) as f64, mean_spend: 5.0 + (i as f64 * 0.37).fract() * 40.0, weight: 1.0 })
+            .map(|i| SpendObservation {
+                x: (i % 7 + 1) as f64,
+                mean_spend: 5.0 + (i as f64 * 0.37).fract() * 40.0,
+                weight: 1.0,
+            })
             .collect();
         let n = merge_observations(&mut obs, &|| {});
         let l = Likelihood::new(&obs[..n], FitOptions::default());
@@ -230,11 +249,17 @@ mod tests {
         let one = m.expected_spend(1.0, 100.0).unwrap();
         let many = m.expected_spend(20.0, 100.0).unwrap();
         assert!(population < one && one < many && many < 100.0);
-        assert_eq!(SpendModel { params: [1.0, 0.9, 1.0], as_of: None, fit: None }.expected_spend(1.0, 5.0), None);
+        assert_eq!(
+            SpendModel { params: [1.0, 0.9, 1.0], as_of: None, fit: None }.expected_spend(1.0, 5.0),
+            None
+        );
         // The textbook form is ∞/∞ here; the weighted mean is the customer's own spend.
         let huge = SpendModel { params: [1e308, 3.0, 1.0], as_of: None, fit: None };
         assert_eq!(huge.expected_spend(1e308, 42.0), Some(42.0));
-        assert_eq!(SpendModel { params: [1e308, 1.5, 1e308], as_of: None, fit: None }.expected_spend(1.0, 1.0), None);
+        assert_eq!(
+            SpendModel { params: [1e308, 1.5, 1e308], as_of: None, fit: None }.expected_spend(1.0, 1.0),
+            None
+        );
         let bytes = m.encode();
         assert_eq!(SpendModel::decode(&bytes), Ok(m));
     }

@@ -74,7 +74,9 @@ impl From<SummaryError> for crate::codec::DecodeError {
         match e {
             SummaryError::Corrupt(why) => Self::Invalid(why),
             SummaryError::UnknownVersion(v) => Self::UnknownVersion(v),
-            SummaryError::AmountOverflow { .. } | SummaryError::OrderCountOverflow { .. } => Self::Invalid("sum out of range"),
+            SummaryError::AmountOverflow { .. } | SummaryError::OrderCountOverflow { .. } => {
+                Self::Invalid("sum out of range")
+            }
         }
     }
 }
@@ -85,11 +87,20 @@ impl From<SummaryError> for crate::codec::DecodeError {
 /// The result depends only on the multiset of entries, never on their order, which is what
 /// makes serial, parallel and rolled-up summaries identical.
 pub fn normalize(days: &mut [PurchaseDay]) -> Result<usize, SummaryError> {
-    crate::sorted::sort_and_merge(days, |a, b| a.day.cmp(&b.day), |into, next| {
-        into.orders = into.orders.checked_add(next.orders).ok_or(SummaryError::OrderCountOverflow { day: next.day })?;
-        into.amount = into.amount.checked_add(next.amount).ok_or(SummaryError::AmountOverflow { day: next.day })?;
-        Ok(())
-    }, &|| {})
+    crate::sorted::sort_and_merge(
+        days,
+        |a, b| a.day.cmp(&b.day),
+        |into, next| {
+            into.orders = into
+                .orders
+                .checked_add(next.orders)
+                .ok_or(SummaryError::OrderCountOverflow { day: next.day })?;
+            into.amount =
+                into.amount.checked_add(next.amount).ok_or(SummaryError::AmountOverflow { day: next.day })?;
+            Ok(())
+        },
+        &|| {},
+    )
 }
 
 /// Size in bytes of the stored form of `n_days` purchase days.
@@ -377,8 +388,8 @@ mod tests {
 
     #[test]
     fn encoded_summary_reads_back() {
-        let bytes = encode_to_vec(vec![pd(10, 2, 5_000_000), pd(3, 1, 1_500_000), pd(30, 1, 2_000_000)])
-            .unwrap();
+        let bytes =
+            encode_to_vec(vec![pd(10, 2, 5_000_000), pd(3, 1, 1_500_000), pd(30, 1, 2_000_000)]).unwrap();
         assert_eq!(bytes[0], FORMAT_VERSION);
         let s = SummaryView::validated(&bytes).unwrap();
         assert_eq!(s.purchase_days(), 3);

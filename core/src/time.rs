@@ -13,7 +13,9 @@ impl TimeUnit {
     pub fn parse(text: &str) -> Option<Self> {
         // Without allocating: fit aggregates parse their unit on every row.
         let text = text.trim();
-        let is = |name: &str| text.eq_ignore_ascii_case(name) || text.eq_ignore_ascii_case(&name[..name.len() - 1]);
+        let is = |name: &str| {
+            text.eq_ignore_ascii_case(name) || text.eq_ignore_ascii_case(&name[..name.len() - 1])
+        };
         if is("days") {
             Some(Self::Days)
         } else if is("weeks") {

@@ -22,7 +22,11 @@ fn cdnow_patterns() -> Patterns {
 }
 
 fn assert_within(got: f64, want: f64, relative: f64, what: &str) {
-    assert!((got - want).abs() <= relative * want.abs(), "{what}: {got}, published {want} (±{}%)", relative * 100.0);
+    assert!(
+        (got - want).abs() <= relative * want.abs(),
+        "{what}: {got}, published {want} (±{}%)",
+        relative * 100.0
+    );
 }
 
 fn model(kind: Kind, params: [f64; 4]) -> Model {
@@ -34,7 +38,13 @@ fn bgnbd_fit_matches_fader_hardie_lee_2005() {
     let m = Model::fit(Kind::BgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
     let fit = m.fit.as_ref().unwrap();
     assert!(fit.converged);
-    for (got, want, name) in m.params.iter().zip([0.2425945, 4.4136019, 0.7929199, 2.4258881]).zip(["r", "alpha", "a", "b"]).map(|((g, w), n)| (*g, w, n)) {
+    for (got, want, name) in m
+        .params
+        .iter()
+        .zip([0.2425945, 4.4136019, 0.7929199, 2.4258881])
+        .zip(["r", "alpha", "a", "b"])
+        .map(|((g, w), n)| (*g, w, n))
+    {
         assert_within(got, want, 0.001, name);
     }
     assert!((fit.log_likelihood - -9582.43).abs() <= 0.01, "log-likelihood {}", fit.log_likelihood);
@@ -92,10 +102,16 @@ fn gradients_are_the_derivatives_of_the_likelihoods() {
     ] {
         let ll = |p: [f64; 4]| model(kind, p).log_likelihood(&patterns);
         let (_, gradient) = match kind {
-            Kind::ParetoNbd => clv_core::btyd::pareto_nbd::Likelihood::new(&patterns, FitOptions::default()).value_and_gradient(&params),
+            Kind::ParetoNbd => clv_core::btyd::pareto_nbd::Likelihood::new(&patterns, FitOptions::default())
+                .value_and_gradient(&params),
             _ => {
-                let variant = if kind == Kind::BgNbd { clv_core::btyd::beta_geometric::Variant::Bg } else { clv_core::btyd::beta_geometric::Variant::Mbg };
-                clv_core::btyd::beta_geometric::Likelihood::new(variant, &patterns, FitOptions::default()).value_and_gradient(&params)
+                let variant = if kind == Kind::BgNbd {
+                    clv_core::btyd::beta_geometric::Variant::Bg
+                } else {
+                    clv_core::btyd::beta_geometric::Variant::Mbg
+                };
+                clv_core::btyd::beta_geometric::Likelihood::new(variant, &patterns, FitOptions::default())
+                    .value_and_gradient(&params)
             }
         };
         for i in 0..4 {
@@ -104,7 +120,11 @@ fn gradients_are_the_derivatives_of_the_likelihoods() {
             up[i] += h;
             down[i] -= h;
             let numeric = (ll(up) - ll(down)) / (2.0 * h);
-            assert!((gradient[i] - numeric).abs() <= 1e-5 * numeric.abs().max(1.0), "{kind:?} d/d{i}: {} vs {numeric}", gradient[i]);
+            assert!(
+                (gradient[i] - numeric).abs() <= 1e-5 * numeric.abs().max(1.0),
+                "{kind:?} d/d{i}: {} vs {numeric}",
+                gradient[i]
+            );
         }
     }
 }
@@ -131,7 +151,11 @@ fn purchase_distributions_are_consistent_with_expectations() {
             let mean: f64 = probabilities.iter().enumerate().map(|(n, p)| n as f64 * p).sum();
             assert!((total - 1.0).abs() < 1e-9, "{:?} {c:?}: probabilities sum to {total}", m.kind);
             let expected = m.expected_purchases(c, horizon);
-            assert!((mean - expected).abs() < 1e-8 * expected.max(1e-3), "{:?} {c:?}: mean {mean} vs {expected}", m.kind);
+            assert!(
+                (mean - expected).abs() < 1e-8 * expected.max(1e-3),
+                "{:?} {c:?}: mean {mean} vs {expected}",
+                m.kind
+            );
         }
     }
 }
@@ -196,8 +220,10 @@ fn median_time_to_next_purchase() {
 #[test]
 fn degenerate_data_do_not_converge() {
     let patterns = |rows: &[(f64, f64, f64)]| {
-        let mut obs: Vec<Observation> =
-            rows.iter().map(|&(x, t_x, t)| Observation { customer: Customer { x, t_x, t }, weight: 1.0 }).collect();
+        let mut obs: Vec<Observation> = rows
+            .iter()
+            .map(|&(x, t_x, t)| Observation { customer: Customer { x, t_x, t }, weight: 1.0 })
+            .collect();
         let n = merge_patterns(&mut obs, &|| {});
         Patterns::new(&obs[..n], &|| {})
     };

@@ -3,8 +3,8 @@
 //! the same predictions from the same parameters, and the same parameters from the same data.
 
 use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
-use clv_core::spend::{merge_observations, SpendModel, SpendObservation};
 use clv_core::optimize::FitOptions;
+use clv_core::spend::{merge_observations, SpendModel, SpendObservation};
 use clv_core::time::TimeUnit;
 use clv_core::value::customer_value;
 use serde_json::Value;
@@ -22,7 +22,16 @@ fn customers(r: &Value) -> Vec<(Customer, f64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (Customer { x: c["x"].as_f64().unwrap(), t_x: c["t_x"].as_f64().unwrap(), t: c["T"].as_f64().unwrap() }, c["monetary_value"].as_f64().unwrap()))
+        .map(|c| {
+            (
+                Customer {
+                    x: c["x"].as_f64().unwrap(),
+                    t_x: c["t_x"].as_f64().unwrap(),
+                    t: c["T"].as_f64().unwrap(),
+                },
+                c["monetary_value"].as_f64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -56,7 +65,11 @@ fn same_predictions_from_the_same_parameters() {
         let want = &r["models"][kind.name()];
         for (i, (c, _)) in customers(&r).iter().enumerate() {
             let (alive, expected) = (floats(&want["p_alive"])[i], floats(&want["expected_purchases"])[i]);
-            assert!(close(model.p_alive(c), alive, 1e-10), "{kind:?} customer {i}: P(alive) {} vs {alive}", model.p_alive(c));
+            assert!(
+                close(model.p_alive(c), alive, 1e-10),
+                "{kind:?} customer {i}: P(alive) {} vs {alive}",
+                model.p_alive(c)
+            );
             let e = model.expected_purchases(c, horizon);
             assert!(close(e, expected, 1e-9), "{kind:?} customer {i}: E[Y] {e} vs {expected}");
         }
@@ -80,8 +93,10 @@ fn same_pareto_nbd_purchase_probabilities() {
 #[test]
 fn same_parameters_from_the_same_data() {
     let r = reference();
-    let mut obs: Vec<Observation> =
-        summary_rows().iter().map(|f| Observation { customer: Customer { x: f[0], t_x: f[1], t: f[2] }, weight: 1.0 }).collect();
+    let mut obs: Vec<Observation> = summary_rows()
+        .iter()
+        .map(|f| Observation { customer: Customer { x: f[0], t_x: f[1], t: f[2] }, weight: 1.0 })
+        .collect();
     let n = merge_patterns(&mut obs, &|| {});
     let patterns = Patterns::new(&obs[..n], &|| {});
     for kind in [Kind::BgNbd, Kind::MbgNbd, Kind::ParetoNbd] {
@@ -91,7 +106,10 @@ fn same_parameters_from_the_same_data() {
             assert!(close(*got, want, 0.001), "{kind:?}: {:?} vs lifetimes {:?}", ours.params, theirs.params);
         }
         // Where they differ, ours is at least as likely.
-        assert!(ours.fit.as_ref().unwrap().log_likelihood >= theirs.log_likelihood(&patterns) - 1e-6, "{kind:?}");
+        assert!(
+            ours.fit.as_ref().unwrap().log_likelihood >= theirs.log_likelihood(&patterns) - 1e-6,
+            "{kind:?}"
+        );
     }
 }
 

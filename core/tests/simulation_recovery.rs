@@ -4,8 +4,10 @@
 //! On the same data, fits that start from a sample's maximum (on several threads) end where
 //! cold fits (on one thread) end.
 
-use clv_core::btyd::{beta_geometric, merge_patterns, pareto_nbd, Customer, Kind, Model, Observation, Patterns};
-use clv_core::optimize::{FitOptions, maximize, Start};
+use clv_core::btyd::{
+    beta_geometric, merge_patterns, pareto_nbd, Customer, Kind, Model, Observation, Patterns,
+};
+use clv_core::optimize::{maximize, FitOptions, Start};
 use clv_core::simulate::{Population, Simulation};
 use clv_core::spend::{merge_observations, SpendModel, SpendObservation};
 use clv_core::time::TimeUnit;
@@ -60,14 +62,22 @@ fn fits_recover_the_simulated_parameters() {
     let fit = spend.fit.as_ref().unwrap();
     assert!(fit.converged);
     for (i, name) in ["p", "q", "v"].iter().enumerate() {
-        within_three_standard_errors(name, spend.params[i], [truth.p, truth.q, truth.v][i], fit.std_errors[i]);
+        within_three_standard_errors(
+            name,
+            spend.params[i],
+            [truth.p, truth.q, truth.v][i],
+            fit.std_errors[i],
+        );
     }
 }
 
 #[test]
 fn warm_started_fits_find_the_cold_maximum() {
     let (patterns, _, _) = simulate(120_000);
-    assert!(patterns.sample(clv_core::optimize::WARM_START_SAMPLE).is_some(), "enough patterns for a warm start");
+    assert!(
+        patterns.sample(clv_core::optimize::WARM_START_SAMPLE).is_some(),
+        "enough patterns for a warm start"
+    );
     let same = |kind: Kind, cold: Vec<f64>| {
         let options = FitOptions { threads: 3, ..FitOptions::default() };
         let warm = Model::fit(kind, TimeUnit::Days, None, &patterns, options);
@@ -79,5 +89,8 @@ fn warm_started_fits_find_the_cold_maximum() {
     let bg = beta_geometric::Likelihood::new(beta_geometric::Variant::Bg, &patterns, FitOptions::default());
     same(Kind::BgNbd, maximize(&bg, total, Start::at(beta_geometric::start(&patterns)), None, &|| ()).params);
     let pareto = pareto_nbd::Likelihood::new(&patterns, FitOptions::default());
-    same(Kind::ParetoNbd, maximize(&pareto, total, Start::at(pareto_nbd::start(&patterns)), None, &|| ()).params);
+    same(
+        Kind::ParetoNbd,
+        maximize(&pareto, total, Start::at(pareto_nbd::start(&patterns)), None, &|| ()).params,
+    );
 }

@@ -37,7 +37,8 @@ fn customer_summary_v1() {
 }
 
 const BTYD_MODEL_V1: &str = "01030201c9fcffffa167b3ea73b5e13f454772f90f2925401361c3d32b65e33f39454772f94f2740010ad7a3707dbdc2c09a9999999999a93f9a9999999999e93f000000000000f87f000000000000004000000000006aa240a4060000000000001f0000000000000001";
-const BTYD_MODEL_BY_HAND_V1: &str = "0101010000000000933a014d840dcf3f9d8026c286a71140e5f21fd26f5fe93f63ee5a423e68034000";
+const BTYD_MODEL_BY_HAND_V1: &str =
+    "0101010000000000933a014d840dcf3f9d8026c286a71140e5f21fd26f5fe93f63ee5a423e68034000";
 
 #[test]
 fn btyd_model_v1() {
@@ -58,7 +59,13 @@ fn btyd_model_v1() {
     assert_eq!(hex(&fitted.encode()), BTYD_MODEL_V1);
     let back = Model::decode(&unhex(BTYD_MODEL_V1)).unwrap();
     assert_eq!(back.encode(), fitted.encode()); // NaN standard error: compare bytes
-    let by_hand = Model { kind: Kind::BgNbd, params: [0.2426, 4.4136, 0.7929, 2.4259], unit: TimeUnit::Days, as_of: None, fit: None };
+    let by_hand = Model {
+        kind: Kind::BgNbd,
+        params: [0.2426, 4.4136, 0.7929, 2.4259],
+        unit: TimeUnit::Days,
+        as_of: None,
+        fit: None,
+    };
     assert_eq!(hex(&by_hand.encode()), BTYD_MODEL_BY_HAND_V1);
     assert_eq!(Model::decode(&unhex(BTYD_MODEL_BY_HAND_V1)).unwrap(), by_hand);
 }

@@ -6,9 +6,9 @@
 //! of distinct patterns, not of customers.
 
 use super::BtydModel;
-use crate::dates::{finite_day, time_unit};
-use crate::call::check_for_interrupts;
 use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::call::check_for_interrupts;
+use crate::dates::{finite_day, time_unit};
 use crate::errors::{raise, INVALID_PARAMETER_VALUE};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
@@ -26,7 +26,12 @@ struct FitState {
 
 impl FitState {
     /// The state behind `internal`; every row must agree on unit and as_of.
-    fn of<'a>(internal: &'a mut Internal, unit: TimeUnit, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &'a mut Self {
+    fn of<'a>(
+        internal: &'a mut Internal,
+        unit: TimeUnit,
+        as_of: Option<i32>,
+        fcinfo: pg_sys::FunctionCallInfo,
+    ) -> &'a mut Self {
         let fit = state(internal, fcinfo, |alloc| Self { unit, as_of, observations: context_vec(alloc) });
         check_same_parameters((fit.unit, fit.as_of), (unit, as_of), "a fit", "as_of and unit");
         fit
@@ -52,8 +57,15 @@ impl AggregateState for FitState {
     fn serialize(&mut self) -> Vec<u8> {
         let (unit, as_of) = (self.unit, self.as_of);
         let merged = self.merged();
-        let header = Writer::new(STATE_VERSION).u8(unit.code()).u8(u8::from(as_of.is_some())).i32(as_of.unwrap_or(0)).u64(merged.len() as u64);
-        merged.iter().fold(header, |w, o| w.f64s(&[o.customer.x, o.customer.t_x, o.customer.t, o.weight])).finish()
+        let header = Writer::new(STATE_VERSION)
+            .u8(unit.code())
+            .u8(u8::from(as_of.is_some()))
+            .i32(as_of.unwrap_or(0))
+            .u64(merged.len() as u64);
+        merged
+            .iter()
+            .fold(header, |w, o| w.f64s(&[o.customer.x, o.customer.t_x, o.customer.t, o.weight]))
+            .finish()
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
@@ -63,7 +75,8 @@ impl AggregateState for FitState {
         let mut fit = Self { unit, as_of: has_as_of.then_some(as_of), observations: context_vec(alloc) };
         for _ in 0..r.u64()? {
             let v: [f64; 4] = r.f64_array()?;
-            fit.observations.push(Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] });
+            fit.observations
+                .push(Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] });
         }
         r.finish()?;
         Ok(fit)
@@ -72,7 +85,13 @@ impl AggregateState for FitState {
 
 const STATE_VERSION: u8 = 1;
 
-fn add_summary(mut internal: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, unit: TimeUnit, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn add_summary(
+    mut internal: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    unit: TimeUnit,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
     let as_of = finite_day(as_of, "as_of");
     let fit = FitState::of(&mut internal, unit, Some(as_of), fcinfo);
@@ -84,7 +103,12 @@ fn add_summary(mut internal: Internal, summary: Option<CustomerSummary>, as_of: 
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn btyd_fit_add_summary(state: Internal, summary: Option<CustomerSummary>, as_of: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn btyd_fit_add_summary(
+    state: Internal,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     add_summary(state, summary, as_of, TimeUnit::Days, fcinfo)
 }
 
@@ -202,8 +226,15 @@ COMMENT ON FUNCTION pareto_nbd_fit_final(internal) IS 'Final function of clv.par
 "#,
     name = "btyd_fit_aggregates",
     requires = [
-        "btyd_model_type", btyd_fit_add_summary, btyd_fit_add_summary_in_unit, btyd_fit_add_raw,
-        btyd_fit_combine, btyd_fit_serialize, btyd_fit_deserialize,
-        bgnbd_fit_final, mbgnbd_fit_final, pareto_nbd_fit_final,
+        "btyd_model_type",
+        btyd_fit_add_summary,
+        btyd_fit_add_summary_in_unit,
+        btyd_fit_add_raw,
+        btyd_fit_combine,
+        btyd_fit_serialize,
+        btyd_fit_deserialize,
+        bgnbd_fit_final,
+        mbgnbd_fit_final,
+        pareto_nbd_fit_final,
     ],
 );

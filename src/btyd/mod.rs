@@ -26,19 +26,21 @@ extension_sql!("CREATE TYPE btyd_model;", name = "btyd_model_shell", creates = [
 fn btyd_model_in(input: &CStr) -> BtydModel {
     const TYPE: &str = "btyd_model";
     let t = ModelText::parse(input, TYPE);
-    let kind = Kind::parse(&t.model)
-        .unwrap_or_else(|| bad(TYPE, format_args!("unknown model \"{}\" (bgnbd, mbgnbd or pareto_nbd)", t.model)));
+    let kind = Kind::parse(&t.model).unwrap_or_else(|| {
+        bad(TYPE, format_args!("unknown model \"{}\" (bgnbd, mbgnbd or pareto_nbd)", t.model))
+    });
     let names = kind.param_names();
     let params: [f64; 4] = t.params(&names, TYPE).try_into().expect("four");
     let unit = time_unit(t.unit.as_deref().unwrap_or_else(|| bad(TYPE, "unit is missing")));
-    let fit = t.fit(&names, TYPE).map(|(log_likelihood, std_errors, customers, iterations, converged)| FitInfo {
-        log_likelihood,
-        std_errors: std_errors.try_into().expect("four"),
-        customers,
-        patterns: t.patterns.unwrap_or_else(|| bad(TYPE, "patterns is missing")),
-        iterations,
-        converged,
-    });
+    let fit =
+        t.fit(&names, TYPE).map(|(log_likelihood, std_errors, customers, iterations, converged)| FitInfo {
+            log_likelihood,
+            std_errors: std_errors.try_into().expect("four"),
+            customers,
+            patterns: t.patterns.unwrap_or_else(|| bad(TYPE, "patterns is missing")),
+            iterations,
+            converged,
+        });
     BtydModel::new(&Model { kind, params, unit, as_of: t.as_of(), fit })
 }
 
@@ -80,7 +82,9 @@ fn btyd_model_parameters(
     let m = model.value();
     let errors = m.fit.as_ref().map(|f| f.std_errors);
     let rows: Vec<_> = (0..4)
-        .map(|i| (m.kind.param_names()[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite())))
+        .map(|i| {
+            (m.kind.param_names()[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite()))
+        })
         .collect();
     TableIterator::new(rows)
 }

@@ -23,13 +23,17 @@ fn customer_at(model: &Model, summary: &CustomerSummary, as_of: Date) -> Option<
 
 fn checked_horizon(horizon: f64) -> f64 {
     if !(horizon.is_finite() && horizon >= 0.0) {
-        raise(INVALID_PARAMETER_VALUE, format!("horizon must be a finite number of time units, not {horizon}"));
+        raise(
+            INVALID_PARAMETER_VALUE,
+            format!("horizon must be a finite number of time units, not {horizon}"),
+        );
     }
     horizon
 }
 
 fn checked_count(n: i32) -> u32 {
-    u32::try_from(n).unwrap_or_else(|_| raise(INVALID_PARAMETER_VALUE, "the number of purchases must not be negative"))
+    u32::try_from(n)
+        .unwrap_or_else(|_| raise(INVALID_PARAMETER_VALUE, "the number of purchases must not be negative"))
 }
 
 /// A prediction, or an ERROR when it could not be computed (series that do not converge,
@@ -48,7 +52,12 @@ fn computed(value: f64, what: &str) -> f64 {
 // COST is in units of a built-in operator (about 25 ns): with the real cost of a prediction the
 // planner sees that scoring a million customers is worth parallel workers.
 #[pg_extern(immutable, parallel_safe, strict, cost = 10)]
-fn p_alive(model: BtydModel, s: CustomerSummary, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
+fn p_alive(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
     let m = model.cached_value(fcinfo);
     customer_at(&m, &s, as_of).map(|c| computed(m.p_alive(&c), "P(alive)"))
 }
@@ -59,52 +68,108 @@ fn p_alive_raw(model: BtydModel, x: f64, t_x: f64, t: f64, fcinfo: pg_sys::Funct
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20)]
-fn expected_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
+fn expected_purchases(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    horizon: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
     let m = model.cached_value(fcinfo);
     let horizon = checked_horizon(horizon);
     customer_at(&m, &s, as_of).map(|c| computed(m.expected_purchases(&c, horizon), "expected purchases"))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20, name = "expected_purchases")]
-fn expected_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+fn expected_purchases_raw(
+    model: BtydModel,
+    x: f64,
+    t_x: f64,
+    t: f64,
+    horizon: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
     let c = checked_customer(x, t_x, t);
-    computed(model.cached_value(fcinfo).expected_purchases(&c, checked_horizon(horizon)), "expected purchases")
+    computed(
+        model.cached_value(fcinfo).expected_purchases(&c, checked_horizon(horizon)),
+        "expected purchases",
+    )
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_purchases")]
 fn expected_purchases_new_customer(model: BtydModel, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
-    computed(model.cached_value(fcinfo).expected_purchases_new_customer(checked_horizon(horizon)), "expected purchases")
+    computed(
+        model.cached_value(fcinfo).expected_purchases_new_customer(checked_horizon(horizon)),
+        "expected purchases",
+    )
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50)]
-fn prob_purchases(model: BtydModel, s: CustomerSummary, as_of: Date, n: i32, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
+fn prob_purchases(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    n: i32,
+    horizon: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
     let m = model.cached_value(fcinfo);
     let (n, horizon) = (checked_count(n), checked_horizon(horizon));
     customer_at(&m, &s, as_of).map(|c| computed(m.prob_purchases(&c, n, horizon), "the probability"))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50, name = "prob_purchases")]
-fn prob_purchases_raw(model: BtydModel, x: f64, t_x: f64, t: f64, n: i32, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+fn prob_purchases_raw(
+    model: BtydModel,
+    x: f64,
+    t_x: f64,
+    t: f64,
+    n: i32,
+    horizon: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
     let c = checked_customer(x, t_x, t);
-    computed(model.cached_value(fcinfo).prob_purchases(&c, checked_count(n), checked_horizon(horizon)), "the probability")
+    computed(
+        model.cached_value(fcinfo).prob_purchases(&c, checked_count(n), checked_horizon(horizon)),
+        "the probability",
+    )
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50)]
-fn prob_no_purchase(model: BtydModel, s: CustomerSummary, as_of: Date, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> Option<f64> {
+fn prob_no_purchase(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    horizon: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
     prob_purchases(model, s, as_of, 0, horizon, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50, name = "prob_no_purchase")]
-fn prob_no_purchase_raw(model: BtydModel, x: f64, t_x: f64, t: f64, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
+fn prob_no_purchase_raw(
+    model: BtydModel,
+    x: f64,
+    t_x: f64,
+    t: f64,
+    horizon: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
     prob_purchases_raw(model, x, t_x, t, 0, horizon, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 2000)]
-fn expected_next_order_date(model: BtydModel, s: CustomerSummary, as_of: Date, fcinfo: pg_sys::FunctionCallInfo) -> Option<Date> {
+fn expected_next_order_date(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Date> {
     let m = model.cached_value(fcinfo);
     let day = finite_day(as_of, "as_of");
     let c = customer_at(&m, &s, as_of)?;
-    let wait_days = (m.median_time_to_next_purchase(&c, &crate::call::check_for_interrupts)? * m.unit.days()).ceil();
+    let wait_days =
+        (m.median_time_to_next_purchase(&c, &crate::call::check_for_interrupts)? * m.unit.days()).ceil();
     // Waits beyond PostgreSQL's date range mean "not in any foreseeable future".
     let due = f64::from(day) + wait_days;
     (due < f64::from(i32::MAX / 2)).then(|| day_date(due as i32))
@@ -125,7 +190,15 @@ COMMENT ON FUNCTION expected_next_order_date(btyd_model, customer_summary, date)
 "#,
     name = "btyd_prediction_comments",
     requires = [
-        p_alive, p_alive_raw, expected_purchases, expected_purchases_raw, expected_purchases_new_customer,
-        prob_purchases, prob_purchases_raw, prob_no_purchase, prob_no_purchase_raw, expected_next_order_date,
+        p_alive,
+        p_alive_raw,
+        expected_purchases,
+        expected_purchases_raw,
+        expected_purchases_new_customer,
+        prob_purchases,
+        prob_purchases_raw,
+        prob_no_purchase,
+        prob_no_purchase_raw,
+        expected_next_order_date,
     ],
 );

@@ -8,12 +8,12 @@
 //! wrong deserialize signature for internal states (pgrx issue #2351).
 
 use super::CustomerSummary;
-use crate::amounts::{float8_micros, numeric_micros, NumericArg};
 use crate::aggregate::{existing, parallel_functions, state, AggregateState};
+use crate::amounts::{float8_micros, numeric_micros, NumericArg};
 use crate::errors::{bad_summary, INVALID_BINARY_REPRESENTATION};
 use crate::memory::{context_vec, ContextAllocator, ContextVec};
 use clv_core::codec::DecodeError;
-use clv_core::summary::{encoded_len, encode, normalize, PurchaseDay, SummaryView};
+use clv_core::summary::{encode, encoded_len, normalize, PurchaseDay, SummaryView};
 use pgrx::datum::{Date, Internal, Timestamp, TimestampWithTimeZone};
 use pgrx::prelude::*;
 
@@ -63,7 +63,12 @@ impl AggregateState for SummaryState {
 }
 
 /// Adds one order (NULL time or amount: skipped).
-fn add_order(mut internal: Internal, day: Option<i32>, amount: Option<i64>, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn add_order(
+    mut internal: Internal,
+    day: Option<i32>,
+    amount: Option<i64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     if let (Some(day), Some(amount)) = (day, amount) {
         // Append only: `normalize` merges days later. Reading the previous entry to merge in
         // place would cost a cache miss per row in large hash aggregations.
@@ -89,11 +94,41 @@ macro_rules! order_transition {
 }
 
 order_transition!(customer_summary_add_date_float8, Date, crate::dates::finite_day, f64, float8_micros);
-order_transition!(customer_summary_add_date_numeric, Date, crate::dates::finite_day, NumericArg, numeric_micros);
-order_transition!(customer_summary_add_timestamptz_float8, TimestampWithTimeZone, crate::dates::timestamptz_day, f64, float8_micros);
-order_transition!(customer_summary_add_timestamptz_numeric, TimestampWithTimeZone, crate::dates::timestamptz_day, NumericArg, numeric_micros);
-order_transition!(customer_summary_add_timestamp_float8, Timestamp, crate::dates::timestamp_day, f64, float8_micros);
-order_transition!(customer_summary_add_timestamp_numeric, Timestamp, crate::dates::timestamp_day, NumericArg, numeric_micros);
+order_transition!(
+    customer_summary_add_date_numeric,
+    Date,
+    crate::dates::finite_day,
+    NumericArg,
+    numeric_micros
+);
+order_transition!(
+    customer_summary_add_timestamptz_float8,
+    TimestampWithTimeZone,
+    crate::dates::timestamptz_day,
+    f64,
+    float8_micros
+);
+order_transition!(
+    customer_summary_add_timestamptz_numeric,
+    TimestampWithTimeZone,
+    crate::dates::timestamptz_day,
+    NumericArg,
+    numeric_micros
+);
+order_transition!(
+    customer_summary_add_timestamp_float8,
+    Timestamp,
+    crate::dates::timestamp_day,
+    f64,
+    float8_micros
+);
+order_transition!(
+    customer_summary_add_timestamp_numeric,
+    Timestamp,
+    crate::dates::timestamp_day,
+    NumericArg,
+    numeric_micros
+);
 
 /// Transition of `clv.rollup`: adds every purchase day of a summary (NULL: skipped).
 #[pg_extern(immutable, parallel_safe)]
@@ -177,11 +212,17 @@ COMMENT ON FUNCTION customer_summary_final(internal) IS 'Final function of the c
     name = "customer_summary_aggregates",
     requires = [
         "customer_summary_type",
-        customer_summary_add_date_float8, customer_summary_add_date_numeric,
-        customer_summary_add_timestamptz_float8, customer_summary_add_timestamptz_numeric,
-        customer_summary_add_timestamp_float8, customer_summary_add_timestamp_numeric,
-        customer_summary_add_summary, customer_summary_combine,
-        customer_summary_serialize, customer_summary_deserialize, customer_summary_final,
+        customer_summary_add_date_float8,
+        customer_summary_add_date_numeric,
+        customer_summary_add_timestamptz_float8,
+        customer_summary_add_timestamptz_numeric,
+        customer_summary_add_timestamp_float8,
+        customer_summary_add_timestamp_numeric,
+        customer_summary_add_summary,
+        customer_summary_combine,
+        customer_summary_serialize,
+        customer_summary_deserialize,
+        customer_summary_final,
     ],
 );
 

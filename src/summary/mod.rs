@@ -7,9 +7,11 @@
 mod accessors;
 mod aggregate;
 
-use crate::errors::{bad_summary, raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION};
 use crate::dates::IsoDay;
 use crate::datum::{varlena_type, VarlenaBytes};
+use crate::errors::{
+    bad_summary, raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION,
+};
 use clv_core::money::{format_micros, parse_micros};
 use clv_core::summary::{encode, encoded_len, normalize, PurchaseDay, SummaryView};
 use pgrx::datum::Internal;
@@ -69,7 +71,10 @@ fn amount_json(micros: i128) -> Box<RawValue> {
 }
 
 fn text_error(message: impl Into<String>) -> ! {
-    raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type customer_summary: {}", message.into()))
+    raise(
+        INVALID_TEXT_REPRESENTATION,
+        format!("invalid input syntax for type customer_summary: {}", message.into()),
+    )
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
@@ -85,7 +90,8 @@ fn customer_summary_in(input: &CStr) -> CustomerSummary {
         .map(|(date, orders, amount)| PurchaseDay {
             day: date.0,
             orders: *orders,
-            amount: parse_micros(amount.get()).unwrap_or_else(|_| text_error(format!("bad amount {}", amount.get()))),
+            amount: parse_micros(amount.get())
+                .unwrap_or_else(|_| text_error(format!("bad amount {}", amount.get()))),
         })
         .collect();
     if days.is_empty() || days.iter().any(|d| d.orders == 0) {
@@ -118,7 +124,8 @@ fn customer_summary_out(summary: CustomerSummary) -> CString {
 #[pg_extern(immutable, parallel_safe, strict)]
 fn customer_summary_recv(mut buffer: Internal) -> CustomerSummary {
     let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
-    let view = SummaryView::validated(bytes).unwrap_or_else(|e| bad_summary(e, INVALID_BINARY_REPRESENTATION));
+    let view =
+        SummaryView::validated(bytes).unwrap_or_else(|e| bad_summary(e, INVALID_BINARY_REPRESENTATION));
     let days: Vec<PurchaseDay> = view.iter().collect();
     CustomerSummary::from_days(&days)
 }
@@ -147,5 +154,11 @@ COMMENT ON FUNCTION customer_summary_recv(internal) IS 'Binary input of clv.cust
 COMMENT ON FUNCTION customer_summary_send(customer_summary) IS 'Binary output of clv.customer_summary (the versioned stored format).';
 "#,
     name = "customer_summary_type",
-    requires = ["customer_summary_shell", customer_summary_in, customer_summary_out, customer_summary_recv, customer_summary_send],
+    requires = [
+        "customer_summary_shell",
+        customer_summary_in,
+        customer_summary_out,
+        customer_summary_recv,
+        customer_summary_send
+    ],
 );

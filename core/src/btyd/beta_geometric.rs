@@ -13,9 +13,9 @@
 
 use super::{Customer, Patterns};
 use crate::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use std::ops::Range;
 use crate::special::{digamma, ln_gamma, ln_power_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
 use statrs::function::beta::{beta_reg, ln_beta};
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
@@ -48,7 +48,11 @@ fn log_inactive_odds(variant: Variant, p: &[f64; 4], c: &Customer) -> f64 {
 }
 
 pub fn p_alive(variant: Variant, p: &[f64; 4], c: &Customer) -> f64 {
-    if variant.can_be_inactive(c.x) { sigmoid(-log_inactive_odds(variant, p, c)) } else { 1.0 }
+    if variant.can_be_inactive(c.x) {
+        sigmoid(-log_inactive_odds(variant, p, c))
+    } else {
+        1.0
+    }
 }
 
 /// E[purchases in (T, T + t]] given the history (FHL 2005 eq. 10; Wagner & Hoppe 2008):
@@ -97,14 +101,16 @@ pub fn prob_purchases(variant: Variant, p: &[f64; 4], c: &Customer, n: u32, hori
     let ln_stay = (alpha1 / (alpha1 + horizon)).ln();
     let ln_buy = (horizon / (alpha1 + horizon)).ln();
     // Made n purchases and is still active.
-    let still_active = (ln_beta(a, b1 + n) - ln_beta(a, b1) + ln_gamma(r1 + n) - ln_gamma(r1) - ln_gamma(n + 1.0)
-        + r1 * ln_stay
-        + n * ln_buy)
-        .exp();
+    let still_active =
+        (ln_beta(a, b1 + n) - ln_beta(a, b1) + ln_gamma(r1 + n) - ln_gamma(r1) - ln_gamma(n + 1.0)
+            + r1 * ln_stay
+            + n * ln_buy)
+            .exp();
     // Made n purchases, dropping out after the n-th, while the Poisson count reached n:
     // P(NBD count >= n) is the regularized incomplete beta I_{t/(α+t)}(n, r).
     let dropped = if n > 0.0 {
-        (ln_beta(a + 1.0, b1 + n - 1.0) - ln_beta(a, b1)).exp() * beta_reg(n, r1, horizon / (alpha1 + horizon))
+        (ln_beta(a + 1.0, b1 + n - 1.0) - ln_beta(a, b1)).exp()
+            * beta_reg(n, r1, horizon / (alpha1 + horizon))
     } else {
         0.0
     };
@@ -161,7 +167,8 @@ impl LogLikelihood for Likelihood<'_> {
                 XTerms {
                     k: r + x,
                     // ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b') − ln B(a, b)
-                    ln_shape: ln_gamma(r + x) - lg_r + r * ln_alpha + ln_gamma(b1) - ln_gamma(a + b1) + lg_ab - lg_b,
+                    ln_shape: ln_gamma(r + x) - lg_r + r * ln_alpha + ln_gamma(b1) - ln_gamma(a + b1) + lg_ab
+                        - lg_b,
                     d_shape_r: digamma(r + x) - dg_r + ln_alpha,
                     d_beta_a: dg_ab - digamma(a + b1),
                     d_beta_b: digamma(b1) - digamma(a + b1) + dg_ab - dg_b,
@@ -178,22 +185,22 @@ impl LogLikelihood for Likelihood<'_> {
         let sum_rows = |range: Range<usize>| {
             let mut total = WeightedTotal::default();
             for row in &rows[range] {
-            let xt = &x_terms[row.x as usize];
-            let (ln_t, ln_tx) = (ln_time[row.t as usize], ln_time[row.t_x as usize]);
-            let (inv_t, inv_tx) = (inv_time[row.t as usize], inv_time[row.t_x as usize]);
-            let mut value = xt.ln_shape - xt.k * ln_t;
-            let mut grad = [xt.d_shape_r - ln_t, r / alpha - xt.k * inv_t, xt.d_beta_a, xt.d_beta_b];
-            if xt.can_be_inactive {
-                // ln(1 + e^d), d = ln a − ln(b'−1) + (r+x)(ln(α+T) − ln(α+t_x)); weight σ(d).
-                let d = ln_a - xt.ln_b_minus_1 + xt.k * (ln_t - ln_tx);
-                let (softplus, w) = log1p_exp_and_sigmoid(d);
-                value += softplus;
-                grad[0] += w * (ln_t - ln_tx);
-                grad[1] += w * xt.k * (inv_t - inv_tx);
-                grad[2] += w / a;
-                grad[3] -= w * xt.inv_b_minus_1;
-            }
-            total.add(row.weight, value, grad);
+                let xt = &x_terms[row.x as usize];
+                let (ln_t, ln_tx) = (ln_time[row.t as usize], ln_time[row.t_x as usize]);
+                let (inv_t, inv_tx) = (inv_time[row.t as usize], inv_time[row.t_x as usize]);
+                let mut value = xt.ln_shape - xt.k * ln_t;
+                let mut grad = [xt.d_shape_r - ln_t, r / alpha - xt.k * inv_t, xt.d_beta_a, xt.d_beta_b];
+                if xt.can_be_inactive {
+                    // ln(1 + e^d), d = ln a − ln(b'−1) + (r+x)(ln(α+T) − ln(α+t_x)); weight σ(d).
+                    let d = ln_a - xt.ln_b_minus_1 + xt.k * (ln_t - ln_tx);
+                    let (softplus, w) = log1p_exp_and_sigmoid(d);
+                    value += softplus;
+                    grad[0] += w * (ln_t - ln_tx);
+                    grad[1] += w * xt.k * (inv_t - inv_tx);
+                    grad[2] += w / a;
+                    grad[3] -= w * xt.inv_b_minus_1;
+                }
+                total.add(row.weight, value, grad);
             }
             total
         };

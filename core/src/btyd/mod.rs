@@ -9,7 +9,9 @@ pub mod beta_geometric;
 pub mod pareto_nbd;
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::optimize::{maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WARM_START_SAMPLE};
+use crate::optimize::{
+    maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WARM_START_SAMPLE,
+};
 use crate::time::TimeUnit;
 use std::collections::HashSet;
 
@@ -122,7 +124,9 @@ impl Patterns {
         let no_duplicates = |_: &mut f64, _: &f64| -> Result<(), std::convert::Infallible> { Ok(()) };
         let Ok(_) = crate::sorted::sort_and_merge(&mut times, f64::total_cmp, no_duplicates, check);
         // A binary search per time instead of a map from every time: nothing to build first.
-        let time_index = |t: f64| times.binary_search_by(|probe| probe.total_cmp(&t)).expect("every time was collected") as u32;
+        let time_index = |t: f64| {
+            times.binary_search_by(|probe| probe.total_cmp(&t)).expect("every time was collected") as u32
+        };
         let mut x_index = 0;
         let rows = merged
             .iter()
@@ -134,7 +138,12 @@ impl Patterns {
                 if xs[x_index as usize] != o.customer.x {
                     x_index += 1;
                 }
-                PatternRow { x: x_index, t_x: time_index(o.customer.t_x), t: time_index(o.customer.t), weight: o.weight }
+                PatternRow {
+                    x: x_index,
+                    t_x: time_index(o.customer.t_x),
+                    t: time_index(o.customer.t),
+                    weight: o.weight,
+                }
             })
             .collect();
         Self { xs, times, rows, total_weight: merged.iter().map(|o| o.weight).sum() }
@@ -146,7 +155,12 @@ impl Patterns {
         (self.rows.len() > n).then(|| Self {
             xs: self.xs.clone(),
             times: self.times.clone(),
-            rows: weighted_sample(&self.rows, n, |row| row.weight, |row, weight| PatternRow { weight, ..*row }),
+            rows: weighted_sample(
+                &self.rows,
+                n,
+                |row| row.weight,
+                |row, weight| PatternRow { weight, ..*row },
+            ),
             total_weight: self.total_weight,
         })
     }
@@ -238,12 +252,22 @@ const FORMAT_VERSION: u8 = 1;
 
 /// Parameters must be positive and finite.
 pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
-    if params.iter().all(|p| p.is_finite() && *p > 0.0) { Ok(()) } else { Err("model parameters must be positive and finite") }
+    if params.iter().all(|p| p.is_finite() && *p > 0.0) {
+        Ok(())
+    } else {
+        Err("model parameters must be positive and finite")
+    }
 }
 
 impl Model {
     /// Fits `kind` to the patterns (which must not be empty).
-    pub fn fit(kind: Kind, unit: TimeUnit, as_of: Option<i32>, patterns: &Patterns, options: FitOptions) -> Self {
+    pub fn fit(
+        kind: Kind,
+        unit: TimeUnit,
+        as_of: Option<i32>,
+        patterns: &Patterns,
+        options: FitOptions,
+    ) -> Self {
         // The warm-up sample is small enough for one thread.
         let sample = patterns.sample(WARM_START_SAMPLE);
         let (total, check_interrupts) = (patterns.total_weight, options.check_interrupts);
@@ -251,7 +275,8 @@ impl Model {
         let fitted: Fitted = match kind.variant() {
             Some(variant) => {
                 let start = Start::at(beta_geometric::start(patterns));
-                let warm_up = sample.as_ref().map(|p| beta_geometric::Likelihood::new(variant, p, one_thread));
+                let warm_up =
+                    sample.as_ref().map(|p| beta_geometric::Likelihood::new(variant, p, one_thread));
                 let likelihood = beta_geometric::Likelihood::new(variant, patterns, options);
                 maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
@@ -284,9 +309,15 @@ impl Model {
     pub fn log_likelihood(&self, patterns: &Patterns) -> f64 {
         match self.kind.variant() {
             Some(variant) => {
-                beta_geometric::Likelihood::new(variant, patterns, FitOptions::default()).value_and_gradient(&self.params).0
+                beta_geometric::Likelihood::new(variant, patterns, FitOptions::default())
+                    .value_and_gradient(&self.params)
+                    .0
             }
-            None => pareto_nbd::Likelihood::new(patterns, FitOptions::default()).value_and_gradient(&self.params).0,
+            None => {
+                pareto_nbd::Likelihood::new(patterns, FitOptions::default())
+                    .value_and_gradient(&self.params)
+                    .0
+            }
         }
     }
 
@@ -335,7 +366,11 @@ impl Model {
         for _ in 0..200 {
             check_interrupts();
             let mid = (lo * hi).sqrt();
-            if bought_by(mid) >= 0.5 { hi = mid } else { lo = mid }
+            if bought_by(mid) >= 0.5 {
+                hi = mid
+            } else {
+                lo = mid
+            }
             if hi / lo < 1.0 + 1e-12 {
                 break;
             }
@@ -411,7 +446,10 @@ mod tests {
         assert_eq!(p.times, vec![0.0, 2.0, 3.0, 5.0]);
         assert_eq!(p.total_weight, 4.0);
         let heavy = p.rows.iter().find(|r| r.weight == 2.0).unwrap();
-        assert_eq!((p.xs[heavy.x as usize], p.times[heavy.t_x as usize], p.times[heavy.t as usize]), (1.0, 2.0, 5.0));
+        assert_eq!(
+            (p.xs[heavy.x as usize], p.times[heavy.t_x as usize], p.times[heavy.t as usize]),
+            (1.0, 2.0, 5.0)
+        );
     }
 
     #[test]

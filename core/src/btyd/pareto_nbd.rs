@@ -51,7 +51,8 @@ fn series(p: f64, k1: f64, z: f64) -> Series {
         d_z += d_term_z;
         // Terms shrink by at least z per step (times (n+1)/n for d/dz): bound the tails.
         let q = z * (n as f64 + 1.0) / n as f64;
-        let tail_small = |t: f64, total: f64| t * (1.0 + sum_p + sum_k1) <= f64::EPSILON * total.abs() * (1.0 - q);
+        let tail_small =
+            |t: f64, total: f64| t * (1.0 + sum_p + sum_k1) <= f64::EPSILON * total.abs() * (1.0 - q);
         if d_term_z == 0.0 || (q < 1.0 && tail_small(term, g) && tail_small(d_term_z, d_z)) {
             return Series { g, d_p, d_k1, d_z };
         }
@@ -67,10 +68,32 @@ fn ln_f(params: &[f64; 4], x: f64, t: f64) -> (f64, [f64; 4]) {
     // F = (α+t)^ea (β+t)^eb G: the exponents, their gradients, and G's p and z with theirs.
     let (ea, eb, d_ea, d_eb, p, dp_r, dp_s, z, dz_alpha, dz_beta) = if alpha >= beta {
         let m = alpha + t;
-        (-(r + x), -s, [-1.0, 0.0], [0.0, -1.0], r + x, 1.0, 0.0, (alpha - beta) / m, (beta + t) / (m * m), -1.0 / m)
+        (
+            -(r + x),
+            -s,
+            [-1.0, 0.0],
+            [0.0, -1.0],
+            r + x,
+            1.0,
+            0.0,
+            (alpha - beta) / m,
+            (beta + t) / (m * m),
+            -1.0 / m,
+        )
     } else {
         let m = beta + t;
-        (1.0 - r - x, -(s + 1.0), [-1.0, 0.0], [0.0, -1.0], s + 1.0, 0.0, 1.0, (beta - alpha) / m, -1.0 / m, (alpha + t) / (m * m))
+        (
+            1.0 - r - x,
+            -(s + 1.0),
+            [-1.0, 0.0],
+            [0.0, -1.0],
+            s + 1.0,
+            0.0,
+            1.0,
+            (beta - alpha) / m,
+            -1.0 / m,
+            (alpha + t) / (m * m),
+        )
     };
     let g = series(p, k1, z);
     let value = ea * ln_a + eb * ln_b + g.g.ln();
@@ -98,7 +121,11 @@ fn ln_bracket(params: &[f64; 4], c: &Customer) -> (f64, f64) {
 
 /// `ln(exp(a) − exp(b))` for a ≥ b; −∞ when they are equal.
 fn log_sub_exp(a: f64, b: f64) -> f64 {
-    if b >= a { f64::NEG_INFINITY } else { a + (-(b - a).exp()).ln_1p() }
+    if b >= a {
+        f64::NEG_INFINITY
+    } else {
+        a + (-(b - a).exp()).ln_1p()
+    }
 }
 
 pub fn p_alive(params: &[f64; 4], c: &Customer) -> f64 {
@@ -145,9 +172,12 @@ pub fn prob_purchases(params: &[f64; 4], c: &Customer, n: u32, horizon: f64) -> 
         let n = f64::from(n);
         let ln_nb_const = ln_gamma(r1 + n) - ln_gamma(r1) - ln_gamma(n + 1.0);
         // Negative binomial P(n purchases by τ) for λ ~ Gamma(r', α').
-        let nb = |tau: f64| (ln_nb_const + r1 * (alpha1 / (alpha1 + tau)).ln() + n * (tau / (alpha1 + tau)).ln()).exp();
+        let nb = |tau: f64| {
+            (ln_nb_const + r1 * (alpha1 / (alpha1 + tau)).ln() + n * (tau / (alpha1 + tau)).ln()).exp()
+        };
         let lifetime_density = |tau: f64| s / beta1 * (beta1 / (beta1 + tau)).powf(s + 1.0);
-        let died_within = integrate(|tau| nb(tau) * lifetime_density(tau), 0.0, horizon, 1e-12, 4000).unwrap_or(f64::NAN);
+        let died_within =
+            integrate(|tau| nb(tau) * lifetime_density(tau), 0.0, horizon, 1e-12, 4000).unwrap_or(f64::NAN);
         nb(horizon) * survives.exp() + died_within
     };
     inactive + alive * active
@@ -214,13 +244,18 @@ impl LogLikelihood for Likelihood<'_> {
         // One series per point: with distinct times there are as many as rows, so they are
         // computed in blocks too.
         let f_values: Vec<(f64, [f64; 4])> = parallel_blocks(f_points.len(), self.options, |range| {
-            f_points[range].iter().map(|&(xi, ti)| ln_f(&params, xs[xi as usize], times[ti as usize])).collect::<Vec<_>>()
+            f_points[range]
+                .iter()
+                .map(|&(xi, ti)| ln_f(&params, xs[xi as usize], times[ti as usize]))
+                .collect::<Vec<_>>()
         })
         .concat();
 
         // Per time: ln(α+t), ln(β+t) and their reciprocals.
-        let per_time: Vec<[f64; 4]> =
-            times.iter().map(|t| [(alpha + t).ln(), (beta + t).ln(), 1.0 / (alpha + t), 1.0 / (beta + t)]).collect();
+        let per_time: Vec<[f64; 4]> = times
+            .iter()
+            .map(|t| [(alpha + t).ln(), (beta + t).ln(), 1.0 / (alpha + t), 1.0 / (beta + t)])
+            .collect();
 
         let rows = &self.patterns.rows;
         let sum_rows = |range: Range<usize>| {
@@ -231,13 +266,15 @@ impl LogLikelihood for Likelihood<'_> {
                 let (shape_value, shape_grad, ln_c, ln_c_grad) = &shape[row.x as usize];
                 let alive_term = -(r + x) * ln_alpha_t - s * ln_beta_t;
                 let alive_grad = [-ln_alpha_t, -(r + x) * inv_alpha_t, -ln_beta_t, -s * inv_beta_t];
-                let ((ln_f_tx, grad_tx), (ln_f_t, grad_t)) = (&f_values[at_tx as usize], &f_values[at_t as usize]);
+                let ((ln_f_tx, grad_tx), (ln_f_t, grad_t)) =
+                    (&f_values[at_tx as usize], &f_values[at_t as usize]);
                 let bracket = log_add_exp(alive_term, ln_c + log_sub_exp(*ln_f_tx, *ln_f_t));
                 // Shares of the bracket: alive term, and c·F(t_x), c·F(T) (whose difference is the rest).
                 let w_alive = (alive_term - bracket).exp();
                 let (u, v) = ((ln_c + ln_f_tx - bracket).exp(), (ln_c + ln_f_t - bracket).exp());
                 let gradient: [f64; 4] = std::array::from_fn(|i| {
-                    shape_grad[i] + w_alive * alive_grad[i] + (u - v) * ln_c_grad[i] + u * grad_tx[i] - v * grad_t[i]
+                    shape_grad[i] + w_alive * alive_grad[i] + (u - v) * ln_c_grad[i] + u * grad_tx[i]
+                        - v * grad_t[i]
                 });
                 total.add(row.weight, shape_value + bracket, gradient);
             }
@@ -260,7 +297,10 @@ mod tests {
                 let closed = (ln_f(&params, x, t1).0.exp() - ln_f(&params, x, t2).0.exp()) / (r + s + x);
                 let f = |tau: f64| (alpha + tau).powf(-(r + x)) * (beta + tau).powf(-(s + 1.0));
                 let numeric = integrate(f, t1, t2, 1e-13, 1000).unwrap();
-                assert!((closed - numeric).abs() <= 1e-10 * numeric, "{params:?} {x} {t1} {t2}: {closed} vs {numeric}");
+                assert!(
+                    (closed - numeric).abs() <= 1e-10 * numeric,
+                    "{params:?} {x} {t1} {t2}: {closed} vs {numeric}"
+                );
             }
         }
     }
