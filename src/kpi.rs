@@ -2,22 +2,22 @@
 //! `clv.revenue_share_top` and `clv.business_profile`, the per-customer `clv.churned`, and the
 //! set-returning `clv.retention_periods` behind cohort tables. Definitions: docs/kpis.md.
 
-use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
-use crate::call::composite_result;
-use crate::dates::{day_date, finite_day};
-use crate::datum::sql_datum_type;
-use crate::errors::{
+use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::pg::call::composite_result;
+use crate::pg::dates::{day_date, finite_day};
+use crate::pg::datum::sql_datum_type;
+use crate::pg::errors::{
     raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, PROGRAM_LIMIT_EXCEEDED,
 };
-use crate::memory::{context_vec, ContextAllocator, ContextVec};
+use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
-use clv_core::calendar::PeriodUnit;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::kpi::{
     is_repeat_buyer, retention_periods as periods_of, revenue_share_top as top_share, ChurnPeriod, Profile,
     ProfileCounts, ProfileCustomer, RetentionError, MAX_RETENTION_PERIODS,
 };
 use clv_core::money::{micros_to_f64, MicrosSum};
+use clv_core::time::calendar::PeriodUnit;
 use pgrx::datum::{Date, Internal, IntoDatum};
 use pgrx::prelude::*;
 

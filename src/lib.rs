@@ -1,30 +1,22 @@
 //! pg_clv: customer-retention analytics in PostgreSQL.
 //!
 //! This crate is the SQL layer; the mathematics lives in `clv-core` (`core/`). One module per
-//! SQL concept; every public object is in schema `clv` (see `pg_clv.control`).
+//! SQL concept ([`summary`], [`models`], [`segments`], [`kpi`], [`simulate`]), and the
+//! PostgreSQL plumbing they share in [`pg`]. Every public object is in schema `clv` (see
+//! `pg_clv.control`).
 
 ::pgrx::pg_module_magic!(name, version);
 
-mod aggregate;
-mod amounts;
-mod btyd;
-mod call;
-mod dates;
-mod datum;
-mod errors;
 mod kpi;
-mod lifecycle;
-mod memory;
-mod model_text;
-mod repurchase;
-mod rfm;
+mod models;
+mod pg;
+mod segments;
 mod simulate;
-mod spend;
 mod summary;
 
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
-    call::define_settings();
+    pg::settings::define();
 }
 
 /// Required by `cargo pgrx test`.

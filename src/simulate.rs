@@ -1,8 +1,8 @@
 //! `clv.generate_orders`: seeded simulated orders of BG/NBD + Gamma-Gamma customers.
 
-use crate::call::check_for_interrupts;
-use crate::dates::finite_day;
-use crate::errors::{
+use crate::pg::call::check_for_interrupts;
+use crate::pg::dates::finite_day;
+use crate::pg::errors::{
     raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
     PROGRAM_LIMIT_EXCEEDED,
 };

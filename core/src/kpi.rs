@@ -2,10 +2,10 @@
 //! concentration, cohort retention periods and the business profile. Days are PostgreSQL day
 //! numbers; every quantity looks only at purchase days on or before the date it is asked for.
 
-use crate::calendar::PeriodUnit;
 use crate::money::MicrosSum;
-use crate::repurchase::mean_cycle_days;
+use crate::segments::repurchase::mean_cycle_days;
 use crate::summary::SummaryView;
+use crate::time::calendar::PeriodUnit;
 
 /// Whether the customer bought on two or more days by `as_of`; `None` if they had not
 /// ordered by then (not a customer yet).

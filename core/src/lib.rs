@@ -1,19 +1,18 @@
 //! The mathematics of pg_clv, free of PostgreSQL types so that it is tested with plain
 //! `cargo test` and reusable outside the database.
+//!
+//! - [`summary`]: a customer's purchase days, the value every other module reads;
+//! - [`models`]: BTYD purchase models, Gamma-Gamma spend, customer value;
+//! - [`segments`]: repurchase cycle, lifecycle stages, RFM;
+//! - [`kpi`]: retention KPIs over many customers; [`simulate`]: simulated customers;
+//! - [`math`], [`time`], [`money`], [`codec`]: the building blocks.
 
-pub mod btyd;
-pub mod calendar;
 pub mod codec;
 pub mod kpi;
-pub mod lifecycle;
+pub mod math;
+pub mod models;
 pub mod money;
-pub mod optimize;
-pub mod repurchase;
-pub mod rfm;
+pub mod segments;
 pub mod simulate;
-pub mod sorted;
-pub mod special;
-pub mod spend;
 pub mod summary;
 pub mod time;
-pub mod value;

@@ -87,7 +87,7 @@ impl From<SummaryError> for crate::codec::DecodeError {
 /// The result depends only on the multiset of entries, never on their order, which is what
 /// makes serial, parallel and rolled-up summaries identical.
 pub fn normalize(days: &mut [PurchaseDay]) -> Result<usize, SummaryError> {
-    crate::sorted::sort_and_merge(
+    crate::math::sorted::sort_and_merge(
         days,
         |a, b| a.day.cmp(&b.day),
         |into, next| {

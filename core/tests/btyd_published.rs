@@ -1,8 +1,8 @@
 //! The BTYD models against published values on the CDNOW sample (2,357 customers, 39-week
 //! calibration, weeks), and properties every model must have.
 
-use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
-use clv_core::optimize::{FitOptions, LogLikelihood};
+use clv_core::math::optimize::{FitOptions, LogLikelihood};
+use clv_core::models::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
 use clv_core::time::TimeUnit;
 
 /// data/cdnow/cdnow_customers_summary.csv: ID, frequency (x), recency (t_x), T, in weeks.
@@ -102,16 +102,22 @@ fn gradients_are_the_derivatives_of_the_likelihoods() {
     ] {
         let ll = |p: [f64; 4]| model(kind, p).log_likelihood(&patterns);
         let (_, gradient) = match kind {
-            Kind::ParetoNbd => clv_core::btyd::pareto_nbd::Likelihood::new(&patterns, FitOptions::default())
-                .value_and_gradient(&params),
+            Kind::ParetoNbd => {
+                clv_core::models::btyd::pareto_nbd::Likelihood::new(&patterns, FitOptions::default())
+                    .value_and_gradient(&params)
+            }
             _ => {
                 let variant = if kind == Kind::BgNbd {
-                    clv_core::btyd::beta_geometric::Variant::Bg
+                    clv_core::models::btyd::beta_geometric::Variant::Bg
                 } else {
-                    clv_core::btyd::beta_geometric::Variant::Mbg
+                    clv_core::models::btyd::beta_geometric::Variant::Mbg
                 };
-                clv_core::btyd::beta_geometric::Likelihood::new(variant, &patterns, FitOptions::default())
-                    .value_and_gradient(&params)
+                clv_core::models::btyd::beta_geometric::Likelihood::new(
+                    variant,
+                    &patterns,
+                    FitOptions::default(),
+                )
+                .value_and_gradient(&params)
             }
         };
         for i in 0..4 {

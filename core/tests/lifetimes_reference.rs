@@ -2,11 +2,11 @@
 //! (data/cdnow/lifetimes_models_days.json, made by scripts/reference/lifetimes_cdnow_models.py):
 //! the same predictions from the same parameters, and the same parameters from the same data.
 
-use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
-use clv_core::optimize::FitOptions;
-use clv_core::spend::{merge_observations, SpendModel, SpendObservation};
+use clv_core::math::optimize::FitOptions;
+use clv_core::models::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
+use clv_core::models::gamma_gamma::{merge_observations, SpendModel, SpendObservation};
+use clv_core::models::value::customer_value;
 use clv_core::time::TimeUnit;
-use clv_core::value::customer_value;
 use serde_json::Value;
 
 fn reference() -> Value {

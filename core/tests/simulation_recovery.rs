@@ -4,12 +4,12 @@
 //! On the same data, fits that start from a sample's maximum (on several threads) end where
 //! cold fits (on one thread) end.
 
-use clv_core::btyd::{
+use clv_core::math::optimize::{maximize, FitOptions, Start};
+use clv_core::models::btyd::{
     beta_geometric, merge_patterns, pareto_nbd, Customer, Kind, Model, Observation, Patterns,
 };
-use clv_core::optimize::{maximize, FitOptions, Start};
+use clv_core::models::gamma_gamma::{merge_observations, SpendModel, SpendObservation};
 use clv_core::simulate::{Population, Simulation};
-use clv_core::spend::{merge_observations, SpendModel, SpendObservation};
 use clv_core::time::TimeUnit;
 
 const CUSTOMERS: u64 = 100_000;
@@ -75,7 +75,7 @@ fn fits_recover_the_simulated_parameters() {
 fn warm_started_fits_find_the_cold_maximum() {
     let (patterns, _, _) = simulate(120_000);
     assert!(
-        patterns.sample(clv_core::optimize::WARM_START_SAMPLE).is_some(),
+        patterns.sample(clv_core::math::optimize::WARM_START_SAMPLE).is_some(),
         "enough patterns for a warm start"
     );
     let same = |kind: Kind, cold: Vec<f64>| {

@@ -6,9 +6,9 @@
 //! Each test builds a known value, checks that it encodes to the bytes 0.1.0 wrote (as hex),
 //! and that those bytes decode to the same value.
 
-use clv_core::btyd::{FitInfo, Kind, Model};
-use clv_core::rfm::Breaks;
-use clv_core::spend::{SpendFitInfo, SpendModel};
+use clv_core::models::btyd::{FitInfo, Kind, Model};
+use clv_core::models::gamma_gamma::{SpendFitInfo, SpendModel};
+use clv_core::segments::rfm::Breaks;
 use clv_core::summary::{encode_to_vec, PurchaseDay, SummaryView};
 use clv_core::time::TimeUnit;
 

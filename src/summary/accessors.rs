@@ -5,7 +5,7 @@
 //! purchase day).
 
 use super::CustomerSummary;
-use crate::dates::{day_date, finite_day, time_unit};
+use crate::pg::dates::{day_date, finite_day, time_unit};
 use clv_core::money::micros_to_f64;
 use pgrx::datum::Date;
 use pgrx::prelude::*;

@@ -8,10 +8,10 @@
 //! wrong deserialize signature for internal states (pgrx issue #2351).
 
 use super::CustomerSummary;
-use crate::aggregate::{existing, parallel_functions, state, AggregateState};
-use crate::amounts::{float8_micros, numeric_micros, NumericArg};
-use crate::errors::{bad_summary, INVALID_BINARY_REPRESENTATION};
-use crate::memory::{context_vec, ContextAllocator, ContextVec};
+use crate::pg::aggregate::{existing, parallel_functions, state, AggregateState};
+use crate::pg::amounts::{float8_micros, numeric_micros, NumericArg};
+use crate::pg::errors::{bad_summary, INVALID_BINARY_REPRESENTATION};
+use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use clv_core::codec::DecodeError;
 use clv_core::summary::{encode, encoded_len, normalize, PurchaseDay, SummaryView};
 use pgrx::datum::{Date, Internal, Timestamp, TimestampWithTimeZone};
@@ -93,39 +93,39 @@ macro_rules! order_transition {
     };
 }
 
-order_transition!(customer_summary_add_date_float8, Date, crate::dates::finite_day, f64, float8_micros);
+order_transition!(customer_summary_add_date_float8, Date, crate::pg::dates::finite_day, f64, float8_micros);
 order_transition!(
     customer_summary_add_date_numeric,
     Date,
-    crate::dates::finite_day,
+    crate::pg::dates::finite_day,
     NumericArg,
     numeric_micros
 );
 order_transition!(
     customer_summary_add_timestamptz_float8,
     TimestampWithTimeZone,
-    crate::dates::timestamptz_day,
+    crate::pg::dates::timestamptz_day,
     f64,
     float8_micros
 );
 order_transition!(
     customer_summary_add_timestamptz_numeric,
     TimestampWithTimeZone,
-    crate::dates::timestamptz_day,
+    crate::pg::dates::timestamptz_day,
     NumericArg,
     numeric_micros
 );
 order_transition!(
     customer_summary_add_timestamp_float8,
     Timestamp,
-    crate::dates::timestamp_day,
+    crate::pg::dates::timestamp_day,
     f64,
     float8_micros
 );
 order_transition!(
     customer_summary_add_timestamp_numeric,
     Timestamp,
-    crate::dates::timestamp_day,
+    crate::pg::dates::timestamp_day,
     NumericArg,
     numeric_micros
 );

@@ -7,9 +7,9 @@
 mod accessors;
 mod aggregate;
 
-use crate::dates::IsoDay;
-use crate::datum::{varlena_type, VarlenaBytes};
-use crate::errors::{
+use crate::pg::dates::IsoDay;
+use crate::pg::datum::{varlena_type, VarlenaBytes};
+use crate::pg::errors::{
     bad_summary, raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION,
 };
 use clv_core::money::{format_micros, parse_micros};

@@ -1,6 +1,6 @@
 //! Order times to PostgreSQL day numbers (days since 2000-01-01), and time-unit arguments.
 
-use crate::errors::{raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE};
+use crate::pg::errors::{raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE};
 use clv_core::time::TimeUnit;
 use pgrx::datum::{Date, Timestamp, TimestampWithTimeZone};
 

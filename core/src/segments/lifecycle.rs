@@ -1,6 +1,6 @@
 //! Lifecycle stages: where a customer stands at a date, from their purchase days.
 
-use crate::repurchase::mean_cycle_days;
+use crate::segments::repurchase::mean_cycle_days;
 use crate::summary::SummaryView;
 
 /// A customer's stage; the SQL enum `clv.lifecycle` has these labels in this order.

@@ -1,19 +1,21 @@
 //! Spend and customer value: the type `clv.spend_model`, the aggregate `clv.gamma_gamma_fit`,
 //! `clv.expected_spend` and `clv.customer_value`.
 
-use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
-use crate::btyd::BtydModel;
-use crate::call::check_for_interrupts;
-use crate::dates::finite_day;
-use crate::datum::stored_type;
-use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
-use crate::memory::{context_vec, ContextAllocator, ContextVec};
-use crate::model_text::{bad, ModelText};
+use crate::models::btyd::BtydModel;
+use crate::models::text::{bad, ModelText};
+use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::pg::call::check_for_interrupts;
+use crate::pg::dates::finite_day;
+use crate::pg::datum::stored_type;
+use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
+use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
-use clv_core::btyd::Customer;
 use clv_core::codec::{DecodeError, Reader, Writer};
-use clv_core::spend::{merge_observations, SpendFitInfo, SpendModel as Model, SpendObservation, PARAM_NAMES};
-use clv_core::value::customer_value as discounted_value;
+use clv_core::models::btyd::Customer;
+use clv_core::models::gamma_gamma::{
+    merge_observations, SpendFitInfo, SpendModel as Model, SpendObservation, PARAM_NAMES,
+};
+use clv_core::models::value::customer_value as discounted_value;
 use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
 use std::ffi::{CStr, CString};
@@ -201,10 +203,10 @@ fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
     if merged.is_empty() {
         return None;
     }
-    let model = Model::fit(merged, excluded, as_of, crate::call::fit_options());
-    crate::errors::check_fitted(KIND, &model.params);
+    let model = Model::fit(merged, excluded, as_of, crate::pg::settings::fit_options());
+    crate::pg::errors::check_fitted(KIND, &model.params);
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
-        crate::errors::warn_not_converged(KIND);
+        crate::pg::errors::warn_not_converged(KIND);
     }
     Some(SpendModel::new(&model))
 }
@@ -306,7 +308,7 @@ fn customer_value(
         spend_per_purchase,
         months as u32,
         monthly_discount_rate,
-        &crate::call::check_for_interrupts,
+        &crate::pg::call::check_for_interrupts,
     );
     if !value.is_finite() {
         raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");

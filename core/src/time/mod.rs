@@ -1,4 +1,7 @@
-//! Time units for BTYD quantities (`t_x`, `T`, horizons).
+//! Time in pg_clv: units for BTYD quantities (`t_x`, `T`, horizons, here) and calendar
+//! periods for cohort tables ([`calendar`]). Days are PostgreSQL day numbers throughout.
+
+pub mod calendar;
 
 /// The unit in which BTYD times are expressed. Days are the default; the CDNOW literature
 /// uses weeks.

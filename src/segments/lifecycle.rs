@@ -1,11 +1,11 @@
 //! Lifecycle stages: the enum `clv.lifecycle` and `clv.lifecycle_stage`.
 
-use crate::call::with_call_site_state;
-use crate::dates::finite_day;
-use crate::datum::sql_datum_type;
-use crate::errors::{raise, INVALID_PARAMETER_VALUE};
+use crate::pg::call::with_call_site_state;
+use crate::pg::dates::finite_day;
+use crate::pg::datum::sql_datum_type;
+use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
 use crate::summary::CustomerSummary;
-use clv_core::lifecycle::{stage, Stage, Thresholds};
+use clv_core::segments::lifecycle::{stage, Stage, Thresholds};
 use pgrx::datum::Date;
 use pgrx::prelude::*;
 

@@ -6,14 +6,14 @@
 //! of distinct patterns, not of customers.
 
 use super::BtydModel;
-use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
-use crate::call::check_for_interrupts;
-use crate::dates::{finite_day, time_unit};
-use crate::errors::{raise, INVALID_PARAMETER_VALUE};
-use crate::memory::{context_vec, ContextAllocator, ContextVec};
+use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::pg::call::check_for_interrupts;
+use crate::pg::dates::{finite_day, time_unit};
+use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
+use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
-use clv_core::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
 use clv_core::codec::{DecodeError, Reader, Writer};
+use clv_core::models::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
 use clv_core::time::TimeUnit;
 use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
@@ -152,10 +152,10 @@ fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
         return None;
     }
     let patterns = Patterns::new(merged, &check_for_interrupts);
-    let model = Model::fit(kind, unit, as_of, &patterns, crate::call::fit_options());
-    crate::errors::check_fitted(kind.name(), &model.params);
+    let model = Model::fit(kind, unit, as_of, &patterns, crate::pg::settings::fit_options());
+    crate::pg::errors::check_fitted(kind.name(), &model.params);
     if model.fit.as_ref().is_some_and(|f| !f.converged) {
-        crate::errors::warn_not_converged(kind.name());
+        crate::pg::errors::warn_not_converged(kind.name());
     }
     Some(BtydModel::new(&model))
 }

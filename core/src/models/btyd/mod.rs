@@ -9,7 +9,7 @@ pub mod beta_geometric;
 pub mod pareto_nbd;
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::optimize::{
+use crate::math::optimize::{
     maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WARM_START_SAMPLE,
 };
 use crate::time::TimeUnit;
@@ -68,7 +68,7 @@ pub fn merge_patterns(obs: &mut [Observation], check: &dyn Fn()) -> usize {
     // The bits of non-negative floats (+ 0.0 turns −0.0 into 0.0) order as the numbers do,
     // and compare faster.
     let key = |o: &Observation| [o.customer.x, o.customer.t_x, o.customer.t].map(|v| (v + 0.0).to_bits());
-    let merged = crate::sorted::sort_and_merge(
+    let merged = crate::math::sorted::sort_and_merge(
         obs,
         |a, b| key(a).cmp(&key(b)),
         |into, next| -> Result<(), std::convert::Infallible> {
@@ -122,7 +122,7 @@ impl Patterns {
         // Distinct already: the merge never runs. Sorted in pieces, since with continuous
         // times there are as many as two per pattern.
         let no_duplicates = |_: &mut f64, _: &f64| -> Result<(), std::convert::Infallible> { Ok(()) };
-        let Ok(_) = crate::sorted::sort_and_merge(&mut times, f64::total_cmp, no_duplicates, check);
+        let Ok(_) = crate::math::sorted::sort_and_merge(&mut times, f64::total_cmp, no_duplicates, check);
         // A binary search per time instead of a map from every time: nothing to build first.
         let time_index = |t: f64| {
             times.binary_search_by(|probe| probe.total_cmp(&t)).expect("every time was collected") as u32

@@ -28,8 +28,8 @@ impl VarlenaBytes {
     pub fn build(len: usize, fill: impl FnOnce(&mut [u8])) -> Self {
         let total = pg_sys::VARHDRSZ + len;
         if total > 0x3fff_ffff {
-            crate::errors::raise(
-                crate::errors::NUMERIC_VALUE_OUT_OF_RANGE,
+            crate::pg::errors::raise(
+                crate::pg::errors::NUMERIC_VALUE_OUT_OF_RANGE,
                 format!("value of {len} bytes exceeds PostgreSQL's 1 GB limit"),
             );
         }
@@ -89,12 +89,12 @@ pub(crate) use arg_from_datum;
 /// `External` for built-in ones; `returns` says whether functions may return it.
 macro_rules! sql_name {
     ($rust:ident, $sql:literal, $origin:ident, returns) => {
-        crate::datum::sql_name!(@impl $rust, $sql, $origin,
+        crate::pg::datum::sql_name!(@impl $rust, $sql, $origin,
             Ok(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef::One(
                 ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql))));
     };
     ($rust:ident, $sql:literal, $origin:ident, argument_only) => {
-        crate::datum::sql_name!(@impl $rust, $sql, $origin,
+        crate::pg::datum::sql_name!(@impl $rust, $sql, $origin,
             Err(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError::Datum));
     };
     (@impl $rust:ident, $sql:literal, $origin:ident, $returns:expr) => {
@@ -124,7 +124,7 @@ macro_rules! varlena_from_datum {
                 is_null: bool,
                 _typoid: ::pgrx::pg_sys::Oid,
             ) -> Option<Self> {
-                (!is_null).then(|| Self(unsafe { crate::datum::VarlenaBytes::from_datum(datum) }))
+                (!is_null).then(|| Self(unsafe { crate::pg::datum::VarlenaBytes::from_datum(datum) }))
             }
         }
     };
@@ -136,11 +136,11 @@ pub(crate) use varlena_from_datum;
 macro_rules! varlena_type {
     ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
         $(#[$doc])*
-        pub struct $rust(pub crate::datum::VarlenaBytes);
+        pub struct $rust(pub crate::pg::datum::VarlenaBytes);
 
-        crate::datum::varlena_from_datum!($rust);
-        crate::datum::arg_from_datum!($rust);
-        crate::datum::sql_name!($rust, $sql, ThisExtension, returns);
+        crate::pg::datum::varlena_from_datum!($rust);
+        crate::pg::datum::arg_from_datum!($rust);
+        crate::pg::datum::sql_name!($rust, $sql, ThisExtension, returns);
 
         impl ::pgrx::datum::IntoDatum for $rust {
             fn into_datum(self) -> Option<::pgrx::pg_sys::Datum> {
@@ -158,7 +158,7 @@ macro_rules! varlena_type {
             where
                 Self: 'src,
             {
-                Self(unsafe { crate::datum::VarlenaBytes::from_datum(datum.sans_lifetime()) })
+                Self(unsafe { crate::pg::datum::VarlenaBytes::from_datum(datum.sans_lifetime()) })
             }
         }
 
@@ -179,11 +179,11 @@ pub(crate) use varlena_type;
 macro_rules! varlena_arg {
     ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
         $(#[$doc])*
-        pub struct $rust(pub crate::datum::VarlenaBytes);
+        pub struct $rust(pub crate::pg::datum::VarlenaBytes);
 
-        crate::datum::varlena_from_datum!($rust);
-        crate::datum::arg_from_datum!($rust);
-        crate::datum::sql_name!($rust, $sql, External, argument_only);
+        crate::pg::datum::varlena_from_datum!($rust);
+        crate::pg::datum::arg_from_datum!($rust);
+        crate::pg::datum::sql_name!($rust, $sql, External, argument_only);
     };
 }
 pub(crate) use varlena_arg;
@@ -195,8 +195,8 @@ macro_rules! sql_datum_type {
         $(#[$doc])*
         pub struct $rust(pub ::pgrx::pg_sys::Datum);
 
-        crate::datum::arg_from_datum!($rust);
-        crate::datum::sql_name!($rust, $sql, ThisExtension, returns);
+        crate::pg::datum::arg_from_datum!($rust);
+        crate::pg::datum::sql_name!($rust, $sql, ThisExtension, returns);
 
         impl ::pgrx::datum::FromDatum for $rust {
             unsafe fn from_polymorphic_datum(
@@ -222,18 +222,18 @@ pub(crate) use sql_datum_type;
 /// and the type's binary receive and send functions `$recv` and `$send`.
 macro_rules! stored_type {
     ($(#[$doc:meta])* $rust:ident, $sql:literal, $value:ty, $recv:ident, $send:ident) => {
-        crate::datum::varlena_type!($(#[$doc])* $rust, $sql);
+        crate::pg::datum::varlena_type!($(#[$doc])* $rust, $sql);
 
         impl $rust {
             pub fn new(value: &$value) -> Self {
                 let bytes = value.encode();
-                Self(crate::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
+                Self(crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
             }
 
             /// The stored value; ERROR (XX001) if the bytes are not one.
             pub fn value(&self) -> $value {
                 <$value>::decode(self.0.bytes()).unwrap_or_else(|e| {
-                    crate::errors::raise(crate::errors::DATA_CORRUPTED, format!(concat!("invalid ", $sql, ": {}"), e))
+                    crate::pg::errors::raise(crate::pg::errors::DATA_CORRUPTED, format!(concat!("invalid ", $sql, ": {}"), e))
                 })
             }
 
@@ -242,7 +242,7 @@ macro_rules! stored_type {
             #[allow(dead_code)] // not every stored type is read once per row
             pub fn cached_value(&self, fcinfo: ::pgrx::pg_sys::FunctionCallInfo) -> $value {
                 let bytes = self.0.bytes();
-                crate::call::with_call_site_state(fcinfo, || Option::<(Vec<u8>, $value)>::None, |cache| {
+                crate::pg::call::with_call_site_state(fcinfo, || Option::<(Vec<u8>, $value)>::None, |cache| {
                     match cache {
                         Some((cached, value)) if cached.as_slice() == bytes => value.clone(),
                         _ => {
@@ -258,10 +258,10 @@ macro_rules! stored_type {
         /// Binary input: the stored format itself, checked by decoding it.
         #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
         fn $recv(mut buffer: ::pgrx::datum::Internal) -> $rust {
-            let bytes = unsafe { crate::datum::VarlenaBytes::receive(&mut buffer) };
+            let bytes = unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) };
             let value = <$value>::decode(bytes).unwrap_or_else(|e| {
-                crate::errors::raise(
-                    crate::errors::INVALID_BINARY_REPRESENTATION,
+                crate::pg::errors::raise(
+                    crate::pg::errors::INVALID_BINARY_REPRESENTATION,
                     format!(concat!("invalid ", $sql, ": {}"), e),
                 )
             });

@@ -1,7 +1,7 @@
 //! Customer lifetime value: expected purchases month by month from a purchase model, times the
 //! expected spend per purchase, discounted monthly.
 
-use crate::btyd::{Customer, Model};
+use crate::models::btyd::{Customer, Model};
 
 /// Days in a month for the discounting schedule (as lifetimes' `customer_lifetime_value` with
 /// `freq='D'`).

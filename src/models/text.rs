@@ -2,8 +2,8 @@
 //! `{"version", "model", "unit"?, "as_of"?, "params", and the fit fields}`. Standard errors
 //! that cannot be estimated print as null.
 
-use crate::dates::IsoDay;
-use crate::errors::{raise, INVALID_TEXT_REPRESENTATION};
+use crate::pg::dates::IsoDay;
+use crate::pg::errors::{raise, INVALID_TEXT_REPRESENTATION};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
@@ -129,7 +129,7 @@ impl ModelText {
     pub fn params(&self, names: &[&str], type_name: &str) -> Vec<f64> {
         let params = from_named(&self.params, names)
             .unwrap_or_else(|| bad(type_name, format_args!("params needs {}", names.join(", "))));
-        clv_core::btyd::check_params(&params).unwrap_or_else(|why| bad(type_name, why));
+        clv_core::models::btyd::check_params(&params).unwrap_or_else(|why| bad(type_name, why));
         params
     }
 

@@ -1,7 +1,7 @@
 //! Order amounts (`float8` or `numeric`) to exact micro-units (see `clv_core::money`).
 
-use crate::datum::varlena_arg;
-use crate::errors::bad_amount;
+use crate::pg::datum::varlena_arg;
+use crate::pg::errors::bad_amount;
 use clv_core::money::{micros_from_base10000, micros_from_f64, AmountError};
 
 pub fn float8_micros(amount: f64) -> i64 {

@@ -4,10 +4,10 @@
 mod fit;
 mod predict;
 
-use crate::dates::time_unit;
-use crate::datum::stored_type;
-use crate::model_text::{bad, ModelText};
-use clv_core::btyd::{FitInfo, Kind, Model};
+use crate::models::text::{bad, ModelText};
+use crate::pg::dates::time_unit;
+use crate::pg::datum::stored_type;
+use clv_core::models::btyd::{FitInfo, Kind, Model};
 use pgrx::prelude::*;
 use std::ffi::{CStr, CString};
 

@@ -1,16 +1,16 @@
 //! RFM: the aggregate `clv.rfm_breaks` (population cut points, type `clv.rfm_breaks`),
 //! `clv.rfm_score` (composite `clv.rfm_score`) and `clv.rfm_segment`.
 
-use crate::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
-use crate::call::{composite_field, composite_result, with_call_site_state};
-use crate::dates::{finite_day, IsoDay};
-use crate::datum::sql_datum_type;
-use crate::datum::{stored_type, varlena_arg};
-use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
-use crate::memory::{context_vec, ContextAllocator, ContextVec};
+use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::pg::call::{composite_field, composite_result, with_call_site_state};
+use crate::pg::dates::{finite_day, IsoDay};
+use crate::pg::datum::sql_datum_type;
+use crate::pg::datum::{stored_type, varlena_arg};
+use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
+use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
-use clv_core::rfm::{
+use clv_core::segments::rfm::{
     default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS,
 };
 use pgrx::datum::{Date, Internal, IntoDatum, JsonB};
@@ -199,7 +199,7 @@ parallel_functions!(BreaksState: rfm_breaks_combine, rfm_breaks_serialize, rfm_b
 #[pg_extern(immutable, parallel_safe)]
 fn rfm_breaks_final(mut internal: Internal) -> Option<RfmBreaks> {
     let breaks = existing::<BreaksState>(&mut internal)?;
-    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values, &crate::call::check_for_interrupts)
+    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values, &crate::pg::call::check_for_interrupts)
         .map(|b| RfmBreaks::new(&b))
 }
 

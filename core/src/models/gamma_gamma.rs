@@ -6,12 +6,12 @@
 //! purchase day (`m_x`, lifetimes' `monetary_value`) and number of repeat purchase days `x`.
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::optimize::{
+use crate::math::optimize::{
     maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal,
     WARM_START_SAMPLE,
 };
-use crate::sorted::sort_and_merge;
-use crate::special::{digamma, ln_gamma};
+use crate::math::sorted::sort_and_merge;
+use crate::math::special::{digamma, ln_gamma};
 use std::ops::Range;
 
 /// One repeat buyer's spend data, and how many customers share it.
@@ -49,7 +49,7 @@ pub const PARAM_NAMES: [&str; 3] = ["p", "q", "v"];
 const FORMAT_VERSION: u8 = 1;
 
 /// Sorts observations and merges equal `(x, mean_spend)`; returns the number left in front.
-/// `check` runs between pieces of the work (see [`crate::sorted::sort_and_merge`]).
+/// `check` runs between pieces of the work (see [`crate::math::sorted::sort_and_merge`]).
 pub fn merge_observations(obs: &mut [SpendObservation], check: &dyn Fn()) -> usize {
     let merged = sort_and_merge(
         obs,
@@ -144,7 +144,7 @@ impl SpendModel {
         let has_as_of = r.u8()? == 1;
         let as_of = r.i32()?;
         let params: [f64; 3] = r.f64_array()?;
-        crate::btyd::check_params(&params).map_err(DecodeError::Invalid)?;
+        crate::models::btyd::check_params(&params).map_err(DecodeError::Invalid)?;
         let fit = match r.u8()? {
             0 => None,
             _ => Some(SpendFitInfo {

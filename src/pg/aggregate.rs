@@ -1,13 +1,13 @@
 //! Internal-state aggregates: the plumbing every pg_clv aggregate shares, written once.
 //!
-//! A state lives in the aggregate memory context (see [`crate::memory`]); the transition
+//! A state lives in the aggregate memory context (see [`crate::pg::memory`]); the transition
 //! function creates it on the first row. For parallel query, PostgreSQL serializes worker
 //! states, deserializes them in the leader and combines them. `CREATE AGGREGATE` is written by
 //! hand in each module because pgrx 0.18's `#[pg_aggregate]` generates a wrong deserialize
 //! signature for internal states (pgrx issue #2351).
 
-use crate::errors::{raise, INVALID_BINARY_REPRESENTATION};
-use crate::memory::{aggregate_context, leak_into, ContextAllocator};
+use crate::pg::errors::{raise, INVALID_BINARY_REPRESENTATION};
+use crate::pg::memory::{aggregate_context, leak_into, ContextAllocator};
 use clv_core::codec::DecodeError;
 use pgrx::datum::Internal;
 use pgrx::pg_sys;
@@ -79,17 +79,17 @@ macro_rules! parallel_functions {
             from: ::pgrx::datum::Internal,
             fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> ::pgrx::datum::Internal {
-            crate::aggregate::combine::<$state>(into, from, fcinfo)
+            crate::pg::aggregate::combine::<$state>(into, from, fcinfo)
         }
 
         #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
         fn $serialize(state: ::pgrx::datum::Internal) -> Vec<u8> {
-            crate::aggregate::serialize::<$state>(state)
+            crate::pg::aggregate::serialize::<$state>(state)
         }
 
         #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
         fn $deserialize(bytes: &[u8], _unused: ::pgrx::datum::Internal) -> ::pgrx::datum::Internal {
-            crate::aggregate::deserialize::<$state>(bytes)
+            crate::pg::aggregate::deserialize::<$state>(bytes)
         }
     };
 }
@@ -99,7 +99,7 @@ pub(crate) use parallel_functions;
 pub fn check_same_parameters<P: PartialEq>(ours: P, theirs: P, aggregate: &str, parameters: &str) {
     if ours != theirs {
         raise(
-            crate::errors::INVALID_PARAMETER_VALUE,
+            crate::pg::errors::INVALID_PARAMETER_VALUE,
             format!("{aggregate} needs the same {parameters} for every row"),
         );
     }

@@ -12,8 +12,8 @@
 //! the conditional expectation and distribution of future purchases.
 
 use super::{Customer, Patterns};
-use crate::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use crate::special::{digamma, ln_gamma, ln_power_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
+use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
+use crate::math::special::{digamma, ln_gamma, ln_power_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
 use statrs::function::beta::{beta_reg, ln_beta};
 use std::ops::Range;
 

@@ -1,9 +1,9 @@
 //! The repurchase cycle of a customer: `clv.repurchase_cycle`, `clv.repurchase_cycle_median`,
 //! `clv.next_order_due`, `clv.overdue_ratio`.
 
-use crate::dates::finite_day;
+use crate::pg::dates::finite_day;
 use crate::summary::CustomerSummary;
-use clv_core::repurchase;
+use clv_core::segments::repurchase;
 use pgrx::datum::Date;
 use pgrx::prelude::*;
 

@@ -75,7 +75,7 @@ pub fn aggregate_context(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::MemoryCont
     let mut context = std::ptr::null_mut();
     let is_aggregate = unsafe { pg_sys::AggCheckCallContext(fcinfo, &mut context) };
     if is_aggregate == 0 {
-        crate::errors::raise(
+        crate::pg::errors::raise(
             pgrx::PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
             "aggregate support function called outside an aggregate",
         );

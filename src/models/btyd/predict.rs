@@ -2,10 +2,10 @@
 //! converted to the model's unit) or from raw `(x, t_x, T)` numbers in the model's unit.
 
 use super::BtydModel;
-use crate::dates::{day_date, finite_day};
-use crate::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
+use crate::pg::dates::{day_date, finite_day};
+use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::summary::CustomerSummary;
-use clv_core::btyd::{Customer, Model};
+use clv_core::models::btyd::{Customer, Model};
 use pgrx::datum::Date;
 use pgrx::prelude::*;
 
@@ -169,7 +169,7 @@ fn expected_next_order_date(
     let day = finite_day(as_of, "as_of");
     let c = customer_at(&m, &s, as_of)?;
     let wait_days =
-        (m.median_time_to_next_purchase(&c, &crate::call::check_for_interrupts)? * m.unit.days()).ceil();
+        (m.median_time_to_next_purchase(&c, &crate::pg::call::check_for_interrupts)? * m.unit.days()).ceil();
     // Waits beyond PostgreSQL's date range mean "not in any foreseeable future".
     let due = f64::from(day) + wait_days;
     (due < f64::from(i32::MAX / 2)).then(|| day_date(due as i32))

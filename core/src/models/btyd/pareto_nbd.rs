@@ -14,8 +14,8 @@
 //! 1, and its parameter derivatives are summed in the same loop.
 
 use super::{Customer, Patterns};
-use crate::optimize::{parallel_blocks, parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use crate::special::{digamma, integrate, ln_gamma, log_add_exp};
+use crate::math::optimize::{parallel_blocks, parallel_total, FitOptions, LogLikelihood, WeightedTotal};
+use crate::math::special::{digamma, integrate, ln_gamma, log_add_exp};
 use std::collections::HashMap;
 use std::ops::Range;
 

@@ -59,7 +59,7 @@ pub fn bad_summary(error: SummaryError, code: PgSqlErrorCode) -> ! {
 /// ERROR (22003) unless a fit found positive finite parameters: data at the edge of float8's
 /// range (mean spends near 1e308, say) can overflow the likelihood.
 pub fn check_fitted(model: &str, params: &[f64]) {
-    if clv_core::btyd::check_params(params).is_err() {
+    if clv_core::models::btyd::check_params(params).is_err() {
         raise_with_hint(
             NUMERIC_VALUE_OUT_OF_RANGE,
             format!("{model} fit found no finite parameters for these data"),

@@ -1,0 +1,13 @@
+//! The PostgreSQL plumbing every SQL module shares: how values cross the boundary ([`datum`]),
+//! memory contexts ([`memory`]), internal-state aggregates ([`aggregate`]), per-call-site
+//! caches and composite rows ([`call`]), settings ([`settings`]), errors ([`errors`]), and the
+//! conversion of dates and amounts ([`dates`], [`amounts`]).
+
+pub mod aggregate;
+pub mod amounts;
+pub mod call;
+pub mod dates;
+pub mod datum;
+pub mod errors;
+pub mod memory;
+pub mod settings;

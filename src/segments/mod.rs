@@ -1,0 +1,5 @@
+//! Segments in SQL: repurchase cycle, lifecycle stages, RFM breaks, scores and segments.
+
+mod lifecycle;
+mod repurchase;
+mod rfm;
