@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine (installs what is missing):
-#   1. pure-Rust tests of the mathematics (cargo test -p clv-core)
+#   1. cargo fmt --check, clippy -D warnings on both crates, and the pure-Rust tests of the
+#      mathematics (cargo test -p clv-core)
 #   2. SQL behaviour inside PostgreSQL (#[pg_test], cargo pgrx test)
 #   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster
 #   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py)
@@ -19,7 +20,10 @@ mkdir -p "$WORK"
 is_root && chown "$(cluster_user):" "$WORK"
 trap 'stop_private_cluster "$REGRESS_DATA"' EXIT
 
-say "1/6 Pure-Rust tests (clv-core)"
+say "1/6 Formatting, lints and pure-Rust tests (clv-core)"
+cargo fmt --all --check || die "cargo fmt --check: run 'cargo fmt --all'"
+cargo clippy -p clv-core --release --all-targets --quiet -- -D warnings
+cargo clippy -p pg_clv --all-targets --quiet -- -D warnings
 cargo test -p clv-core --release --quiet
 
 say "2/6 SQL tests inside PostgreSQL (cargo pgrx test)"

@@ -6,6 +6,7 @@ use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, 
 use crate::pg::call::composite_result;
 use crate::pg::dates::{day_date, finite_day};
 use crate::pg::datum::sql_datum_type;
+use crate::pg::errors::required;
 use crate::pg::errors::{
     raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, PROGRAM_LIMIT_EXCEEDED,
 };
@@ -24,10 +25,6 @@ use pgrx::prelude::*;
 const STATE_VERSION: u8 = 1;
 const DEFAULT_ACTIVE_WITHIN_DAYS: i32 = 90;
 const DEFAULT_WINDOW_DAYS: i32 = 365;
-
-fn required<T>(value: Option<T>, what: &str) -> T {
-    value.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, format!("{what} must not be NULL")))
-}
 
 // ---- shares of customers: repeat_purchase_rate, churn_rate ---------------------------------
 

@@ -2,6 +2,7 @@
 
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::finite_day;
+use crate::pg::errors::required;
 use crate::pg::errors::{
     raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
     PROGRAM_LIMIT_EXCEEDED,
@@ -52,8 +53,7 @@ fn generate_orders(
     'static,
     (name!(customer_id, i64), name!(ordered_at, TimestampWithTimeZone), name!(amount, f64)),
 > {
-    let required = |name: &str| -> ! { raise(INVALID_PARAMETER_VALUE, format!("{name} must not be NULL")) };
-    let customers = customers.unwrap_or_else(|| required("customers"));
+    let customers = required(customers, "customers");
     if !(0..=MAX_CUSTOMERS).contains(&customers) {
         raise_with_hint(
             PROGRAM_LIMIT_EXCEEDED,
@@ -61,13 +61,13 @@ fn generate_orders(
             Some("Simulate larger populations in several calls with consecutive customer ranges."),
         );
     }
-    let start = timestamp_day(start_date.unwrap_or_else(|| required("start_date")), "start_date");
-    let end = timestamp_day(end_date.unwrap_or_else(|| required("end_date")), "end_date");
+    let start = timestamp_day(required(start_date, "start_date"), "start_date");
+    let end = timestamp_day(required(end_date, "end_date"), "end_date");
     let arrivals_end = acquisition_end.map_or(end, |d| timestamp_day(d, "acquisition_end"));
-    let seed = seed.unwrap_or_else(|| required("seed"));
+    let seed = required(seed, "seed");
     let [r, alpha, a, b, p, q, v] =
         [("r", r), ("alpha", alpha), ("a", a), ("b", b), ("p", p), ("q", q), ("v", v)]
-            .map(|(name, value)| value.unwrap_or_else(|| required(name)));
+            .map(|(name, value)| required(value, name));
     let population = Population { r, alpha, a, b, p, q, v };
     let days = |to: i32| f64::from(to) - f64::from(start);
     let simulation = Simulation::new(population, seed as u64, days(arrivals_end), days(end))

@@ -31,7 +31,7 @@ pub fn micros_from_f64(amount: f64) -> Result<i64, AmountError> {
     }
     let scaled = (amount * MICROS_PER_UNIT as f64).round();
     // i64::MAX is not representable as f64; compare against 2^63 exactly.
-    if scaled >= 9_223_372_036_854_775_808.0 || scaled < -9_223_372_036_854_775_808.0 {
+    if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&scaled) {
         return Err(AmountError::OutOfRange);
     }
     Ok(scaled as i64)

@@ -94,11 +94,7 @@ struct SpendState {
 }
 
 impl SpendState {
-    fn of<'a>(
-        internal: &'a mut Internal,
-        as_of: Option<i32>,
-        fcinfo: pg_sys::FunctionCallInfo,
-    ) -> &'a mut Self {
+    fn of(internal: &mut Internal, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &mut Self {
         let spend =
             state(internal, fcinfo, |alloc| Self { as_of, observations: context_vec(alloc), excluded: 0.0 });
         check_same_parameters(spend.as_of, as_of, "gamma_gamma_fit", "as_of");

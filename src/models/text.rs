@@ -3,7 +3,6 @@
 //! that cannot be estimated print as null.
 
 use crate::pg::dates::IsoDay;
-use crate::pg::errors::{raise, INVALID_TEXT_REPRESENTATION};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
@@ -72,10 +71,7 @@ pub struct ModelText {
     converged: Option<bool>,
 }
 
-/// ERROR 22P02 for malformed text input of `type_name`.
-pub fn bad(type_name: &str, why: impl std::fmt::Display) -> ! {
-    raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type {type_name}: {why}"))
-}
+pub use crate::pg::errors::invalid_text as bad;
 
 impl ModelText {
     pub fn new(model: &str, as_of: Option<i32>, names: &[&str], params: &[f64]) -> Self {

@@ -25,11 +25,11 @@ pub trait AggregateState: Sized {
 }
 
 /// The state behind `internal`, created with `init` in the aggregate context on first use.
-pub fn state<'a, T>(
-    internal: &'a mut Internal,
+pub fn state<T>(
+    internal: &mut Internal,
     fcinfo: pg_sys::FunctionCallInfo,
     init: impl FnOnce(ContextAllocator) -> T,
-) -> &'a mut T {
+) -> &mut T {
     if !internal.initialized() {
         let context = aggregate_context(fcinfo);
         let state = leak_into(context, init(ContextAllocator::new(context)));

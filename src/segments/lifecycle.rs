@@ -70,6 +70,7 @@ fn lifecycle_stage(
 }
 
 /// With the signup date: a customer who signed up by `as_of` but had not ordered is a prospect.
+#[allow(clippy::too_many_arguments)] // one SQL argument per threshold
 #[pg_extern(immutable, parallel_safe, name = "lifecycle_stage")]
 fn lifecycle_stage_with_signup(
     signed_up_at: Option<Date>,

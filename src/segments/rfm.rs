@@ -6,7 +6,8 @@ use crate::pg::call::{composite_field, composite_result, with_call_site_state};
 use crate::pg::dates::{finite_day, IsoDay};
 use crate::pg::datum::sql_datum_type;
 use crate::pg::datum::{stored_type, varlena_arg};
-use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, INVALID_TEXT_REPRESENTATION};
+use crate::pg::errors::{invalid_text, required};
+use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
@@ -46,9 +47,7 @@ struct BreaksText {
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn rfm_breaks_in(input: &CStr) -> RfmBreaks {
-    let bad = |why: String| -> ! {
-        raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type rfm_breaks: {why}"))
-    };
+    let bad = |why: String| -> ! { invalid_text("rfm_breaks", why) };
     let text = input.to_str().unwrap_or_else(|_| bad("not UTF-8".into()));
     let t: BreaksText = serde_json::from_str(text).unwrap_or_else(|e| bad(e.to_string()));
     let breaks = Breaks {
@@ -180,7 +179,7 @@ fn rfm_breaks_add(
     bins: Option<i32>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Internal {
-    let bins = bins.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "bins must not be NULL"));
+    let bins = required(bins, "bins");
     breaks_add(state, summary, as_of, bins, fcinfo)
 }
 

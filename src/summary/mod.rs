@@ -9,8 +9,9 @@ mod aggregate;
 
 use crate::pg::dates::IsoDay;
 use crate::pg::datum::{varlena_type, VarlenaBytes};
+use crate::pg::errors::invalid_text;
 use crate::pg::errors::{
-    bad_summary, raise, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION,
+    bad_summary, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION,
 };
 use clv_core::money::{format_micros, parse_micros};
 use clv_core::summary::{encode, encoded_len, normalize, PurchaseDay, SummaryView};
@@ -70,11 +71,8 @@ fn amount_json(micros: i128) -> Box<RawValue> {
     RawValue::from_string(text).expect("a decimal number is valid JSON")
 }
 
-fn text_error(message: impl Into<String>) -> ! {
-    raise(
-        INVALID_TEXT_REPRESENTATION,
-        format!("invalid input syntax for type customer_summary: {}", message.into()),
-    )
+fn text_error(why: impl std::fmt::Display) -> ! {
+    invalid_text("customer_summary", why)
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]

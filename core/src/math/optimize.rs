@@ -202,6 +202,9 @@ const MAX_ITERATIONS: u64 = 1000;
 const TOLERANCE_GRADIENT: f64 = 1e-6;
 const TOLERANCE_COST: f64 = 1e-14;
 
+/// A point in log parameters with its cost and gradient.
+type Evaluation = (Vec<f64>, f64, Vec<f64>);
+
 /// The mean negative log-likelihood in log parameters, remembering the last evaluation because
 /// argmin asks for the cost and the gradient of the same point separately.
 struct Objective<'a, L> {
@@ -209,7 +212,7 @@ struct Objective<'a, L> {
     /// Called before every evaluation; may stop the fit by panicking (e.g. a query cancel).
     check_interrupts: &'a dyn Fn(),
     total_weight: f64,
-    last: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    last: RefCell<Option<Evaluation>>,
     /// The lowest finite cost seen, kept for when the solver stops with an error.
     best: &'a RefCell<Option<(Vec<f64>, f64)>>,
 }

@@ -9,7 +9,7 @@ use super::BtydModel;
 use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::{finite_day, time_unit};
-use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
+use crate::pg::errors::required;
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
@@ -26,12 +26,12 @@ struct FitState {
 
 impl FitState {
     /// The state behind `internal`; every row must agree on unit and as_of.
-    fn of<'a>(
-        internal: &'a mut Internal,
+    fn of(
+        internal: &mut Internal,
         unit: TimeUnit,
         as_of: Option<i32>,
         fcinfo: pg_sys::FunctionCallInfo,
-    ) -> &'a mut Self {
+    ) -> &mut Self {
         let fit = state(internal, fcinfo, |alloc| Self { unit, as_of, observations: context_vec(alloc) });
         check_same_parameters((fit.unit, fit.as_of), (unit, as_of), "a fit", "as_of and unit");
         fit
@@ -120,7 +120,7 @@ fn btyd_fit_add_summary_in_unit(
     unit: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Internal {
-    let unit = time_unit(unit.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "unit must not be NULL")));
+    let unit = time_unit(required(unit, "unit"));
     add_summary(state, summary, as_of, unit, fcinfo)
 }
 
@@ -133,7 +133,7 @@ fn btyd_fit_add_raw(
     unit: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Internal {
-    let unit = time_unit(unit.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, "unit must not be NULL")));
+    let unit = time_unit(required(unit, "unit"));
     let (Some(x), Some(t_x), Some(t)) = (x, t_x, t) else { return state };
     let customer = super::predict::checked_customer(x, t_x, t);
     FitState::of(&mut state, unit, None, fcinfo).observations.push(Observation { customer, weight: 1.0 });
