@@ -201,36 +201,8 @@ fn churned(
     churn_period(Some(period_start), Some(period_end), Some(active_within)).lost(&summary.view())
 }
 
-extension_sql!(
-    r#"
-CREATE AGGREGATE repeat_purchase_rate(s customer_summary, as_of date) (
-    sfunc = repeat_purchase_rate_add, stype = internal, finalfunc = repeat_purchase_rate_final,
-    combinefunc = repeat_purchase_rate_combine, serialfunc = repeat_purchase_rate_serialize,
-    deserialfunc = repeat_purchase_rate_deserialize, parallel = safe);
-CREATE AGGREGATE churn_rate(s customer_summary, period_start date, period_end date) (
-    sfunc = churn_rate_add_default, stype = internal, finalfunc = churn_rate_final,
-    combinefunc = churn_rate_combine, serialfunc = churn_rate_serialize, deserialfunc = churn_rate_deserialize,
-    parallel = safe);
-CREATE AGGREGATE churn_rate(s customer_summary, period_start date, period_end date, active_within integer) (
-    sfunc = churn_rate_add, stype = internal, finalfunc = churn_rate_final,
-    combinefunc = churn_rate_combine, serialfunc = churn_rate_serialize, deserialfunc = churn_rate_deserialize,
-    parallel = safe);
-COMMENT ON AGGREGATE repeat_purchase_rate(customer_summary, date) IS 'Share of the customers who ordered by as_of that bought on two or more days by then (orders after as_of ignored). NULL when nobody had ordered.';
-COMMENT ON AGGREGATE churn_rate(customer_summary, date, date) IS 'Churn in [period_start, period_end): of the customers who bought in the 90 days before period_start, the share who bought nothing during the period. NULL when nobody was active.';
-COMMENT ON AGGREGATE churn_rate(customer_summary, date, date, integer) IS 'Churn in [period_start, period_end) with "active" meaning a purchase in the active_within days before period_start.';
-COMMENT ON FUNCTION churned(customer_summary, date, date, integer) IS 'Whether the customer churned in [period_start, period_end) as clv.churn_rate counts it: true if active at the start (a purchase in the active_within days before) and no purchase during the period; NULL if not active at the start.';
-COMMENT ON FUNCTION repeat_purchase_rate_add(internal, customer_summary, date) IS 'Transition function of clv.repeat_purchase_rate; not for direct use.';
-COMMENT ON FUNCTION repeat_purchase_rate_final(internal) IS 'Final function of clv.repeat_purchase_rate; not for direct use.';
-COMMENT ON FUNCTION repeat_purchase_rate_combine(internal, internal) IS 'Combine function of clv.repeat_purchase_rate (parallel query); not for direct use.';
-COMMENT ON FUNCTION repeat_purchase_rate_serialize(internal) IS 'Serialize function of clv.repeat_purchase_rate (parallel query); not for direct use.';
-COMMENT ON FUNCTION repeat_purchase_rate_deserialize(bytea, internal) IS 'Deserialize function of clv.repeat_purchase_rate (parallel query); not for direct use.';
-COMMENT ON FUNCTION churn_rate_add(internal, customer_summary, date, date, integer) IS 'Transition function of clv.churn_rate with active_within; not for direct use.';
-COMMENT ON FUNCTION churn_rate_add_default(internal, customer_summary, date, date) IS 'Transition function of clv.churn_rate; not for direct use.';
-COMMENT ON FUNCTION churn_rate_final(internal) IS 'Final function of clv.churn_rate; not for direct use.';
-COMMENT ON FUNCTION churn_rate_combine(internal, internal) IS 'Combine function of clv.churn_rate (parallel query); not for direct use.';
-COMMENT ON FUNCTION churn_rate_serialize(internal) IS 'Serialize function of clv.churn_rate (parallel query); not for direct use.';
-COMMENT ON FUNCTION churn_rate_deserialize(bytea, internal) IS 'Deserialize function of clv.churn_rate (parallel query); not for direct use.';
-"#,
+extension_sql_file!(
+    "kpi/share_aggregates.sql",
     name = "share_aggregates",
     requires = [
         "customer_summary_type",
@@ -319,19 +291,8 @@ fn revenue_share_top_final(mut internal: Internal) -> Option<f64> {
 
 parallel_functions!(TopShareState: revenue_share_top_combine, revenue_share_top_serialize, revenue_share_top_deserialize);
 
-extension_sql!(
-    r#"
-CREATE AGGREGATE revenue_share_top(s customer_summary, fraction double precision) (
-    sfunc = revenue_share_top_add, stype = internal, finalfunc = revenue_share_top_final,
-    combinefunc = revenue_share_top_combine, serialfunc = revenue_share_top_serialize,
-    deserialfunc = revenue_share_top_deserialize, parallel = safe);
-COMMENT ON AGGREGATE revenue_share_top(customer_summary, double precision) IS 'Share of total spend from the top fraction of customers by spend (the top ceil(fraction x customers)), exact. fraction in (0, 1]; NULL when there are no customers or total spend is not positive.';
-COMMENT ON FUNCTION revenue_share_top_add(internal, customer_summary, double precision) IS 'Transition function of clv.revenue_share_top; not for direct use.';
-COMMENT ON FUNCTION revenue_share_top_final(internal) IS 'Final function of clv.revenue_share_top; not for direct use.';
-COMMENT ON FUNCTION revenue_share_top_combine(internal, internal) IS 'Combine function of clv.revenue_share_top (parallel query); not for direct use.';
-COMMENT ON FUNCTION revenue_share_top_serialize(internal) IS 'Serialize function of clv.revenue_share_top (parallel query); not for direct use.';
-COMMENT ON FUNCTION revenue_share_top_deserialize(bytea, internal) IS 'Deserialize function of clv.revenue_share_top (parallel query); not for direct use.';
-"#,
+extension_sql_file!(
+    "kpi/revenue_share_top_aggregate.sql",
     name = "revenue_share_top_aggregate",
     requires = [
         "customer_summary_type",
@@ -351,22 +312,8 @@ sql_datum_type!(
     "business_profile"
 );
 
-extension_sql!(
-    r#"
-CREATE TYPE business_profile AS (
-    customers bigint,
-    active_customers bigint,
-    new_customers bigint,
-    returning_customers bigint,
-    new_revenue_share double precision,
-    returning_revenue_share double precision,
-    repeat_purchase_rate double precision,
-    top_10pct_revenue_share double precision,
-    median_repurchase_cycle_days double precision,
-    label text
-);
-COMMENT ON TYPE business_profile IS 'What kind of business the customers describe at a date: customers, those active in the window, new and returning among them with their shares of the window''s revenue, repeat-purchase rate, top-10% revenue share, median repurchase cycle and a label. See clv.business_profile.';
-"#,
+extension_sql_file!(
+    "kpi/business_profile_type.sql",
     name = "business_profile_type",
     creates = [Type(BusinessProfile)],
 );
@@ -523,25 +470,8 @@ fn business_profile_final(
 
 parallel_functions!(ProfileState: business_profile_combine, business_profile_serialize, business_profile_deserialize);
 
-extension_sql!(
-    r#"
-CREATE AGGREGATE business_profile(s customer_summary, as_of date, window_days integer) (
-    sfunc = business_profile_add, stype = internal, finalfunc = business_profile_final,
-    combinefunc = business_profile_combine, serialfunc = business_profile_serialize,
-    deserialfunc = business_profile_deserialize, parallel = safe);
-CREATE AGGREGATE business_profile(s customer_summary, as_of date) (
-    sfunc = business_profile_add_year, stype = internal, finalfunc = business_profile_final,
-    combinefunc = business_profile_combine, serialfunc = business_profile_serialize,
-    deserialfunc = business_profile_deserialize, parallel = safe);
-COMMENT ON AGGREGATE business_profile(customer_summary, date, integer) IS 'The business profile at as_of over the window_days days ending with as_of: new vs returning customers and their revenue shares, repeat-purchase rate, top-10% revenue share, median repurchase cycle, and a label (loyal-customer-driven, acquisition-driven, mixed or inactive; rules in docs/kpis.md). NULL when nobody had ordered.';
-COMMENT ON AGGREGATE business_profile(customer_summary, date) IS 'The business profile at as_of over the 365 days ending with as_of; see business_profile(customer_summary, date, integer).';
-COMMENT ON FUNCTION business_profile_add(internal, customer_summary, date, integer) IS 'Transition function of clv.business_profile(customer_summary, date, integer); not for direct use.';
-COMMENT ON FUNCTION business_profile_add_year(internal, customer_summary, date) IS 'Transition function of clv.business_profile(customer_summary, date); not for direct use.';
-COMMENT ON FUNCTION business_profile_final(internal) IS 'Final function of clv.business_profile; not for direct use.';
-COMMENT ON FUNCTION business_profile_combine(internal, internal) IS 'Combine function of clv.business_profile (parallel query); not for direct use.';
-COMMENT ON FUNCTION business_profile_serialize(internal) IS 'Serialize function of clv.business_profile (parallel query); not for direct use.';
-COMMENT ON FUNCTION business_profile_deserialize(bytea, internal) IS 'Deserialize function of clv.business_profile (parallel query); not for direct use.';
-"#,
+extension_sql_file!(
+    "kpi/business_profile_aggregates.sql",
     name = "business_profile_aggregates",
     requires = [
         "customer_summary_type",
@@ -607,10 +537,8 @@ fn retention_periods(
     }))
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION retention_periods(customer_summary, text, date) IS 'One row per calendar period (day, week, month, quarter or year) from the customer''s first order up to the period containing as_of: cohort (start of the first order''s period), period index (0 = that period), period start, whether they purchased, orders and spend in it. Orders after as_of are ignored, so the last period may be partial. GROUP BY cohort, period gives the cohort retention matrix.';
-"#,
+extension_sql_file!(
+    "kpi/retention_periods_comment.sql",
     name = "retention_periods_comment",
     requires = [retention_periods],
 );

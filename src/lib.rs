@@ -30,8 +30,4 @@ pub mod pg_test {
     }
 }
 
-pgrx::extension_sql!(
-    "COMMENT ON SCHEMA clv IS 'pg_clv: customer-retention analytics (summaries, RFM, lifecycle, BTYD models, CLV, KPIs)';",
-    name = "schema_comment",
-    bootstrap,
-);
+pgrx::extension_sql_file!("schema_comment.sql", name = "schema_comment", bootstrap,);

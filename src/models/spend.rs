@@ -29,7 +29,7 @@ stored_type!(
     spend_model_send
 );
 
-extension_sql!("CREATE TYPE spend_model;", name = "spend_model_shell", creates = [Type(SpendModel)]);
+extension_sql_file!("spend/spend_model_shell.sql", name = "spend_model_shell", creates = [Type(SpendModel)]);
 
 const TYPE: &str = "spend_model";
 const KIND: &str = "gamma_gamma";
@@ -69,17 +69,8 @@ fn spend_model_out(model: SpendModel) -> CString {
     text.to_cstring()
 }
 
-extension_sql!(
-    r#"
-CREATE TYPE spend_model (
-    INPUT = spend_model_in, OUTPUT = spend_model_out, RECEIVE = spend_model_recv, SEND = spend_model_send,
-    INTERNALLENGTH = VARIABLE, STORAGE = extended);
-COMMENT ON TYPE spend_model IS 'A Gamma-Gamma spend model (p, q, v) and how it was fitted (customers used and excluded, log-likelihood, standard errors, convergence). Prints as JSON.';
-COMMENT ON FUNCTION spend_model_in(cstring) IS 'Text input of clv.spend_model (JSON: version, model, params, and optionally the fit fields).';
-COMMENT ON FUNCTION spend_model_out(spend_model) IS 'Text output of clv.spend_model as JSON.';
-COMMENT ON FUNCTION spend_model_recv(internal) IS 'Binary input of clv.spend_model (the versioned stored format).';
-COMMENT ON FUNCTION spend_model_send(spend_model) IS 'Binary output of clv.spend_model (the versioned stored format).';
-"#,
+extension_sql_file!(
+    "spend/spend_model_type.sql",
     name = "spend_model_type",
     requires = ["spend_model_shell", spend_model_in, spend_model_out, spend_model_recv, spend_model_send],
 );
@@ -207,23 +198,8 @@ fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
     Some(SpendModel::new(&model))
 }
 
-extension_sql!(
-    r#"
-CREATE AGGREGATE gamma_gamma_fit(s customer_summary, as_of date) (
-    sfunc = gamma_gamma_add_summary, stype = internal, finalfunc = gamma_gamma_fit_final,
-    combinefunc = gamma_gamma_combine, serialfunc = gamma_gamma_serialize, deserialfunc = gamma_gamma_deserialize, parallel = safe);
-CREATE AGGREGATE gamma_gamma_fit(x double precision, mean_spend double precision) (
-    sfunc = gamma_gamma_add_raw, stype = internal, finalfunc = gamma_gamma_fit_final,
-    combinefunc = gamma_gamma_combine, serialfunc = gamma_gamma_serialize, deserialfunc = gamma_gamma_deserialize, parallel = safe);
-COMMENT ON AGGREGATE gamma_gamma_fit(customer_summary, date) IS 'Fits the Gamma-Gamma spend model (Fader, Hardie & Lee 2005) on repeat buyers at as_of: repeat purchase days and mean spend per repeat day (clv.repeat_spend_mean). One-time buyers and repeat buyers without positive repeat spend are excluded and counted in the model. NULL when no customer qualifies.';
-COMMENT ON AGGREGATE gamma_gamma_fit(double precision, double precision) IS 'Fits the Gamma-Gamma spend model on raw (x, mean spend per repeat purchase) pairs; x < 1 or mean_spend <= 0 are excluded and counted.';
-COMMENT ON FUNCTION gamma_gamma_add_summary(internal, customer_summary, date) IS 'Transition function of clv.gamma_gamma_fit over summaries; not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_add_raw(internal, double precision, double precision) IS 'Transition function of clv.gamma_gamma_fit over raw numbers; not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_combine(internal, internal) IS 'Combine function of clv.gamma_gamma_fit (parallel query); not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_serialize(internal) IS 'Serialize function of clv.gamma_gamma_fit (parallel query); not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_deserialize(bytea, internal) IS 'Deserialize function of clv.gamma_gamma_fit (parallel query); not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_fit_final(internal) IS 'Final function of clv.gamma_gamma_fit; not for direct use.';
-"#,
+extension_sql_file!(
+    "spend/gamma_gamma_aggregates.sql",
     name = "gamma_gamma_aggregates",
     requires = [
         "spend_model_type",
@@ -341,16 +317,8 @@ fn spend_model_log_likelihood(model: SpendModel) -> Option<f64> {
     model.value().fit.map(|f| f.log_likelihood)
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION expected_spend(spend_model, customer_summary, date) IS 'Expected spend per purchase day of the customer (Gamma-Gamma conditional mean, FHL 2005): a weighted mean of the population mean and the customer''s own repeat spend, from the orders up to as_of. One-time buyers get the population mean; a repeat spend that is not positive counts as 0. NULL if no order by as_of.';
-COMMENT ON FUNCTION expected_spend(spend_model, double precision, double precision) IS 'Expected spend per purchase day for x repeat purchase days with mean spend mean_spend.';
-COMMENT ON FUNCTION customer_value(btyd_model, spend_model, customer_summary, date, integer, double precision) IS 'Discounted customer lifetime value over the next months (30-day months): expected purchases in each month times expected spend per purchase, discounted by (1 + monthly_discount_rate)^month. As lifetimes'' customer_lifetime_value(freq=''D''). NULL if no order by as_of.';
-COMMENT ON FUNCTION model_parameters(spend_model) IS 'The parameters p, q, v of a spend model with their standard errors, one row each.';
-COMMENT ON FUNCTION model_kind(spend_model) IS 'gamma_gamma.';
-COMMENT ON FUNCTION model_converged(spend_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
-COMMENT ON FUNCTION model_log_likelihood(spend_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
-"#,
+extension_sql_file!(
+    "spend/spend_comments.sql",
     name = "spend_comments",
     requires = [
         expected_spend,

@@ -15,14 +15,7 @@ sql_datum_type!(
     "lifecycle"
 );
 
-extension_sql!(
-    r#"
-CREATE TYPE lifecycle AS ENUM ('prospect', 'new', 'active', 'at_risk', 'dormant');
-COMMENT ON TYPE lifecycle IS 'Customer lifecycle stage, in order: prospect (signed up, no order), new, active, at_risk, dormant. See clv.lifecycle_stage.';
-"#,
-    name = "lifecycle_type",
-    creates = [Type(Lifecycle)],
-);
+extension_sql_file!("lifecycle/lifecycle_type.sql", name = "lifecycle_type", creates = [Type(Lifecycle)],);
 
 const STAGES: [Stage; 5] = [Stage::Prospect, Stage::New, Stage::Active, Stage::AtRisk, Stage::Dormant];
 
@@ -93,13 +86,8 @@ fn lifecycle_stage_with_signup(
     Some(stage_datum(fcinfo, s))
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION lifecycle_stage(customer_summary, date, integer, integer, integer, double precision) IS
-'Lifecycle stage at as_of from the orders up to then: dormant when the last order is at least dormant_after (365) days old, at_risk when at least at_risk_after (90) days old (or at_risk_cycles times the customer''s own mean repurchase cycle, when given and known), new when the first order is fewer than new_within (30) days old, else active. NULL if no order by as_of; NULL thresholds mean the defaults.';
-COMMENT ON FUNCTION lifecycle_stage(date, customer_summary, date, integer, integer, integer, double precision) IS
-'Lifecycle stage with the signup date: prospect for a customer who signed up by as_of without an order by then (summary NULL or later orders only); otherwise as lifecycle_stage(summary, as_of, ...). NULL if not signed up by as_of.';
-"#,
+extension_sql_file!(
+    "lifecycle/lifecycle_comments.sql",
     name = "lifecycle_comments",
     requires = [lifecycle_stage, lifecycle_stage_with_signup],
 );

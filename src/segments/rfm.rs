@@ -30,7 +30,7 @@ stored_type!(
     rfm_breaks_send
 );
 
-extension_sql!("CREATE TYPE rfm_breaks;", name = "rfm_breaks_shell", creates = [Type(RfmBreaks)]);
+extension_sql_file!("rfm/rfm_breaks_shell.sql", name = "rfm_breaks_shell", creates = [Type(RfmBreaks)]);
 
 /// The text form of `clv.rfm_breaks`.
 #[derive(Serialize, Deserialize)]
@@ -81,19 +81,8 @@ fn rfm_breaks_out(breaks: RfmBreaks) -> CString {
     CString::new(serde_json::to_string(&text).expect("serializable")).expect("JSON has no NUL")
 }
 
-extension_sql!(
-    r#"
-CREATE TYPE rfm_breaks (
-    INPUT = rfm_breaks_in, OUTPUT = rfm_breaks_out, RECEIVE = rfm_breaks_recv, SEND = rfm_breaks_send,
-    INTERNALLENGTH = VARIABLE, STORAGE = extended);
-COMMENT ON TYPE rfm_breaks IS 'RFM cut points of a population at a date (bins - 1 per dimension), from the aggregate clv.rfm_breaks; prints as JSON.';
-COMMENT ON FUNCTION rfm_breaks_in(cstring) IS 'Text input of clv.rfm_breaks (the JSON that rfm_breaks_out prints).';
-COMMENT ON FUNCTION rfm_breaks_out(rfm_breaks) IS 'Text output of clv.rfm_breaks as JSON.';
-COMMENT ON FUNCTION rfm_breaks_recv(internal) IS 'Binary input of clv.rfm_breaks (the versioned stored format).';
-COMMENT ON FUNCTION rfm_breaks_send(rfm_breaks) IS 'Binary output of clv.rfm_breaks (the versioned stored format).';
-CREATE TYPE rfm_score AS (r integer, f integer, m integer, cell text, bins integer);
-COMMENT ON TYPE rfm_score IS 'RFM scores 1..bins (R: most recent = highest), the ''545''-style cell, and the number of bins.';
-"#,
+extension_sql_file!(
+    "rfm/rfm_types.sql",
     name = "rfm_types",
     requires = ["rfm_breaks_shell", rfm_breaks_in, rfm_breaks_out, rfm_breaks_recv, rfm_breaks_send],
     creates = [Type(RfmScore)],
@@ -202,25 +191,8 @@ fn rfm_breaks_final(mut internal: Internal) -> Option<RfmBreaks> {
         .map(|b| RfmBreaks::new(&b))
 }
 
-extension_sql!(
-    r#"
-CREATE AGGREGATE rfm_breaks(s customer_summary, as_of date, bins integer) (
-    sfunc = rfm_breaks_add, stype = internal, finalfunc = rfm_breaks_final,
-    combinefunc = rfm_breaks_combine, serialfunc = rfm_breaks_serialize, deserialfunc = rfm_breaks_deserialize,
-    parallel = safe);
-CREATE AGGREGATE rfm_breaks(s customer_summary, as_of date) (
-    sfunc = rfm_breaks_add_quintiles, stype = internal, finalfunc = rfm_breaks_final,
-    combinefunc = rfm_breaks_combine, serialfunc = rfm_breaks_serialize, deserialfunc = rfm_breaks_deserialize,
-    parallel = safe);
-COMMENT ON AGGREGATE rfm_breaks(customer_summary, date, integer) IS 'RFM cut points of the customers who ordered by as_of: recency (days since the last order), frequency (orders) and monetary (spend), bins 2..10. Scores from them equal ntile(bins) when values are distinct; ties go to the lower bin. NULL for an empty population.';
-COMMENT ON AGGREGATE rfm_breaks(customer_summary, date) IS 'RFM cut points with 5 bins (quintiles); see rfm_breaks(customer_summary, date, integer).';
-COMMENT ON FUNCTION rfm_breaks_add(internal, customer_summary, date, integer) IS 'Transition function of clv.rfm_breaks(customer_summary, date, integer); not for direct use.';
-COMMENT ON FUNCTION rfm_breaks_add_quintiles(internal, customer_summary, date) IS 'Transition function of clv.rfm_breaks(customer_summary, date); not for direct use.';
-COMMENT ON FUNCTION rfm_breaks_combine(internal, internal) IS 'Combine function of clv.rfm_breaks (parallel query); not for direct use.';
-COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'Serialize function of clv.rfm_breaks (parallel query); not for direct use.';
-COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'Deserialize function of clv.rfm_breaks (parallel query); not for direct use.';
-COMMENT ON FUNCTION rfm_breaks_final(internal) IS 'Final function of clv.rfm_breaks; not for direct use.';
-"#,
+extension_sql_file!(
+    "rfm/rfm_breaks_aggregates.sql",
     name = "rfm_breaks_aggregates",
     requires = [
         "rfm_types",
@@ -334,12 +306,8 @@ fn rfm_default_rules() -> JsonB {
     JsonB(serde_json::to_value(default_rules()).expect("serializable"))
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION rfm_score(customer_summary, rfm_breaks, date) IS 'RFM scores of a customer at as_of against population cut points: R from days since the last order (most recent = highest), F from orders, M from spend, each 1..bins. NULL if the customer had not ordered by as_of.';
-COMMENT ON FUNCTION rfm_segment(rfm_score, jsonb) IS 'Named RFM segment of a score: the first matching rule, with the canonical segments (clv.rfm_default_rules()) when rules is NULL. Rules match R, F, M and FM (mean of F and M, rounded up) on the 5-point scale (scores rescaled as ceil(score * 5 / bins)). NULL when no rule matches.';
-COMMENT ON FUNCTION rfm_default_rules() IS 'The canonical RFM segment rules (Champions, Loyal Customers, Potential Loyalists, New Customers, Promising, Need Attention, About to Sleep, At Risk, Can''t Lose Them, Hibernating, Lost) as the jsonb that rfm_segment accepts: a starting point for your own.';
-"#,
+extension_sql_file!(
+    "rfm/rfm_comments.sql",
     name = "rfm_comments",
     requires = [rfm_score, rfm_segment, rfm_default_rules, "rfm_breaks_aggregates"],
 );

@@ -20,7 +20,7 @@ stored_type!(
     btyd_model_send
 );
 
-extension_sql!("CREATE TYPE btyd_model;", name = "btyd_model_shell", creates = [Type(BtydModel)]);
+extension_sql_file!("btyd_model_shell.sql", name = "btyd_model_shell", creates = [Type(BtydModel)]);
 
 #[pg_extern(immutable, parallel_safe, strict)]
 fn btyd_model_in(input: &CStr) -> BtydModel {
@@ -58,17 +58,8 @@ fn btyd_model_out(model: BtydModel) -> CString {
     text.to_cstring()
 }
 
-extension_sql!(
-    r#"
-CREATE TYPE btyd_model (
-    INPUT = btyd_model_in, OUTPUT = btyd_model_out, RECEIVE = btyd_model_recv, SEND = btyd_model_send,
-    INTERNALLENGTH = VARIABLE, STORAGE = extended);
-COMMENT ON TYPE btyd_model IS 'A Buy-Till-You-Die purchase model (bgnbd, mbgnbd or pareto_nbd): parameters, time unit, and how it was fitted (log-likelihood, standard errors, customers, convergence). Prints as JSON; published parameters can be entered as JSON.';
-COMMENT ON FUNCTION btyd_model_in(cstring) IS 'Text input of clv.btyd_model (JSON: version, model, unit, params, and optionally the fit fields).';
-COMMENT ON FUNCTION btyd_model_out(btyd_model) IS 'Text output of clv.btyd_model as JSON.';
-COMMENT ON FUNCTION btyd_model_recv(internal) IS 'Binary input of clv.btyd_model (the versioned stored format).';
-COMMENT ON FUNCTION btyd_model_send(btyd_model) IS 'Binary output of clv.btyd_model (the versioned stored format).';
-"#,
+extension_sql_file!(
+    "btyd_model_type.sql",
     name = "btyd_model_type",
     requires = ["btyd_model_shell", btyd_model_in, btyd_model_out, btyd_model_recv, btyd_model_send],
 );
@@ -104,13 +95,8 @@ fn btyd_model_log_likelihood(model: BtydModel) -> Option<f64> {
     model.value().fit.map(|f| f.log_likelihood)
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION model_parameters(btyd_model) IS 'The parameters of a purchase model with their standard errors (NULL when not estimable or entered by hand), one row each.';
-COMMENT ON FUNCTION model_kind(btyd_model) IS 'bgnbd, mbgnbd or pareto_nbd.';
-COMMENT ON FUNCTION model_converged(btyd_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
-COMMENT ON FUNCTION model_log_likelihood(btyd_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
-"#,
+extension_sql_file!(
+    "btyd_model_accessor_comments.sql",
     name = "btyd_model_accessor_comments",
     requires = [btyd_model_parameters, btyd_model_kind, btyd_model_converged, btyd_model_log_likelihood],
 );
