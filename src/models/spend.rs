@@ -2,72 +2,33 @@
 //! `clv.expected_spend` and `clv.customer_value`.
 
 use crate::models::btyd::BtydModel;
-use crate::models::text::{bad, ModelText};
+use crate::models::stored_model;
 use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::finite_day;
-use crate::pg::datum::stored_type;
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::Customer;
-use clv_core::models::gamma_gamma::{
-    merge_observations, SpendFitInfo, SpendModel as Model, SpendObservation, PARAM_NAMES,
-};
+use clv_core::models::gamma_gamma::{merge_observations, SpendModel as Model, SpendObservation};
 use clv_core::models::value::customer_value as discounted_value;
 use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
-use std::ffi::{CStr, CString};
 
-stored_type!(
+stored_model!(
     /// A `clv.spend_model` value.
     SpendModel,
     "spend_model",
     Model,
-    spend_model_recv,
-    spend_model_send
+    io: spend_model_in, spend_model_out, spend_model_recv, spend_model_send,
+    accessors: spend_model_parameters, spend_model_kind, spend_model_converged, spend_model_log_likelihood,
 );
 
 extension_sql_file!("spend/spend_model_shell.sql", name = "spend_model_shell", creates = [Type(SpendModel)]);
 
-const TYPE: &str = "spend_model";
+/// The model's name, as the WARNING of a fit that does not converge says it.
 const KIND: &str = "gamma_gamma";
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn spend_model_in(input: &CStr) -> SpendModel {
-    let t = ModelText::parse(input, TYPE);
-    if t.model != KIND {
-        bad(TYPE, format_args!("unknown model \"{}\" (gamma_gamma)", t.model));
-    }
-    if t.unit.is_some() || t.patterns.is_some() {
-        bad(TYPE, "a spend model has no unit or patterns");
-    }
-    let params = t.params(&PARAM_NAMES, TYPE).try_into().expect("three");
-    let fit =
-        t.fit(&PARAM_NAMES, TYPE).map(|(log_likelihood, std_errors, customers, iterations, converged)| {
-            SpendFitInfo {
-                log_likelihood,
-                std_errors: std_errors.try_into().expect("three"),
-                customers,
-                excluded: t.excluded.unwrap_or_else(|| bad(TYPE, "excluded is missing")),
-                iterations,
-                converged,
-            }
-        });
-    SpendModel::new(&Model { params, as_of: t.as_of(), fit })
-}
-
-#[pg_extern(immutable, parallel_safe, strict)]
-fn spend_model_out(model: SpendModel) -> CString {
-    let m = model.value();
-    let mut text = ModelText::new(KIND, m.as_of, &PARAM_NAMES, &m.params);
-    if let Some(f) = &m.fit {
-        text.set_fit(&PARAM_NAMES, f.log_likelihood, &f.std_errors, f.customers, f.iterations, f.converged);
-        text.excluded = Some(f.excluded);
-    }
-    text.to_cstring()
-}
 
 extension_sql_file!(
     "spend/spend_model_type.sql",
@@ -286,35 +247,6 @@ fn customer_value(
         raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");
     }
     Some(value)
-}
-
-// ---- accessors for BI tools ---------------------------------------------------------------
-
-#[pg_extern(immutable, parallel_safe, strict, name = "model_parameters")]
-fn spend_model_parameters(
-    model: SpendModel,
-) -> TableIterator<'static, (name!(parameter, String), name!(estimate, f64), name!(std_error, Option<f64>))> {
-    let m = model.value();
-    let errors = m.fit.as_ref().map(|f| f.std_errors);
-    let rows: Vec<_> = (0..3)
-        .map(|i| (PARAM_NAMES[i].to_string(), m.params[i], errors.map(|e| e[i]).filter(|e| e.is_finite())))
-        .collect();
-    TableIterator::new(rows)
-}
-
-#[pg_extern(immutable, parallel_safe, strict, name = "model_kind")]
-fn spend_model_kind(_model: SpendModel) -> &'static str {
-    KIND
-}
-
-#[pg_extern(immutable, parallel_safe, strict, name = "model_converged")]
-fn spend_model_converged(model: SpendModel) -> Option<bool> {
-    model.value().fit.map(|f| f.converged)
-}
-
-#[pg_extern(immutable, parallel_safe, strict, name = "model_log_likelihood")]
-fn spend_model_log_likelihood(model: SpendModel) -> Option<f64> {
-    model.value().fit.map(|f| f.log_likelihood)
 }
 
 extension_sql_file!(

@@ -65,85 +65,15 @@ pub fn day_date(day: i32) -> Date {
     })
 }
 
-/// A day in the text forms of pg_clv's types: written as PostgreSQL writes dates in JSON
-/// (`1997-03-25`, `0044-03-15 BC`), read back by our own parser, whatever the session's
-/// DateStyle. (pgrx's `Date` parses through `date_in`, which accepts other forms and reports
-/// some of its errors as internal errors.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IsoDay(pub i32);
-
-impl serde::Serialize for IsoDay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        day_date(self.0).serialize(serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IsoDay {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        parse_iso_day(&text).map(IsoDay).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "invalid date \"{text}\" (YYYY-MM-DD or YYYY-MM-DD BC, within PostgreSQL's date range)"
-            ))
-        })
-    }
-}
-
-/// The day number of `YYYY-MM-DD` or `YYYY-MM-DD BC` (years of 4 to 7 digits); `None` for any
-/// other text or a date outside PostgreSQL's range.
-fn parse_iso_day(text: &str) -> Option<i32> {
-    let (date, bc) = match text.strip_suffix(" BC") {
-        Some(date) => (date, true),
-        None => (text, false),
-    };
-    let mut parts = date.splitn(3, '-');
-    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
-    let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
-        (lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<i64>().ok())
-            .flatten()
-    };
-    let (year, month, day) = (digits(year, 4..=7)?, digits(month, 2..=2)?, digits(day, 2..=2)?);
-    if year == 0 {
-        return None; // there is no year 0 (1 BC comes before AD 1)
-    }
-    // Astronomical years: 1 BC is year 0.
-    let year = if bc { 1 - year } else { year };
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    let number = i32::try_from(days_from_civil(year, month, day)).ok()?;
-    Date::try_from(number).is_ok().then_some(number)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 2000-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`, in
-/// i64 so that it covers PostgreSQL's whole range, which chrono's calendar does not).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    // 730_425 days from 0000-03-01 to 2000-01-01.
-    era * 146_097 + day_of_era - 730_425
-}
+pub use clv_core::time::civil::IsoDay;
 
 #[cfg(any(test, feature = "pg_test"))]
 #[pgrx::pg_schema]
 mod tests {
-    use super::parse_iso_day;
+    use clv_core::time::civil::{format_iso_day, parse_iso_day};
     use pgrx::prelude::*;
 
+    /// The text forms write days as PostgreSQL writes dates in JSON and read them back.
     #[pg_test]
     fn iso_days_read_what_postgres_writes() {
         for text in [
@@ -158,6 +88,9 @@ mod tests {
             let expected: i32 =
                 Spi::get_one(&format!("SELECT '{text}'::date - DATE '2000-01-01'")).unwrap().unwrap();
             assert_eq!(parse_iso_day(text), Some(expected), "{text}");
+            let json: String =
+                Spi::get_one(&format!("SELECT to_json(DATE '{text}') #>> '{{}}'")).unwrap().unwrap();
+            assert_eq!(format_iso_day(expected), json, "{text}");
         }
         for text in [
             "-997-07-28",

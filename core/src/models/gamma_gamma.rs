@@ -5,6 +5,8 @@
 //! ν ~ Gamma(q, v) across customers. It is fitted on repeat buyers' mean spend per repeat
 //! purchase day (`m_x`, lifetimes' `monetary_value`) and number of repeat purchase days `x`.
 
+use super::text::ModelText;
+use super::{FitRecord, StoredModel};
 use crate::codec::{DecodeError, Reader, Writer};
 use crate::math::optimize::{
     maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal,
@@ -62,6 +64,78 @@ pub fn merge_observations(obs: &mut [SpendObservation], check: &dyn Fn()) -> usi
     );
     match merged {
         Ok(n) => n,
+    }
+}
+
+/// The name of the model in its text form.
+const NAME: &str = "gamma_gamma";
+
+impl StoredModel for SpendModel {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        &PARAM_NAMES
+    }
+
+    fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    fn fit_record(&self) -> Option<FitRecord<'_>> {
+        let f = self.fit.as_ref()?;
+        Some(FitRecord {
+            log_likelihood: f.log_likelihood,
+            std_errors: &f.std_errors,
+            converged: f.converged,
+        })
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        self.encode()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode(bytes)
+    }
+
+    fn to_text(&self) -> ModelText {
+        let mut text = ModelText::new(NAME, self.as_of, &PARAM_NAMES, &self.params);
+        if let Some(f) = &self.fit {
+            text.set_fit(
+                &PARAM_NAMES,
+                f.log_likelihood,
+                &f.std_errors,
+                f.customers,
+                f.iterations,
+                f.converged,
+            );
+            text.excluded = Some(f.excluded);
+        }
+        text
+    }
+
+    fn from_text(t: &ModelText) -> Result<Self, String> {
+        if t.model != NAME {
+            return Err(format!("unknown model \"{}\" (gamma_gamma)", t.model));
+        }
+        if t.unit.is_some() || t.patterns.is_some() {
+            return Err("a spend model has no unit or patterns".into());
+        }
+        let params = t.params(&PARAM_NAMES)?.try_into().expect("three names, three parameters");
+        let fit = match t.fit(&PARAM_NAMES)? {
+            None => None,
+            Some(f) => Some(SpendFitInfo {
+                log_likelihood: f.log_likelihood,
+                std_errors: f.std_errors.try_into().expect("three names, three errors"),
+                customers: f.customers,
+                excluded: t.excluded.ok_or("excluded is missing")?,
+                iterations: f.iterations,
+                converged: f.converged,
+            }),
+        };
+        Ok(Self { params, as_of: t.as_of(), fit })
     }
 }
 

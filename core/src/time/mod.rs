@@ -2,6 +2,7 @@
 //! periods for cohort tables ([`calendar`]). Days are PostgreSQL day numbers throughout.
 
 pub mod calendar;
+pub mod civil;
 
 /// The unit in which BTYD times are expressed. Days are the default; the CDNOW literature
 /// uses weeks.

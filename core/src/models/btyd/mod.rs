@@ -8,6 +8,8 @@
 pub mod beta_geometric;
 pub mod pareto_nbd;
 
+use super::text::ModelText;
+use super::{FitRecord, StoredModel};
 use crate::codec::{DecodeError, Reader, Writer};
 use crate::math::optimize::{
     maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WARM_START_SAMPLE,
@@ -200,10 +202,10 @@ impl Kind {
     }
 
     /// Parameter names in storage order.
-    pub fn param_names(self) -> [&'static str; 4] {
+    pub fn param_names(self) -> &'static [&'static str; 4] {
         match self {
-            Self::BgNbd | Self::MbgNbd => ["r", "alpha", "a", "b"],
-            Self::ParetoNbd => ["r", "alpha", "s", "beta"],
+            Self::BgNbd | Self::MbgNbd => &["r", "alpha", "a", "b"],
+            Self::ParetoNbd => &["r", "alpha", "s", "beta"],
         }
     }
 
@@ -256,6 +258,70 @@ pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
         Ok(())
     } else {
         Err("model parameters must be positive and finite")
+    }
+}
+
+impl StoredModel for Model {
+    fn name(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        self.kind.param_names()
+    }
+
+    fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    fn fit_record(&self) -> Option<FitRecord<'_>> {
+        let f = self.fit.as_ref()?;
+        Some(FitRecord {
+            log_likelihood: f.log_likelihood,
+            std_errors: &f.std_errors,
+            converged: f.converged,
+        })
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        self.encode()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode(bytes)
+    }
+
+    fn to_text(&self) -> ModelText {
+        let names = self.kind.param_names();
+        let mut text = ModelText::new(self.kind.name(), self.as_of, names, &self.params);
+        text.unit = Some(self.unit.name().into());
+        if let Some(f) = &self.fit {
+            text.set_fit(names, f.log_likelihood, &f.std_errors, f.customers, f.iterations, f.converged);
+            text.patterns = Some(f.patterns);
+        }
+        text
+    }
+
+    fn from_text(t: &ModelText) -> Result<Self, String> {
+        let kind = Kind::parse(&t.model)
+            .ok_or_else(|| format!("unknown model \"{}\" (bgnbd, mbgnbd or pareto_nbd)", t.model))?;
+        let names = kind.param_names();
+        let params: [f64; 4] = t.params(names)?.try_into().expect("four names, four parameters");
+        let unit = t.unit.as_deref().ok_or("unit is missing")?;
+        let unit =
+            TimeUnit::parse(unit).ok_or_else(|| format!("unknown time unit \"{unit}\" (days or weeks)"))?;
+        let fit = match t.fit(names)? {
+            None => None,
+            Some(f) => Some(FitInfo {
+                log_likelihood: f.log_likelihood,
+                std_errors: f.std_errors.try_into().expect("four names, four errors"),
+                customers: f.customers,
+                patterns: t.patterns.ok_or("patterns is missing")?,
+                iterations: f.iterations,
+                converged: f.converged,
+            }),
+        };
+        Ok(Self { kind, params, unit, as_of: t.as_of(), fit })
     }
 }
 

@@ -1,11 +1,10 @@
-//! The JSON text form shared by the model types (`clv.btyd_model`, `clv.spend_model`):
+//! The JSON text form every stored model shares (see [`super::StoredModel`]):
 //! `{"version", "model", "unit"?, "as_of"?, "params", and the fit fields}`. Standard errors
 //! that cannot be estimated print as null.
 
-use crate::pg::dates::IsoDay;
+use crate::time::civil::IsoDay;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::ffi::{CStr, CString};
 
 /// Named values (parameters, standard errors) in the model's order; NaN prints as null.
 #[derive(Deserialize)]
@@ -71,8 +70,6 @@ pub struct ModelText {
     converged: Option<bool>,
 }
 
-pub use crate::pg::errors::invalid_text as bad;
-
 impl ModelText {
     pub fn new(model: &str, as_of: Option<i32>, names: &[&str], params: &[f64]) -> Self {
         Self {
@@ -107,47 +104,55 @@ impl ModelText {
         self.converged = Some(converged);
     }
 
-    pub fn to_cstring(&self) -> CString {
-        CString::new(serde_json::to_string(self).expect("serializable")).expect("JSON has no NUL")
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a model's text form is serializable")
     }
 
-    /// Parses the text input of `type_name`; ERROR 22P02 when it is not this form.
-    pub fn parse(input: &CStr, type_name: &str) -> Self {
-        let text = input.to_str().unwrap_or_else(|_| bad(type_name, "not UTF-8"));
-        let t: Self = serde_json::from_str(text).unwrap_or_else(|e| bad(type_name, e));
+    /// Parses the text form; `Err` says why the text is not one.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t: Self = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if t.version != FORMAT_VERSION {
-            bad(type_name, format_args!("unsupported version {}", t.version));
+            return Err(format!("unsupported version {}", t.version));
         }
-        t
+        Ok(t)
     }
 
     /// The parameters `names`, all given, positive and finite.
-    pub fn params(&self, names: &[&str], type_name: &str) -> Vec<f64> {
-        let params = from_named(&self.params, names)
-            .unwrap_or_else(|| bad(type_name, format_args!("params needs {}", names.join(", "))));
-        clv_core::models::btyd::check_params(&params).unwrap_or_else(|why| bad(type_name, why));
-        params
+    pub fn params(&self, names: &[&str]) -> Result<Vec<f64>, String> {
+        let params =
+            from_named(&self.params, names).ok_or_else(|| format!("params needs {}", names.join(", ")))?;
+        super::btyd::check_params(&params).map_err(String::from)?;
+        Ok(params)
     }
 
     pub fn as_of(&self) -> Option<i32> {
         self.as_of.map(|d| d.0)
     }
 
-    /// `(log_likelihood, std_errors, customers, iterations, converged)` when the fit fields are
-    /// given; missing standard errors are NaN.
-    pub fn fit(&self, names: &[&str], type_name: &str) -> Option<(f64, Vec<f64>, f64, u64, bool)> {
+    /// The fit fields when they are given; missing standard errors are NaN.
+    pub fn fit(&self, names: &[&str]) -> Result<Option<FitFields>, String> {
         match (self.log_likelihood, &self.std_errors, self.customers, self.iterations, self.converged) {
-            (None, None, None, None, None) => None,
-            (Some(ll), Some(se), Some(customers), Some(iterations), Some(converged)) => {
-                let errors = names.iter().map(|n| se.get(n).unwrap_or(f64::NAN)).collect();
-                Some((ll, errors, customers, iterations, converged))
+            (None, None, None, None, None) => Ok(None),
+            (Some(log_likelihood), Some(se), Some(customers), Some(iterations), Some(converged)) => {
+                let std_errors = names.iter().map(|n| se.get(n).unwrap_or(f64::NAN)).collect();
+                Ok(Some(FitFields { log_likelihood, std_errors, customers, iterations, converged }))
             }
-            _ => bad(
-                type_name,
-                "the fit fields (log_likelihood, std_errors, customers, iterations, converged) go together",
+            _ => Err(
+                "the fit fields (log_likelihood, std_errors, customers, iterations, converged) go together"
+                    .into(),
             ),
         }
     }
+}
+
+/// The fit fields every model's text form has, with standard errors in the order of the
+/// parameters.
+pub struct FitFields {
+    pub log_likelihood: f64,
+    pub std_errors: Vec<f64>,
+    pub customers: f64,
+    pub iterations: u64,
+    pub converged: bool,
 }
 
 fn named(names: &[&str], values: &[f64]) -> Named {
