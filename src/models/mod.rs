@@ -7,6 +7,7 @@
 //! `.sql` files next to the declaration.
 
 pub mod btyd;
+pub mod fit_state;
 pub mod spend;
 
 use crate::pg::errors::invalid_text;

@@ -2,12 +2,11 @@
 //! `clv.expected_spend` and `clv.customer_value`.
 
 use crate::models::btyd::BtydModel;
+use crate::models::fit_state::{read_as_of, write_as_of, FitObservation, FitState};
 use crate::models::stored_model;
-use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
-use crate::pg::call::check_for_interrupts;
+use crate::pg::aggregate::{existing, parallel_functions};
 use crate::pg::dates::finite_day;
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
-use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::Customer;
@@ -38,76 +37,44 @@ extension_sql_file!(
 
 // ---- clv.gamma_gamma_fit -------------------------------------------------------------------
 
-/// Repeat buyers' (x, mean spend), and how many customers were left out.
-struct SpendState {
-    as_of: Option<i32>,
-    observations: ContextVec<SpendObservation>,
-    excluded: f64,
-}
+/// A Gamma-Gamma fit's rows: repeat buyers' (x, mean spend), at the same as_of.
+impl FitObservation for SpendObservation {
+    type Parameters = Option<i32>;
+    const AGGREGATE: &'static str = "gamma_gamma_fit";
+    const PARAMETERS: &'static str = "as_of";
 
-impl SpendState {
-    fn of(internal: &mut Internal, as_of: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) -> &mut Self {
-        let spend =
-            state(internal, fcinfo, |alloc| Self { as_of, observations: context_vec(alloc), excluded: 0.0 });
-        check_same_parameters(spend.as_of, as_of, "gamma_gamma_fit", "as_of");
-        spend
+    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize {
+        merge_observations(observations, check)
     }
 
-    /// The observations with equal ones merged (idempotent: a window aggregate finalizes the
-    /// same state again after more rows).
-    fn merged(&mut self) -> &[SpendObservation] {
-        let n = merge_observations(&mut self.observations, &check_for_interrupts);
-        self.observations.truncate(n);
-        &self.observations
+    fn write_parameters(as_of: Self::Parameters, w: Writer) -> Writer {
+        write_as_of(as_of, w)
     }
 
-    /// A customer's data: fitted on if a repeat buyer with positive mean spend, else excluded.
-    fn add(&mut self, x: f64, mean_spend: f64) {
-        if x >= 1.0 && mean_spend > 0.0 {
-            self.observations.push(SpendObservation { x, mean_spend, weight: 1.0 });
-        } else {
-            self.excluded += 1.0;
-        }
+    fn read_parameters(r: &mut Reader) -> Result<Self::Parameters, DecodeError> {
+        read_as_of(r)
+    }
+
+    fn write(&self, w: Writer) -> Writer {
+        w.f64s(&[self.x, self.mean_spend, self.weight])
+    }
+
+    fn read(r: &mut Reader) -> Result<Self, DecodeError> {
+        let [x, mean_spend, weight]: [f64; 3] = r.f64_array()?;
+        Ok(SpendObservation { x, mean_spend, weight })
     }
 }
 
-impl AggregateState for SpendState {
-    fn empty_like(&self, alloc: ContextAllocator) -> Self {
-        Self { as_of: self.as_of, observations: context_vec(alloc), excluded: 0.0 }
-    }
+type SpendState = FitState<SpendObservation>;
 
-    fn merge(&mut self, other: &Self) {
-        check_same_parameters(self.as_of, other.as_of, "gamma_gamma_fit", "as_of");
-        self.observations.extend_from_slice(&other.observations);
-        self.excluded += other.excluded;
-    }
-
-    fn serialize(&mut self) -> Vec<u8> {
-        let (as_of, excluded) = (self.as_of, self.excluded);
-        let merged = self.merged();
-        let header = Writer::new(STATE_VERSION)
-            .u8(u8::from(as_of.is_some()))
-            .i32(as_of.unwrap_or(0))
-            .f64(excluded)
-            .u64(merged.len() as u64);
-        merged.iter().fold(header, |w, o| w.f64s(&[o.x, o.mean_spend, o.weight])).finish()
-    }
-
-    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
-        let (has_as_of, as_of, excluded) = (r.u8()? == 1, r.i32()?, r.f64()?);
-        let mut spend =
-            Self { as_of: has_as_of.then_some(as_of), observations: context_vec(alloc), excluded };
-        for _ in 0..r.u64()? {
-            let v: [f64; 3] = r.f64_array()?;
-            spend.observations.push(SpendObservation { x: v[0], mean_spend: v[1], weight: v[2] });
-        }
-        r.finish()?;
-        Ok(spend)
+/// A customer's data: fitted on if a repeat buyer with positive mean spend, else excluded.
+fn add_customer(spend: &mut SpendState, x: f64, mean_spend: f64) {
+    if x >= 1.0 && mean_spend > 0.0 {
+        spend.push(SpendObservation { x, mean_spend, weight: 1.0 });
+    } else {
+        spend.exclude();
     }
 }
-
-const STATE_VERSION: u8 = 1;
 
 #[pg_extern(immutable, parallel_safe)]
 fn gamma_gamma_add_summary(
@@ -120,7 +87,7 @@ fn gamma_gamma_add_summary(
     let as_of = finite_day(as_of, "as_of");
     let spend = SpendState::of(&mut internal, Some(as_of), fcinfo);
     if let Some(seen) = summary.view().until(as_of) {
-        spend.add(seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0));
+        add_customer(spend, seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0));
     }
     internal
 }
@@ -136,7 +103,7 @@ fn gamma_gamma_add_raw(
     if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
         raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
     }
-    SpendState::of(&mut internal, None, fcinfo).add(x, mean_spend);
+    add_customer(SpendState::of(&mut internal, None, fcinfo), x, mean_spend);
     internal
 }
 
@@ -146,7 +113,7 @@ parallel_functions!(SpendState: gamma_gamma_combine, gamma_gamma_serialize, gamm
 #[pg_extern(immutable, parallel_safe)]
 fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
     let spend = existing::<SpendState>(&mut internal)?;
-    let (as_of, excluded) = (spend.as_of, spend.excluded);
+    let (as_of, excluded) = (spend.parameters, spend.excluded);
     let merged = spend.merged();
     if merged.is_empty() {
         return None;

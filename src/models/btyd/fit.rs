@@ -6,11 +6,11 @@
 //! of distinct patterns, not of customers.
 
 use super::BtydModel;
-use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::models::fit_state::{self, read_as_of, write_as_of, FitObservation};
+use crate::pg::aggregate::{existing, parallel_functions};
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::{finite_day, time_unit};
 use crate::pg::errors::required;
-use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
@@ -18,72 +18,36 @@ use clv_core::time::TimeUnit;
 use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
 
-struct FitState {
-    unit: TimeUnit,
-    as_of: Option<i32>,
-    observations: ContextVec<Observation>,
-}
+/// A BTYD fit's rows: `(x, t_x, T)` in the unit of the fit, at the same as_of.
+impl FitObservation for Observation {
+    type Parameters = (TimeUnit, Option<i32>);
+    const AGGREGATE: &'static str = "a fit";
+    const PARAMETERS: &'static str = "as_of and unit";
 
-impl FitState {
-    /// The state behind `internal`; every row must agree on unit and as_of.
-    fn of(
-        internal: &mut Internal,
-        unit: TimeUnit,
-        as_of: Option<i32>,
-        fcinfo: pg_sys::FunctionCallInfo,
-    ) -> &mut Self {
-        let fit = state(internal, fcinfo, |alloc| Self { unit, as_of, observations: context_vec(alloc) });
-        check_same_parameters((fit.unit, fit.as_of), (unit, as_of), "a fit", "as_of and unit");
-        fit
+    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize {
+        merge_patterns(observations, check)
     }
 
-    fn merged(&mut self) -> &[Observation] {
-        let n = merge_patterns(&mut self.observations, &check_for_interrupts);
-        self.observations.truncate(n);
-        &self.observations
-    }
-}
-
-impl AggregateState for FitState {
-    fn empty_like(&self, alloc: ContextAllocator) -> Self {
-        Self { unit: self.unit, as_of: self.as_of, observations: context_vec(alloc) }
+    fn write_parameters((unit, as_of): Self::Parameters, w: Writer) -> Writer {
+        write_as_of(as_of, w.u8(unit.code()))
     }
 
-    fn merge(&mut self, other: &Self) {
-        check_same_parameters((self.unit, self.as_of), (other.unit, other.as_of), "a fit", "as_of and unit");
-        self.observations.extend_from_slice(&other.observations);
-    }
-
-    fn serialize(&mut self) -> Vec<u8> {
-        let (unit, as_of) = (self.unit, self.as_of);
-        let merged = self.merged();
-        let header = Writer::new(STATE_VERSION)
-            .u8(unit.code())
-            .u8(u8::from(as_of.is_some()))
-            .i32(as_of.unwrap_or(0))
-            .u64(merged.len() as u64);
-        merged
-            .iter()
-            .fold(header, |w, o| w.f64s(&[o.customer.x, o.customer.t_x, o.customer.t, o.weight]))
-            .finish()
-    }
-
-    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
+    fn read_parameters(r: &mut Reader) -> Result<Self::Parameters, DecodeError> {
         let unit = TimeUnit::from_code(r.u8()?).ok_or(DecodeError::Invalid("unknown unit"))?;
-        let (has_as_of, as_of) = (r.u8()? == 1, r.i32()?);
-        let mut fit = Self { unit, as_of: has_as_of.then_some(as_of), observations: context_vec(alloc) };
-        for _ in 0..r.u64()? {
-            let v: [f64; 4] = r.f64_array()?;
-            fit.observations
-                .push(Observation { customer: Customer { x: v[0], t_x: v[1], t: v[2] }, weight: v[3] });
-        }
-        r.finish()?;
-        Ok(fit)
+        Ok((unit, read_as_of(r)?))
+    }
+
+    fn write(&self, w: Writer) -> Writer {
+        w.f64s(&[self.customer.x, self.customer.t_x, self.customer.t, self.weight])
+    }
+
+    fn read(r: &mut Reader) -> Result<Self, DecodeError> {
+        let [x, t_x, t, weight]: [f64; 4] = r.f64_array()?;
+        Ok(Observation { customer: Customer { x, t_x, t }, weight })
     }
 }
 
-const STATE_VERSION: u8 = 1;
+type FitState = fit_state::FitState<Observation>;
 
 fn add_summary(
     mut internal: Internal,
@@ -94,10 +58,10 @@ fn add_summary(
 ) -> Internal {
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
     let as_of = finite_day(as_of, "as_of");
-    let fit = FitState::of(&mut internal, unit, Some(as_of), fcinfo);
+    let fit = FitState::of(&mut internal, (unit, Some(as_of)), fcinfo);
     // Customers who had not ordered by as_of are not in the calibration period.
     if let Some(customer) = Customer::at(&summary.view(), as_of, unit) {
-        fit.observations.push(Observation { customer, weight: 1.0 });
+        fit.push(Observation { customer, weight: 1.0 });
     }
     internal
 }
@@ -136,7 +100,7 @@ fn btyd_fit_add_raw(
     let unit = time_unit(required(unit, "unit"));
     let (Some(x), Some(t_x), Some(t)) = (x, t_x, t) else { return state };
     let customer = super::predict::checked_customer(x, t_x, t);
-    FitState::of(&mut state, unit, None, fcinfo).observations.push(Observation { customer, weight: 1.0 });
+    FitState::of(&mut state, (unit, None), fcinfo).push(Observation { customer, weight: 1.0 });
     state
 }
 
@@ -146,7 +110,7 @@ parallel_functions!(FitState: btyd_fit_combine, btyd_fit_serialize, btyd_fit_des
 /// with `converged: false` and a WARNING.
 fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
     let fit = existing::<FitState>(&mut internal)?;
-    let (unit, as_of) = (fit.unit, fit.as_of);
+    let (unit, as_of) = fit.parameters;
     let merged = fit.merged();
     if merged.is_empty() {
         return None;
