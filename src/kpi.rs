@@ -5,7 +5,7 @@
 use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::pg::call::composite_result;
 use crate::pg::dates::{day_date, finite_day};
-use crate::pg::datum::sql_datum_type;
+use crate::pg::datum::pg_newtype;
 use crate::pg::errors::required;
 use crate::pg::errors::{
     raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, PROGRAM_LIMIT_EXCEEDED,
@@ -306,9 +306,9 @@ extension_sql_file!(
 
 // ---- business_profile ----------------------------------------------------------------------
 
-sql_datum_type!(
+pg_newtype!(
     /// A `clv.business_profile` composite value.
-    BusinessProfile,
+    datum BusinessProfile,
     "business_profile"
 );
 

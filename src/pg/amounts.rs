@@ -1,6 +1,6 @@
 //! Order amounts (`float8` or `numeric`) to exact micro-units (see `clv_core::money`).
 
-use crate::pg::datum::varlena_arg;
+use crate::pg::datum::pg_newtype;
 use crate::pg::errors::bad_amount;
 use clv_core::money::{micros_from_base10000, micros_from_f64, AmountError};
 
@@ -8,9 +8,9 @@ pub fn float8_micros(amount: f64) -> i64 {
     micros_from_f64(amount).unwrap_or_else(|e| bad_amount(e))
 }
 
-varlena_arg!(
+pg_newtype!(
     /// A `numeric` amount, decoded from its stored digits without calling into PostgreSQL.
-    NumericArg,
+    varlena_arg NumericArg,
     "numeric"
 );
 

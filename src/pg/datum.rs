@@ -1,6 +1,6 @@
 //! How pg_clv's values cross the PostgreSQL boundary: varlena bytes read in place
-//! ([`VarlenaBytes`]), and the macros that make Rust newtypes usable as arguments and
-//! results of SQL functions, of the extension's own SQL types or of existing ones.
+//! ([`VarlenaBytes`]), [`pg_newtype`] for Rust newtypes over SQL values, and [`stored_type`]
+//! for the extension's types whose values have a versioned binary codec.
 
 use pgrx::pg_sys;
 use std::ptr::NonNull;
@@ -71,76 +71,29 @@ impl VarlenaBytes {
     }
 }
 
-/// `ArgAbi` (and nothing else) for a newtype with a `FromDatum` impl.
-macro_rules! arg_from_datum {
-    ($rust:ident) => {
-        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $rust {
-            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
-                let index = arg.index();
-                unsafe { arg.unbox_arg_using_from_datum() }
-                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
-            }
-        }
-    };
-}
-pub(crate) use arg_from_datum;
-
-/// The SQL name of a newtype: `$origin` is `ThisExtension` for types the extension creates,
-/// `External` for built-in ones; `returns` says whether functions may return it.
-macro_rules! sql_name {
-    ($rust:ident, $sql:literal, $origin:ident, returns) => {
-        crate::pg::datum::sql_name!(@impl $rust, $sql, $origin,
-            Ok(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef::One(
-                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql))));
-    };
-    ($rust:ident, $sql:literal, $origin:ident, argument_only) => {
-        crate::pg::datum::sql_name!(@impl $rust, $sql, $origin,
-            Err(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError::Datum));
-    };
-    (@impl $rust:ident, $sql:literal, $origin:ident, $returns:expr) => {
-        unsafe impl ::pgrx::pgrx_sql_entity_graph::metadata::SqlTranslatable for $rust {
-            const TYPE_IDENT: &'static str = ::pgrx::pgrx_resolved_type!($rust);
-            const TYPE_ORIGIN: ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
-                ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin::$origin;
-            const ARGUMENT_SQL: Result<
-                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef,
-                ::pgrx::pgrx_sql_entity_graph::metadata::ArgumentError,
-            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql));
-            const RETURN_SQL: Result<
-                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef,
-                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError,
-            > = $returns;
-        }
-    };
-}
-pub(crate) use sql_name;
-
-/// `FromDatum` for a newtype over [`VarlenaBytes`].
-macro_rules! varlena_from_datum {
-    ($rust:ident) => {
-        impl ::pgrx::datum::FromDatum for $rust {
-            unsafe fn from_polymorphic_datum(
-                datum: ::pgrx::pg_sys::Datum,
-                is_null: bool,
-                _typoid: ::pgrx::pg_sys::Oid,
-            ) -> Option<Self> {
-                (!is_null).then(|| Self(unsafe { crate::pg::datum::VarlenaBytes::from_datum(datum) }))
-            }
-        }
-    };
-}
-pub(crate) use varlena_from_datum;
-
-/// A newtype over [`VarlenaBytes`] for the extension's own varlena SQL type `$sql`, usable as
-/// argument and result (`customer_summary`, `rfm_breaks`, the model types).
-macro_rules! varlena_type {
-    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+/// A Rust newtype for SQL values, with the pgrx trait impls a `#[pg_extern]` needs to take it as
+/// an argument (and, for types the extension creates, return it). pgrx's own wrappers copy or
+/// re-encode every value (its `PostgresType` derive goes through CBOR), which shows at one call
+/// per row; these read varlena bytes in place. Three kinds:
+///
+/// - `pg_newtype!(varlena Name, "sql")`: the extension's own varlena type `clv.sql` (summaries,
+///   breaks, models), a [`VarlenaBytes`] as argument and result;
+/// - `pg_newtype!(varlena_arg Name, "sql")`: an existing varlena type (`numeric`, `jsonb`),
+///   read in place as an argument only;
+/// - `pg_newtype!(datum Name, "sql")`: the raw datum of a type the extension creates in SQL (an
+///   enum, a composite), as argument and result; create it with
+///   `extension_sql_file!(..., creates = [Type(Name)])`.
+macro_rules! pg_newtype {
+    ($(#[$doc:meta])* varlena $rust:ident, $sql:literal) => {
         $(#[$doc])*
         pub struct $rust(pub crate::pg::datum::VarlenaBytes);
 
-        crate::pg::datum::varlena_from_datum!($rust);
-        crate::pg::datum::arg_from_datum!($rust);
-        crate::pg::datum::sql_name!($rust, $sql, ThisExtension, returns);
+        crate::pg::datum::pg_newtype!(@from_varlena $rust);
+        crate::pg::datum::pg_newtype!(@argument $rust);
+        crate::pg::datum::pg_newtype!(@sql_name $rust, $sql, ThisExtension,
+            Ok(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef::One(
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql))));
+        crate::pg::datum::pg_newtype!(@result $rust, self => self.0.into_datum());
 
         impl ::pgrx::datum::IntoDatum for $rust {
             fn into_datum(self) -> Option<::pgrx::pg_sys::Datum> {
@@ -161,42 +114,25 @@ macro_rules! varlena_type {
                 Self(unsafe { crate::pg::datum::VarlenaBytes::from_datum(datum.sans_lifetime()) })
             }
         }
-
-        unsafe impl ::pgrx::callconv::BoxRet for $rust {
-            unsafe fn box_into<'fcx>(
-                self,
-                fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>,
-            ) -> ::pgrx::datum::Datum<'fcx> {
-                unsafe { fcinfo.return_raw_datum(self.0.into_datum()) }
-            }
-        }
     };
-}
-pub(crate) use varlena_type;
-
-/// An argument of the existing varlena SQL type `$sql`, read in place (pgrx's own wrappers
-/// copy or convert every value, which shows at one call per row).
-macro_rules! varlena_arg {
-    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+    ($(#[$doc:meta])* varlena_arg $rust:ident, $sql:literal) => {
         $(#[$doc])*
         pub struct $rust(pub crate::pg::datum::VarlenaBytes);
 
-        crate::pg::datum::varlena_from_datum!($rust);
-        crate::pg::datum::arg_from_datum!($rust);
-        crate::pg::datum::sql_name!($rust, $sql, External, argument_only);
+        crate::pg::datum::pg_newtype!(@from_varlena $rust);
+        crate::pg::datum::pg_newtype!(@argument $rust);
+        crate::pg::datum::pg_newtype!(@sql_name $rust, $sql, External,
+            Err(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError::Datum));
     };
-}
-pub(crate) use varlena_arg;
-
-/// A raw datum of a type the extension creates in SQL (an enum, a composite), usable as
-/// argument and result; create it with `extension_sql!(..., creates = [Type($rust)])`.
-macro_rules! sql_datum_type {
-    ($(#[$doc:meta])* $rust:ident, $sql:literal) => {
+    ($(#[$doc:meta])* datum $rust:ident, $sql:literal) => {
         $(#[$doc])*
         pub struct $rust(pub ::pgrx::pg_sys::Datum);
 
-        crate::pg::datum::arg_from_datum!($rust);
-        crate::pg::datum::sql_name!($rust, $sql, ThisExtension, returns);
+        crate::pg::datum::pg_newtype!(@argument $rust);
+        crate::pg::datum::pg_newtype!(@sql_name $rust, $sql, ThisExtension,
+            Ok(::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef::One(
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql))));
+        crate::pg::datum::pg_newtype!(@result $rust, self => self.0);
 
         impl ::pgrx::datum::FromDatum for $rust {
             unsafe fn from_polymorphic_datum(
@@ -207,22 +143,63 @@ macro_rules! sql_datum_type {
                 (!is_null).then_some(Self(datum))
             }
         }
-
+    };
+    // The pieces: FromDatum of a varlena newtype, ArgAbi through FromDatum (NULL never reaches
+    // a STRICT function), SqlTranslatable with the SQL name, BoxRet of the raw datum.
+    (@from_varlena $rust:ident) => {
+        impl ::pgrx::datum::FromDatum for $rust {
+            unsafe fn from_polymorphic_datum(
+                datum: ::pgrx::pg_sys::Datum,
+                is_null: bool,
+                _typoid: ::pgrx::pg_sys::Oid,
+            ) -> Option<Self> {
+                (!is_null).then(|| Self(unsafe { crate::pg::datum::VarlenaBytes::from_datum(datum) }))
+            }
+        }
+    };
+    (@argument $rust:ident) => {
+        unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $rust {
+            unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+                let index = arg.index();
+                unsafe { arg.unbox_arg_using_from_datum() }
+                    .unwrap_or_else(|| panic!("argument {index} must not be null"))
+            }
+        }
+    };
+    (@sql_name $rust:ident, $sql:literal, $origin:ident, $returns:expr) => {
+        unsafe impl ::pgrx::pgrx_sql_entity_graph::metadata::SqlTranslatable for $rust {
+            const TYPE_IDENT: &'static str = ::pgrx::pgrx_resolved_type!($rust);
+            const TYPE_ORIGIN: ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
+                ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin::$origin;
+            const ARGUMENT_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ArgumentError,
+            > = Ok(::pgrx::pgrx_sql_entity_graph::metadata::SqlMappingRef::literal($sql));
+            const RETURN_SQL: Result<
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsRef,
+                ::pgrx::pgrx_sql_entity_graph::metadata::ReturnsError,
+            > = $returns;
+        }
+    };
+    (@result $rust:ident, $self:ident => $datum:expr) => {
         unsafe impl ::pgrx::callconv::BoxRet for $rust {
-            unsafe fn box_into<'fcx>(self, fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>) -> ::pgrx::datum::Datum<'fcx> {
-                unsafe { fcinfo.return_raw_datum(self.0) }
+            unsafe fn box_into<'fcx>(
+                $self,
+                fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>,
+            ) -> ::pgrx::datum::Datum<'fcx> {
+                unsafe { fcinfo.return_raw_datum($datum) }
             }
         }
     };
 }
-pub(crate) use sql_datum_type;
+pub(crate) use pg_newtype;
 
 /// One of the extension's varlena types whose value `$value` has its own versioned codec
-/// (`encode`, `decode`): the newtype `$rust` (see [`varlena_type`]) with `new` and `value`,
+/// (`encode`, `decode`): the newtype `$rust` (see [`pg_newtype`]) with `new` and `value`,
 /// and the type's binary receive and send functions `$recv` and `$send`.
 macro_rules! stored_type {
     ($(#[$doc:meta])* $rust:ident, $sql:literal, $value:ty, $recv:ident, $send:ident) => {
-        crate::pg::datum::varlena_type!($(#[$doc])* $rust, $sql);
+        crate::pg::datum::pg_newtype!($(#[$doc])* varlena $rust, $sql);
 
         impl $rust {
             pub fn new(value: &$value) -> Self {

@@ -2,16 +2,16 @@
 
 use crate::pg::call::with_call_site_state;
 use crate::pg::dates::finite_day;
-use crate::pg::datum::sql_datum_type;
+use crate::pg::datum::pg_newtype;
 use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
 use crate::summary::CustomerSummary;
 use clv_core::segments::lifecycle::{stage, Stage, Thresholds};
 use pgrx::datum::Date;
 use pgrx::prelude::*;
 
-sql_datum_type!(
+pg_newtype!(
     /// A `clv.lifecycle` enum value.
-    Lifecycle,
+    datum Lifecycle,
     "lifecycle"
 );
 

@@ -4,8 +4,7 @@
 use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::pg::call::{composite_field, composite_result, with_call_site_state};
 use crate::pg::dates::{finite_day, IsoDay};
-use crate::pg::datum::sql_datum_type;
-use crate::pg::datum::{stored_type, varlena_arg};
+use crate::pg::datum::{pg_newtype, stored_type};
 use crate::pg::errors::{invalid_text, required};
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
@@ -207,9 +206,9 @@ extension_sql_file!(
 
 // ---- scores and segments -----------------------------------------------------------------
 
-sql_datum_type!(
+pg_newtype!(
     /// A `clv.rfm_score` composite value.
-    RfmScore,
+    datum RfmScore,
     "rfm_score"
 );
 
@@ -243,9 +242,9 @@ fn scores_of(score: &RfmScore) -> Option<Scores> {
     }
 }
 
-varlena_arg!(
+pg_newtype!(
     /// Segment rules as jsonb, compared byte for byte to reuse the parsed rules.
-    JsonbArg,
+    varlena_arg JsonbArg,
     "jsonb"
 );
 

@@ -8,7 +8,7 @@ mod accessors;
 mod aggregate;
 
 use crate::pg::dates::IsoDay;
-use crate::pg::datum::{varlena_type, VarlenaBytes};
+use crate::pg::datum::{pg_newtype, VarlenaBytes};
 use crate::pg::errors::invalid_text;
 use crate::pg::errors::{
     bad_summary, DATA_CORRUPTED, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION,
@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::ffi::{CStr, CString};
 
-varlena_type!(
+pg_newtype!(
     /// A `clv.customer_summary` value, read in place.
-    CustomerSummary,
+    varlena CustomerSummary,
     "customer_summary"
 );
 
