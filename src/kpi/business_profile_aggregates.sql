@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/kpi.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE AGGREGATE business_profile(s customer_summary, as_of date, window_days integer) (
     sfunc = business_profile_add, stype = internal, finalfunc = business_profile_final,
     combinefunc = business_profile_combine, serialfunc = business_profile_serialize,

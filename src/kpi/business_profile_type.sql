@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/kpi.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE TYPE business_profile AS (
     customers bigint,
     active_customers bigint,

@@ -1,3 +1,3 @@
 -- Part of pg_clv's install script, included by src/kpi.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 COMMENT ON FUNCTION retention_periods(customer_summary, text, date) IS 'One row per calendar period (day, week, month, quarter or year) from the customer''s first order up to the period containing as_of: cohort (start of the first order''s period), period index (0 = that period), period start, whether they purchased, orders and spend in it. Orders after as_of are ignored, so the last period may be partial. GROUP BY cohort, period gives the cohort retention matrix.';

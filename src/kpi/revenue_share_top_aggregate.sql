@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/kpi.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE AGGREGATE revenue_share_top(s customer_summary, fraction double precision) (
     sfunc = revenue_share_top_add, stype = internal, finalfunc = revenue_share_top_final,
     combinefunc = revenue_share_top_combine, serialfunc = revenue_share_top_serialize,

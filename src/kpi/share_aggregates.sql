@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/kpi.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE AGGREGATE repeat_purchase_rate(s customer_summary, as_of date) (
     sfunc = repeat_purchase_rate_add, stype = internal, finalfunc = repeat_purchase_rate_final,
     combinefunc = repeat_purchase_rate_combine, serialfunc = repeat_purchase_rate_serialize,

@@ -71,7 +71,7 @@ impl VarlenaBytes {
     }
 }
 
-/// A Rust newtype for SQL values, with the pgrx trait impls a `#[pg_extern]` needs to take it as
+/// A Rust newtype for SQL values, with the pgrx trait impls an SQL function needs to take it as
 /// an argument (and, for types the extension creates, return it). pgrx's own wrappers copy or
 /// re-encode every value (its `PostgresType` derive goes through CBOR), which shows at one call
 /// per row; these read varlena bytes in place. Three kinds:

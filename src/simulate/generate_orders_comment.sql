@@ -1,4 +1,4 @@
 -- Part of pg_clv's install script, included by src/simulate.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 COMMENT ON FUNCTION generate_orders(bigint, date, date, bigint, double precision, double precision, double precision, double precision, double precision, double precision, double precision, date) IS
 'Simulated orders (customer_id, ordered_at, amount) of customers 1..customers who buy as BG/NBD says (rates per day ~ Gamma(r, alpha), dropout after each repeat purchase ~ Beta(a, b)) and spend as Gamma-Gamma says (p, q, v). First orders fall uniformly in [start_date, acquisition_end) (default end_date); orders stop before end_date. Amounts are rounded to cents (at least 0.01). At most 100,000,000 customers per call and 100,000 orders per customer (ERROR 54000 beyond). Defaults are CDNOW''s fitted values in days. The same seed gives the same rows; customer k''s orders do not depend on how many customers are simulated.';

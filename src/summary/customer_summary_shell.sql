@@ -1,3 +1,3 @@
 -- Part of pg_clv's install script, included by src/summary/mod.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE TYPE customer_summary;

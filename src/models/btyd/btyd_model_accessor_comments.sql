@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/models/btyd/mod.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 COMMENT ON FUNCTION model_parameters(btyd_model) IS 'The parameters of a purchase model with their standard errors (NULL when not estimable or entered by hand), one row each.';
 COMMENT ON FUNCTION model_kind(btyd_model) IS 'bgnbd, mbgnbd or pareto_nbd.';
 COMMENT ON FUNCTION model_converged(btyd_model) IS 'Whether the fit converged; NULL for a model entered by hand.';

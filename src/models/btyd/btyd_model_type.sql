@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/models/btyd/mod.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE TYPE btyd_model (
     INPUT = btyd_model_in, OUTPUT = btyd_model_out, RECEIVE = btyd_model_recv, SEND = btyd_model_send,
     INTERNALLENGTH = VARIABLE, STORAGE = extended);

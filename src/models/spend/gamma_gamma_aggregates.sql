@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/models/spend.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE AGGREGATE gamma_gamma_fit(s customer_summary, as_of date) (
     sfunc = gamma_gamma_add_summary, stype = internal, finalfunc = gamma_gamma_fit_final,
     combinefunc = gamma_gamma_combine, serialfunc = gamma_gamma_serialize, deserialfunc = gamma_gamma_deserialize, parallel = safe);

@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/models/spend.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 COMMENT ON FUNCTION expected_spend(spend_model, customer_summary, date) IS 'Expected spend per purchase day of the customer (Gamma-Gamma conditional mean, FHL 2005): a weighted mean of the population mean and the customer''s own repeat spend, from the orders up to as_of. One-time buyers get the population mean; a repeat spend that is not positive counts as 0. NULL if no order by as_of.';
 COMMENT ON FUNCTION expected_spend(spend_model, double precision, double precision) IS 'Expected spend per purchase day for x repeat purchase days with mean spend mean_spend.';
 COMMENT ON FUNCTION customer_value(btyd_model, spend_model, customer_summary, date, integer, double precision) IS 'Discounted customer lifetime value over the next months (30-day months): expected purchases in each month times expected spend per purchase, discounted by (1 + monthly_discount_rate)^month. As lifetimes'' customer_lifetime_value(freq=''D''). NULL if no order by as_of.';

@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/models/spend.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE TYPE spend_model (
     INPUT = spend_model_in, OUTPUT = spend_model_out, RECEIVE = spend_model_recv, SEND = spend_model_send,
     INTERNALLENGTH = VARIABLE, STORAGE = extended);

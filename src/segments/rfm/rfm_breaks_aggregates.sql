@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/segments/rfm.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE AGGREGATE rfm_breaks(s customer_summary, as_of date, bins integer) (
     sfunc = rfm_breaks_add, stype = internal, finalfunc = rfm_breaks_final,
     combinefunc = rfm_breaks_combine, serialfunc = rfm_breaks_serialize, deserialfunc = rfm_breaks_deserialize,

@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/segments/rfm.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 COMMENT ON FUNCTION rfm_score(customer_summary, rfm_breaks, date) IS 'RFM scores of a customer at as_of against population cut points: R from days since the last order (most recent = highest), F from orders, M from spend, each 1..bins. NULL if the customer had not ordered by as_of.';
 COMMENT ON FUNCTION rfm_segment(rfm_score, jsonb) IS 'Named RFM segment of a score: the first matching rule, with the canonical segments (clv.rfm_default_rules()) when rules is NULL. Rules match R, F, M and FM (mean of F and M, rounded up) on the 5-point scale (scores rescaled as ceil(score * 5 / bins)). NULL when no rule matches.';
 COMMENT ON FUNCTION rfm_default_rules() IS 'The canonical RFM segment rules (Champions, Loyal Customers, Potential Loyalists, New Customers, Promising, Need Attention, About to Sleep, At Risk, Can''t Lose Them, Hibernating, Lost) as the jsonb that rfm_segment accepts: a starting point for your own.';

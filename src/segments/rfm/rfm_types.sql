@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/segments/rfm.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE TYPE rfm_breaks (
     INPUT = rfm_breaks_in, OUTPUT = rfm_breaks_out, RECEIVE = rfm_breaks_recv, SEND = rfm_breaks_send,
     INTERNALLENGTH = VARIABLE, STORAGE = extended);

@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/summary/accessors.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 COMMENT ON FUNCTION order_count(customer_summary) IS 'Number of orders (rows aggregated), not purchase days.';
 COMMENT ON FUNCTION purchase_days(customer_summary) IS 'Number of distinct calendar days with at least one order.';
 COMMENT ON FUNCTION frequency(customer_summary) IS 'BTYD x: repeat purchase days (purchase days - 1), as lifetimes'' frequency with freq=''D''.';

@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/summary/aggregate.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE AGGREGATE customer_summary(ordered_at date, amount double precision) (
     sfunc = customer_summary_add_date_float8, stype = internal, sspace = 256,
     finalfunc = customer_summary_final, combinefunc = customer_summary_combine,

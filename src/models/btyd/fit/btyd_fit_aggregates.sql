@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/models/btyd/fit.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 CREATE AGGREGATE bgnbd_fit(s customer_summary, as_of date) (
     sfunc = btyd_fit_add_summary, stype = internal, finalfunc = bgnbd_fit_final,
     combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);

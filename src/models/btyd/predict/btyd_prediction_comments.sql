@@ -1,5 +1,5 @@
 -- Part of pg_clv's install script, included by src/models/btyd/predict.rs (extension_sql_file!): the functions
--- named here are the #[pg_extern] functions of that file.
+-- named here are the Rust functions of that file.
 COMMENT ON FUNCTION p_alive(btyd_model, customer_summary, date) IS 'Probability that the customer is still active at as_of, from the orders up to as_of. NULL if the customer had not ordered by as_of. BG/NBD gives 1 for one-time buyers.';
 COMMENT ON FUNCTION p_alive(btyd_model, double precision, double precision, double precision) IS 'Probability that a customer with repeat purchases x, t_x and age T (in the model''s unit) is still active.';
 COMMENT ON FUNCTION expected_purchases(btyd_model, customer_summary, date, double precision) IS 'Expected number of purchases in the horizon (in the model''s time unit) after as_of, given the orders up to as_of.';
