@@ -21,6 +21,14 @@ impl std::fmt::Display for DecodeError {
     }
 }
 
+/// A value stored in a column: its binary form starts with a format version byte, and a form
+/// written by an earlier version must always decode to the same value
+/// (`core/tests/stored_formats.rs` freezes the bytes).
+pub trait StoredValue: Sized {
+    fn encode(&self) -> Vec<u8>;
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError>;
+}
+
 /// Builds a stored value field by field.
 pub struct Writer(Vec<u8>);
 

@@ -2,7 +2,8 @@
 //! calibration, weeks), and properties every model must have.
 
 use clv_core::math::optimize::{FitOptions, LogLikelihood};
-use clv_core::models::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
+use clv_core::models::btyd::{Customer, Kind, Model, Observation, Patterns};
+use clv_core::models::WeightedObservation;
 use clv_core::time::TimeUnit;
 
 /// data/cdnow/cdnow_customers_summary.csv: ID, frequency (x), recency (t_x), T, in weeks.
@@ -17,7 +18,7 @@ fn cdnow_patterns() -> Patterns {
         })
         .collect();
     assert_eq!(obs.len(), 2357);
-    let n = merge_patterns(&mut obs, &|| {});
+    let n = Observation::merge_all(&mut obs, &|| {});
     Patterns::new(&obs[..n], &|| {})
 }
 
@@ -35,7 +36,7 @@ fn model(kind: Kind, params: [f64; 4]) -> Model {
 
 #[test]
 fn bgnbd_fit_matches_fader_hardie_lee_2005() {
-    let m = Model::fit(Kind::BgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
+    let m = Model::fit_patterns(Kind::BgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
     let fit = m.fit.as_ref().unwrap();
     assert!(fit.converged);
     for (got, want, name) in m
@@ -64,7 +65,8 @@ fn bgnbd_predictions_match_the_paper() {
 
 #[test]
 fn pareto_nbd_fit_matches_the_literature() {
-    let m = Model::fit(Kind::ParetoNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
+    let m =
+        Model::fit_patterns(Kind::ParetoNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
     let fit = m.fit.as_ref().unwrap();
     assert!(fit.converged);
     assert!((fit.log_likelihood - -9594.98).abs() <= 0.01, "log-likelihood {}", fit.log_likelihood);
@@ -83,7 +85,8 @@ fn pareto_nbd_predictions_match_the_literature() {
 
 #[test]
 fn mbgnbd_fit_matches_btydplus() {
-    let m = Model::fit(Kind::MbgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
+    let m =
+        Model::fit_patterns(Kind::MbgNbd, TimeUnit::Weeks, None, &cdnow_patterns(), FitOptions::default());
     assert!(m.fit.as_ref().unwrap().converged);
     for (got, want) in m.params.iter().zip([0.525, 6.183, 0.891, 1.614]) {
         assert_within(*got, want, 0.005, "parameter");
@@ -230,14 +233,14 @@ fn degenerate_data_do_not_converge() {
             .iter()
             .map(|&(x, t_x, t)| Observation { customer: Customer { x, t_x, t }, weight: 1.0 })
             .collect();
-        let n = merge_patterns(&mut obs, &|| {});
+        let n = Observation::merge_all(&mut obs, &|| {});
         Patterns::new(&obs[..n], &|| {})
     };
     let one_time_buyers: Vec<_> = (1..=100).map(|t| (0.0, 0.0, f64::from(t))).collect();
     let single = [(3.0, 10.0, 20.0)];
     for kind in [Kind::BgNbd, Kind::MbgNbd, Kind::ParetoNbd] {
         for data in [&one_time_buyers[..], &single[..]] {
-            let m = Model::fit(kind, TimeUnit::Days, None, &patterns(data), FitOptions::default());
+            let m = Model::fit_patterns(kind, TimeUnit::Days, None, &patterns(data), FitOptions::default());
             let fit = m.fit.unwrap();
             assert!(!fit.converged, "{kind:?} on {} customers: {:?}", data.len(), m.params);
             assert!(m.params.iter().all(|p| p.is_finite() && *p > 0.0) && fit.log_likelihood.is_finite());

@@ -3,9 +3,10 @@
 //! the same predictions from the same parameters, and the same parameters from the same data.
 
 use clv_core::math::optimize::FitOptions;
-use clv_core::models::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
-use clv_core::models::gamma_gamma::{merge_observations, SpendModel, SpendObservation};
+use clv_core::models::btyd::{Customer, Kind, Model, Observation, Patterns};
+use clv_core::models::gamma_gamma::{SpendModel, SpendObservation};
 use clv_core::models::value::customer_value;
+use clv_core::models::{StoredModel, WeightedObservation};
 use clv_core::time::TimeUnit;
 use serde_json::Value;
 
@@ -97,10 +98,10 @@ fn same_parameters_from_the_same_data() {
         .iter()
         .map(|f| Observation { customer: Customer { x: f[0], t_x: f[1], t: f[2] }, weight: 1.0 })
         .collect();
-    let n = merge_patterns(&mut obs, &|| {});
+    let n = Observation::merge_all(&mut obs, &|| {});
     let patterns = Patterns::new(&obs[..n], &|| {});
     for kind in [Kind::BgNbd, Kind::MbgNbd, Kind::ParetoNbd] {
-        let ours = Model::fit(kind, TimeUnit::Days, None, &patterns, FitOptions::default());
+        let ours = Model::fit_patterns(kind, TimeUnit::Days, None, &patterns, FitOptions::default());
         let theirs = lifetimes_model(&r, kind);
         for (got, want) in ours.params.iter().zip(theirs.params) {
             assert!(close(*got, want, 0.001), "{kind:?}: {:?} vs lifetimes {:?}", ours.params, theirs.params);
@@ -122,7 +123,7 @@ fn gamma_gamma_and_customer_value_match() {
         .map(|f| SpendObservation { x: f[0], mean_spend: f[3], weight: 1.0 })
         .collect();
     assert_eq!(obs.len() as u64, r["gamma_gamma"]["customers"].as_u64().unwrap());
-    let n = merge_observations(&mut obs, &|| {});
+    let n = SpendObservation::merge_all(&mut obs, &|| {});
     let ours = SpendModel::fit(&obs[..n], 2357.0 - 946.0, None, FitOptions::default());
     let theirs = floats(&r["gamma_gamma"]["params"]);
     for ((got, lifetimes), published) in ours.params.iter().zip(&theirs).zip([6.25, 3.74, 15.44]) {

@@ -5,10 +5,9 @@
 //! cold fits (on one thread) end.
 
 use clv_core::math::optimize::{maximize, FitOptions, Start};
-use clv_core::models::btyd::{
-    beta_geometric, merge_patterns, pareto_nbd, Customer, Kind, Model, Observation, Patterns,
-};
-use clv_core::models::gamma_gamma::{merge_observations, SpendModel, SpendObservation};
+use clv_core::models::btyd::{beta_geometric, pareto_nbd, Customer, Kind, Model, Observation, Patterns};
+use clv_core::models::gamma_gamma::{SpendModel, SpendObservation};
+use clv_core::models::{StoredModel, WeightedObservation};
 use clv_core::simulate::{Population, Simulation};
 use clv_core::time::TimeUnit;
 
@@ -40,8 +39,8 @@ fn simulate(customers: u64) -> (Patterns, Vec<SpendObservation>, f64) {
         }
     }
     let one_time_buyers = (customers as usize - spends.len()) as f64;
-    let n = merge_patterns(&mut purchases, &|| {});
-    let m = merge_observations(&mut spends, &|| {});
+    let n = Observation::merge_all(&mut purchases, &|| {});
+    let m = SpendObservation::merge_all(&mut spends, &|| {});
     spends.truncate(m);
     (Patterns::new(&purchases[..n], &|| {}), spends, one_time_buyers)
 }
@@ -50,7 +49,7 @@ fn simulate(customers: u64) -> (Patterns, Vec<SpendObservation>, f64) {
 fn fits_recover_the_simulated_parameters() {
     let truth = Population::CDNOW;
     let (patterns, spends, one_time_buyers) = simulate(CUSTOMERS);
-    let model = Model::fit(Kind::BgNbd, TimeUnit::Days, None, &patterns, FitOptions::default());
+    let model = Model::fit_patterns(Kind::BgNbd, TimeUnit::Days, None, &patterns, FitOptions::default());
     let fit = model.fit.as_ref().unwrap();
     assert!(fit.converged);
     for (i, name) in Kind::BgNbd.param_names().iter().enumerate() {
@@ -80,7 +79,7 @@ fn warm_started_fits_find_the_cold_maximum() {
     );
     let same = |kind: Kind, cold: Vec<f64>| {
         let options = FitOptions { threads: 3, ..FitOptions::default() };
-        let warm = Model::fit(kind, TimeUnit::Days, None, &patterns, options);
+        let warm = Model::fit_patterns(kind, TimeUnit::Days, None, &patterns, options);
         for (w, c) in warm.params.iter().zip(&cold) {
             assert!((w - c).abs() < 1e-6 * c, "{kind:?}: warm {:?}, cold {cold:?}", warm.params);
         }

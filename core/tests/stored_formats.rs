@@ -6,6 +6,7 @@
 //! Each test builds a known value, checks that it encodes to the bytes 0.1.0 wrote (as hex),
 //! and that those bytes decode to the same value.
 
+use clv_core::codec::StoredValue;
 use clv_core::models::btyd::{FitInfo, Kind, Model};
 use clv_core::models::gamma_gamma::{SpendFitInfo, SpendModel};
 use clv_core::segments::rfm::Breaks;

@@ -4,23 +4,23 @@
 //! customers were left out. One generic state, so that window frames, parallel plans and
 //! serialization behave the same for every model.
 
-use crate::pg::aggregate::{check_same_parameters, state, AggregateState};
+use crate::pg::aggregate::{check_same_parameters, existing, state, AggregateState};
 use crate::pg::call::check_for_interrupts;
+use crate::pg::errors::{check_fitted, warn_not_converged};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
+use crate::pg::settings::fit_options;
 use clv_core::codec::{DecodeError, Reader, Writer};
+use clv_core::models::{StoredModel, WeightedObservation};
 use pgrx::datum::Internal;
 use pgrx::pg_sys;
 
-/// One customer's data for a model's fit.
-pub trait FitObservation: Copy {
+/// One customer's data for a model's fit, as the aggregate's state holds it.
+pub trait FitObservation: WeightedObservation {
     /// What every row of one aggregate call must agree on (as_of, time unit).
     type Parameters: Copy + PartialEq;
     /// For the error when rows disagree: "{AGGREGATE} needs the same {PARAMETERS} for every row".
     const AGGREGATE: &'static str;
     const PARAMETERS: &'static str;
-    /// Sorts and merges equal observations (adding weights); returns how many are left in
-    /// front. `check` runs between pieces of the work.
-    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize;
     fn write_parameters(parameters: Self::Parameters, w: Writer) -> Writer;
     fn read_parameters(r: &mut Reader) -> Result<Self::Parameters, DecodeError>;
     fn write(&self, w: Writer) -> Writer;
@@ -97,6 +97,31 @@ impl<O: FitObservation> AggregateState for FitState<O> {
         r.finish()?;
         Ok(fit)
     }
+}
+
+/// The final step of model `M`'s fit aggregate: `M` fitted on the merged observations, with
+/// the setup made from the rows' parameters; NULL when no customer was fitted on. A fit that
+/// does not converge is returned (it says `converged: false`) with a WARNING.
+pub fn fit_final<M>(
+    internal: &mut Internal,
+    setup: impl FnOnce(<M::Observation as FitObservation>::Parameters) -> M::FitSetup,
+) -> Option<M>
+where
+    M: StoredModel,
+    M::Observation: FitObservation,
+{
+    let fit = existing::<FitState<M::Observation>>(internal)?;
+    let (setup, excluded) = (setup(fit.parameters), fit.excluded);
+    let merged = fit.merged();
+    if merged.is_empty() {
+        return None;
+    }
+    let model = M::fit(merged, excluded, setup, fit_options());
+    check_fitted(model.name(), model.params());
+    if model.fit_record().is_some_and(|f| !f.converged) {
+        warn_not_converged(model.name());
+    }
+    Some(model)
 }
 
 /// `as_of` as written in a state: a presence byte and the day.

@@ -2,15 +2,15 @@
 //! `clv.expected_spend` and `clv.customer_value`.
 
 use crate::models::btyd::BtydModel;
-use crate::models::fit_state::{read_as_of, write_as_of, FitObservation, FitState};
+use crate::models::fit_state::{fit_final, read_as_of, write_as_of, FitObservation, FitState};
 use crate::models::stored_model;
-use crate::pg::aggregate::{existing, parallel_functions};
+use crate::pg::aggregate::parallel_functions;
 use crate::pg::dates::finite_day;
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::Customer;
-use clv_core::models::gamma_gamma::{merge_observations, SpendModel as Model, SpendObservation};
+use clv_core::models::gamma_gamma::{SpendModel as Model, SpendObservation};
 use clv_core::models::value::customer_value as discounted_value;
 use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
@@ -26,9 +26,6 @@ stored_model!(
 
 extension_sql_file!("spend/spend_model_shell.sql", name = "spend_model_shell", creates = [Type(SpendModel)]);
 
-/// The model's name, as the WARNING of a fit that does not converge says it.
-const KIND: &str = "gamma_gamma";
-
 extension_sql_file!(
     "spend/spend_model_type.sql",
     name = "spend_model_type",
@@ -42,10 +39,6 @@ impl FitObservation for SpendObservation {
     type Parameters = Option<i32>;
     const AGGREGATE: &'static str = "gamma_gamma_fit";
     const PARAMETERS: &'static str = "as_of";
-
-    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize {
-        merge_observations(observations, check)
-    }
 
     fn write_parameters(as_of: Self::Parameters, w: Writer) -> Writer {
         write_as_of(as_of, w)
@@ -109,20 +102,10 @@ fn gamma_gamma_add_raw(
 
 parallel_functions!(SpendState: gamma_gamma_combine, gamma_gamma_serialize, gamma_gamma_deserialize);
 
-/// NULL when no repeat buyer with positive spend was seen.
+/// NULL when no repeat buyer with positive spend was seen (see [`fit_final`]).
 #[pg_extern(immutable, parallel_safe)]
 fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
-    let spend = existing::<SpendState>(&mut internal)?;
-    let (as_of, excluded) = (spend.parameters, spend.excluded);
-    let merged = spend.merged();
-    if merged.is_empty() {
-        return None;
-    }
-    let model = Model::fit(merged, excluded, as_of, crate::pg::settings::fit_options());
-    crate::pg::errors::check_fitted(KIND, &model.params);
-    if model.fit.as_ref().is_some_and(|f| !f.converged) {
-        crate::pg::errors::warn_not_converged(KIND);
-    }
+    let model = fit_final::<Model>(&mut internal, |as_of| as_of)?;
     Some(SpendModel::new(&model))
 }
 

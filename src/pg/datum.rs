@@ -194,8 +194,8 @@ macro_rules! pg_newtype {
 }
 pub(crate) use pg_newtype;
 
-/// One of the extension's varlena types whose value `$value` has its own versioned codec
-/// (`encode`, `decode`): the newtype `$rust` (see [`pg_newtype`]) with `new` and `value`,
+/// One of the extension's varlena types whose value `$value` is a
+/// [`clv_core::codec::StoredValue`]: the newtype `$rust` (see [`pg_newtype`]) with `new` and `value`,
 /// and the type's binary receive and send functions `$recv` and `$send`.
 macro_rules! stored_type {
     ($(#[$doc:meta])* $rust:ident, $sql:literal, $value:ty, $recv:ident, $send:ident) => {
@@ -203,13 +203,13 @@ macro_rules! stored_type {
 
         impl $rust {
             pub fn new(value: &$value) -> Self {
-                let bytes = value.encode();
+                let bytes = clv_core::codec::StoredValue::encode(value);
                 Self(crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)))
             }
 
             /// The stored value; ERROR (XX001) if the bytes are not one.
             pub fn value(&self) -> $value {
-                <$value>::decode(self.0.bytes()).unwrap_or_else(|e| {
+                <$value as clv_core::codec::StoredValue>::decode(self.0.bytes()).unwrap_or_else(|e| {
                     crate::pg::errors::raise(crate::pg::errors::DATA_CORRUPTED, format!(concat!("invalid ", $sql, ": {}"), e))
                 })
             }
@@ -236,7 +236,7 @@ macro_rules! stored_type {
         #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
         fn $recv(mut buffer: ::pgrx::datum::Internal) -> $rust {
             let bytes = unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) };
-            let value = <$value>::decode(bytes).unwrap_or_else(|e| {
+            let value = <$value as clv_core::codec::StoredValue>::decode(bytes).unwrap_or_else(|e| {
                 crate::pg::errors::raise(
                     crate::pg::errors::INVALID_BINARY_REPRESENTATION,
                     format!(concat!("invalid ", $sql, ": {}"), e),

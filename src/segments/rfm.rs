@@ -9,6 +9,7 @@ use crate::pg::errors::{invalid_text, required};
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
+use clv_core::codec::StoredValue;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::segments::rfm::{
     default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS,

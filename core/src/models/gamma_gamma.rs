@@ -6,8 +6,8 @@
 //! purchase day (`m_x`, lifetimes' `monetary_value`) and number of repeat purchase days `x`.
 
 use super::text::ModelText;
-use super::{FitRecord, StoredModel};
-use crate::codec::{DecodeError, Reader, Writer};
+use super::{FitRecord, StoredModel, WeightedObservation};
+use crate::codec::{DecodeError, Reader, StoredValue, Writer};
 use crate::math::optimize::{
     maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal,
     WARM_START_SAMPLE,
@@ -50,20 +50,21 @@ pub struct SpendModel {
 pub const PARAM_NAMES: [&str; 3] = ["p", "q", "v"];
 const FORMAT_VERSION: u8 = 1;
 
-/// Sorts observations and merges equal `(x, mean_spend)`; returns the number left in front.
-/// `check` runs between pieces of the work (see [`crate::math::sorted::sort_and_merge`]).
-pub fn merge_observations(obs: &mut [SpendObservation], check: &dyn Fn()) -> usize {
-    let merged = sort_and_merge(
-        obs,
-        |a, b| a.x.total_cmp(&b.x).then(a.mean_spend.total_cmp(&b.mean_spend)),
-        |into, next| -> Result<(), std::convert::Infallible> {
-            into.weight += next.weight;
-            Ok(())
-        },
-        check,
-    );
-    match merged {
-        Ok(n) => n,
+/// Equal `(x, mean_spend)` merge.
+impl WeightedObservation for SpendObservation {
+    fn merge_all(obs: &mut [SpendObservation], check: &dyn Fn()) -> usize {
+        let merged = sort_and_merge(
+            obs,
+            |a, b| a.x.total_cmp(&b.x).then(a.mean_spend.total_cmp(&b.mean_spend)),
+            |into, next| -> Result<(), std::convert::Infallible> {
+                into.weight += next.weight;
+                Ok(())
+            },
+            check,
+        );
+        match merged {
+            Ok(n) => n,
+        }
     }
 }
 
@@ -71,6 +72,42 @@ pub fn merge_observations(obs: &mut [SpendObservation], check: &dyn Fn()) -> usi
 const NAME: &str = "gamma_gamma";
 
 impl StoredModel for SpendModel {
+    type Observation = SpendObservation;
+    /// as_of.
+    type FitSetup = Option<i32>;
+
+    /// Fitted on repeat buyers with positive spend; `excluded` counts the other customers.
+    fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>, options: FitOptions) -> Self {
+        let total: f64 = merged.iter().map(|o| o.weight).sum();
+        let mean = merged.iter().map(|o| o.weight * o.mean_spend).sum::<f64>() / total;
+        // p = 1, q = 2 and v the mean spend: the population mean p·v/(q−1) is the observed one.
+        let start = Start::at(vec![1.0, 2.0, mean]);
+        let sample = (merged.len() > WARM_START_SAMPLE).then(|| {
+            weighted_sample(
+                merged,
+                WARM_START_SAMPLE,
+                |o| o.weight,
+                |o, weight| SpendObservation { weight, ..*o },
+            )
+        });
+        // The warm-up sample is small enough for one thread.
+        let warm_up = sample.as_deref().map(|s| Likelihood::new(s, FitOptions { threads: 1, ..options }));
+        let likelihood = Likelihood::new(merged, options);
+        let fitted = maximize(&likelihood, total, start, warm_up.as_ref(), options.check_interrupts);
+        Self {
+            params: fitted.params.clone().try_into().expect("three"),
+            as_of,
+            fit: Some(SpendFitInfo {
+                log_likelihood: fitted.log_likelihood,
+                std_errors: fitted.std_errors.try_into().expect("three"),
+                customers: total,
+                excluded,
+                iterations: fitted.iterations,
+                converged: fitted.converged,
+            }),
+        }
+    }
+
     fn name(&self) -> &'static str {
         NAME
     }
@@ -90,14 +127,6 @@ impl StoredModel for SpendModel {
             std_errors: &f.std_errors,
             converged: f.converged,
         })
-    }
-
-    fn encode(&self) -> Vec<u8> {
-        self.encode()
-    }
-
-    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        Self::decode(bytes)
     }
 
     fn to_text(&self) -> ModelText {
@@ -140,38 +169,6 @@ impl StoredModel for SpendModel {
 }
 
 impl SpendModel {
-    /// Fits on merged, non-empty observations of repeat buyers with positive spend.
-    pub fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>, options: FitOptions) -> Self {
-        let total: f64 = merged.iter().map(|o| o.weight).sum();
-        let mean = merged.iter().map(|o| o.weight * o.mean_spend).sum::<f64>() / total;
-        // p = 1, q = 2 and v the mean spend: the population mean p·v/(q−1) is the observed one.
-        let start = Start::at(vec![1.0, 2.0, mean]);
-        let sample = (merged.len() > WARM_START_SAMPLE).then(|| {
-            weighted_sample(
-                merged,
-                WARM_START_SAMPLE,
-                |o| o.weight,
-                |o, weight| SpendObservation { weight, ..*o },
-            )
-        });
-        // The warm-up sample is small enough for one thread.
-        let warm_up = sample.as_deref().map(|s| Likelihood::new(s, FitOptions { threads: 1, ..options }));
-        let likelihood = Likelihood::new(merged, options);
-        let fitted = maximize(&likelihood, total, start, warm_up.as_ref(), options.check_interrupts);
-        Self {
-            params: fitted.params.clone().try_into().expect("three"),
-            as_of,
-            fit: Some(SpendFitInfo {
-                log_likelihood: fitted.log_likelihood,
-                std_errors: fitted.std_errors.try_into().expect("three"),
-                customers: total,
-                excluded,
-                iterations: fitted.iterations,
-                converged: fitted.converged,
-            }),
-        }
-    }
-
     /// Expected spend per purchase day of a customer with `x` repeat purchase days of mean
     /// `mean_spend` (FHL 2005 eq. 5): `(p v + p x m) / (p x + q − 1)`, a weighted mean of the
     /// population mean `p v / (q − 1)` and the customer's own. For x = 0 it is the population
@@ -193,8 +190,10 @@ impl SpendModel {
         let own_weight = 1.0 / (1.0 + (q - 1.0) / p / x);
         Some((1.0 - own_weight) * population + own_weight * mean_spend)
     }
+}
 
-    pub fn encode(&self) -> Vec<u8> {
+impl StoredValue for SpendModel {
+    fn encode(&self) -> Vec<u8> {
         let w = Writer::new(FORMAT_VERSION)
             .u8(u8::from(self.as_of.is_some()))
             .i32(self.as_of.unwrap_or(0))
@@ -213,7 +212,7 @@ impl SpendModel {
         .finish()
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(bytes, FORMAT_VERSION)?;
         let has_as_of = r.u8()? == 1;
         let as_of = r.i32()?;
@@ -301,7 +300,7 @@ mod tests {
                 weight: 1.0,
             })
             .collect();
-        let n = merge_observations(&mut obs, &|| {});
+        let n = SpendObservation::merge_all(&mut obs, &|| {});
         let l = Likelihood::new(&obs[..n], FitOptions::default());
         let params = [6.0, 3.7, 15.0];
         let (_, g) = l.value_and_gradient(&params);

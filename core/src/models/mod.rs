@@ -6,14 +6,32 @@ pub mod gamma_gamma;
 pub mod text;
 pub mod value;
 
-use crate::codec::DecodeError;
+use crate::codec::StoredValue;
+use crate::math::optimize::FitOptions;
 use text::ModelText;
 
-/// What every stored model is: named positive parameters, how it was fitted, a versioned
-/// binary form and a JSON text form. One implementation per model here; the extension makes
-/// the SQL type, its I/O functions and the `model_*` accessors from it with one declaration
+/// One customer's data for a fit, with a weight: how many customers share it.
+pub trait WeightedObservation: Copy {
+    /// Sorts observations and merges equal ones (adding their weights); returns how many are
+    /// left in front. `check` runs between pieces of the work and may stop it by panicking (a
+    /// query cancel).
+    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize;
+}
+
+/// What every stored model is: named positive parameters, a fit on weighted observations and
+/// how it went, a versioned binary form ([`StoredValue`]) and a JSON text form. One
+/// implementation per model here; the extension makes the SQL type, its I/O functions, the
+/// `model_*` accessors and the fit aggregate's final step from it with one declaration
 /// (`stored_model!` in `src/models/mod.rs`).
-pub trait StoredModel: Sized + Clone {
+pub trait StoredModel: StoredValue + Clone {
+    /// One customer's data for the fit.
+    type Observation: WeightedObservation;
+    /// What a fit needs besides the observations: the model's variant, time unit, as_of.
+    type FitSetup: Copy;
+    /// Fits on merged (see [`WeightedObservation::merge_all`]), non-empty observations;
+    /// `excluded` customers were left out of them, which some models record.
+    fn fit(merged: &[Self::Observation], excluded: f64, setup: Self::FitSetup, options: FitOptions) -> Self;
+
     /// The name of the model in its text form and in `clv.model_kind`: `bgnbd`, `gamma_gamma`.
     fn name(&self) -> &'static str;
     /// The parameters' names, in the order of [`StoredModel::params`].
@@ -21,9 +39,6 @@ pub trait StoredModel: Sized + Clone {
     fn params(&self) -> &[f64];
     /// How the model was fitted; `None` for a model entered by hand.
     fn fit_record(&self) -> Option<FitRecord<'_>>;
-    /// The stored form, version byte first.
-    fn encode(&self) -> Vec<u8>;
-    fn decode(bytes: &[u8]) -> Result<Self, DecodeError>;
     fn to_text(&self) -> ModelText;
     /// The model a text form describes; `Err` says why it describes none.
     fn from_text(text: &ModelText) -> Result<Self, String>;

@@ -4,7 +4,7 @@
 //! `ntile(bins)` over the population (R over recency descending, F and M ascending). Equal
 //! values always get the same score: a tie that straddles a boundary goes to the lower bin.
 
-use crate::codec::{DecodeError, Reader, Writer};
+use crate::codec::{DecodeError, Reader, StoredValue, Writer};
 use crate::money::micros_to_f64;
 use crate::summary::SummaryView;
 use serde::{Deserialize, Serialize};
@@ -111,8 +111,10 @@ impl Breaks {
             bins: self.bins,
         }
     }
+}
 
-    pub fn encode(&self) -> Vec<u8> {
+impl StoredValue for Breaks {
+    fn encode(&self) -> Vec<u8> {
         Writer::new(FORMAT_VERSION)
             .u8(self.bins)
             .i32(self.as_of)
@@ -123,7 +125,7 @@ impl Breaks {
             .finish()
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(bytes, FORMAT_VERSION)?;
         let bins = r.u8()?;
         if !(MIN_BINS..=MAX_BINS).contains(&bins) {

@@ -7,13 +7,12 @@
 
 use super::BtydModel;
 use crate::models::fit_state::{self, read_as_of, write_as_of, FitObservation};
-use crate::pg::aggregate::{existing, parallel_functions};
-use crate::pg::call::check_for_interrupts;
+use crate::pg::aggregate::parallel_functions;
 use crate::pg::dates::{finite_day, time_unit};
 use crate::pg::errors::required;
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
-use clv_core::models::btyd::{merge_patterns, Customer, Kind, Model, Observation, Patterns};
+use clv_core::models::btyd::{Customer, Kind, Model, Observation};
 use clv_core::time::TimeUnit;
 use pgrx::datum::{Date, Internal};
 use pgrx::prelude::*;
@@ -23,10 +22,6 @@ impl FitObservation for Observation {
     type Parameters = (TimeUnit, Option<i32>);
     const AGGREGATE: &'static str = "a fit";
     const PARAMETERS: &'static str = "as_of and unit";
-
-    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize {
-        merge_patterns(observations, check)
-    }
 
     fn write_parameters((unit, as_of): Self::Parameters, w: Writer) -> Writer {
         write_as_of(as_of, w.u8(unit.code()))
@@ -106,21 +101,9 @@ fn btyd_fit_add_raw(
 
 parallel_functions!(FitState: btyd_fit_combine, btyd_fit_serialize, btyd_fit_deserialize);
 
-/// Fits `kind`; NULL when no customer was seen. A fit that does not converge is returned
-/// with `converged: false` and a WARNING.
+/// Fits `kind` (see [`fit_state::fit_final`]).
 fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
-    let fit = existing::<FitState>(&mut internal)?;
-    let (unit, as_of) = fit.parameters;
-    let merged = fit.merged();
-    if merged.is_empty() {
-        return None;
-    }
-    let patterns = Patterns::new(merged, &check_for_interrupts);
-    let model = Model::fit(kind, unit, as_of, &patterns, crate::pg::settings::fit_options());
-    crate::pg::errors::check_fitted(kind.name(), &model.params);
-    if model.fit.as_ref().is_some_and(|f| !f.converged) {
-        crate::pg::errors::warn_not_converged(kind.name());
-    }
+    let model = fit_state::fit_final::<Model>(&mut internal, |(unit, as_of)| (kind, unit, as_of))?;
     Some(BtydModel::new(&model))
 }
 

@@ -9,8 +9,8 @@ pub mod beta_geometric;
 pub mod pareto_nbd;
 
 use super::text::ModelText;
-use super::{FitRecord, StoredModel};
-use crate::codec::{DecodeError, Reader, Writer};
+use super::{FitRecord, StoredModel, WeightedObservation};
+use crate::codec::{DecodeError, Reader, StoredValue, Writer};
 use crate::math::optimize::{
     maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WARM_START_SAMPLE,
 };
@@ -63,24 +63,24 @@ pub struct Observation {
     pub weight: f64,
 }
 
-/// Sorts observations and merges equal patterns (adding their weights); returns how many
-/// distinct patterns are left at the front. `check` runs between pieces of the work and may
-/// stop it by panicking (a query cancel).
-pub fn merge_patterns(obs: &mut [Observation], check: &dyn Fn()) -> usize {
-    // The bits of non-negative floats (+ 0.0 turns −0.0 into 0.0) order as the numbers do,
-    // and compare faster.
-    let key = |o: &Observation| [o.customer.x, o.customer.t_x, o.customer.t].map(|v| (v + 0.0).to_bits());
-    let merged = crate::math::sorted::sort_and_merge(
-        obs,
-        |a, b| key(a).cmp(&key(b)),
-        |into, next| -> Result<(), std::convert::Infallible> {
-            into.weight += next.weight;
-            Ok(())
-        },
-        check,
-    );
-    match merged {
-        Ok(n) => n,
+/// Equal patterns merge; sorted by x, then t_x, then T.
+impl WeightedObservation for Observation {
+    fn merge_all(obs: &mut [Observation], check: &dyn Fn()) -> usize {
+        // The bits of non-negative floats (+ 0.0 turns −0.0 into 0.0) order as the numbers do,
+        // and compare faster.
+        let key = |o: &Observation| [o.customer.x, o.customer.t_x, o.customer.t].map(|v| (v + 0.0).to_bits());
+        let merged = crate::math::sorted::sort_and_merge(
+            obs,
+            |a, b| key(a).cmp(&key(b)),
+            |into, next| -> Result<(), std::convert::Infallible> {
+                into.weight += next.weight;
+                Ok(())
+            },
+            check,
+        );
+        match merged {
+            Ok(n) => n,
+        }
     }
 }
 
@@ -107,7 +107,7 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// From merged observations (see [`merge_patterns`]), which are sorted by x. `check` runs
+    /// From merged observations (see [`WeightedObservation::merge_all`]), which are sorted by x. `check` runs
     /// every [`CHECK_EVERY`] patterns.
     pub fn new(merged: &[Observation], check: &dyn Fn()) -> Self {
         debug_assert!(merged.windows(2).all(|w| w[0].customer.x <= w[1].customer.x), "sorted by x");
@@ -262,6 +262,20 @@ pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
 }
 
 impl StoredModel for Model {
+    type Observation = Observation;
+    type FitSetup = (Kind, TimeUnit, Option<i32>);
+
+    /// Every customer seen is fitted on: `excluded` is always 0.
+    fn fit(
+        merged: &[Observation],
+        _excluded: f64,
+        (kind, unit, as_of): Self::FitSetup,
+        options: FitOptions,
+    ) -> Self {
+        let patterns = Patterns::new(merged, options.check_interrupts);
+        Self::fit_patterns(kind, unit, as_of, &patterns, options)
+    }
+
     fn name(&self) -> &'static str {
         self.kind.name()
     }
@@ -281,14 +295,6 @@ impl StoredModel for Model {
             std_errors: &f.std_errors,
             converged: f.converged,
         })
-    }
-
-    fn encode(&self) -> Vec<u8> {
-        self.encode()
-    }
-
-    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        Self::decode(bytes)
     }
 
     fn to_text(&self) -> ModelText {
@@ -327,7 +333,7 @@ impl StoredModel for Model {
 
 impl Model {
     /// Fits `kind` to the patterns (which must not be empty).
-    pub fn fit(
+    pub fn fit_patterns(
         kind: Kind,
         unit: TimeUnit,
         as_of: Option<i32>,
@@ -443,8 +449,10 @@ impl Model {
         }
         Some(hi)
     }
+}
 
-    pub fn encode(&self) -> Vec<u8> {
+impl StoredValue for Model {
+    fn encode(&self) -> Vec<u8> {
         let w = Writer::new(FORMAT_VERSION)
             .u8(self.kind.code())
             .u8(self.unit.code())
@@ -465,7 +473,7 @@ impl Model {
         .finish()
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(bytes, FORMAT_VERSION)?;
         let kind = match r.u8()? {
             1 => Kind::BgNbd,
@@ -505,7 +513,7 @@ mod tests {
     #[test]
     fn equal_patterns_merge_with_their_weights() {
         let mut o = vec![obs(1.0, 2.0, 5.0), obs(0.0, 0.0, 5.0), obs(1.0, 2.0, 5.0), obs(0.0, 0.0, 3.0)];
-        let n = merge_patterns(&mut o, &|| {});
+        let n = Observation::merge_all(&mut o, &|| {});
         assert_eq!(n, 3);
         let p = Patterns::new(&o[..n], &|| {});
         assert_eq!(p.xs, vec![0.0, 1.0]);
