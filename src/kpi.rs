@@ -8,7 +8,8 @@ use crate::pg::dates::{day_date, finite_day};
 use crate::pg::datum::pg_newtype;
 use crate::pg::errors::required;
 use crate::pg::errors::{
-    raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, PROGRAM_LIMIT_EXCEEDED,
+    float8_text, raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE,
+    PROGRAM_LIMIT_EXCEEDED,
 };
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
@@ -271,7 +272,7 @@ fn revenue_share_top_add(
     if !(fraction > 0.0 && fraction <= 1.0) {
         raise_with_hint(
             INVALID_PARAMETER_VALUE,
-            format!("fraction must be in (0, 1], not {fraction}"),
+            format!("fraction must be in (0, 1], not {}", float8_text(fraction)),
             Some("0.1 asks for the share of revenue from the top 10% of customers."),
         );
     }

@@ -6,7 +6,9 @@ use crate::models::fit_state::{fit_final, read_as_of, write_as_of, FitObservatio
 use crate::models::stored_model;
 use crate::pg::aggregate::parallel_functions;
 use crate::pg::dates::finite_day;
-use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
+use crate::pg::errors::{
+    float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
+};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::Customer;
@@ -60,6 +62,20 @@ impl FitObservation for SpendObservation {
 
 type SpendState = FitState<SpendObservation>;
 
+/// ERROR (22023) unless `x` repeat purchase days and their `mean_spend` passed as numbers are
+/// a customer's history.
+fn check_raw_spend(x: f64, mean_spend: f64) {
+    if !(x.is_finite() && x >= 0.0) {
+        raise(
+            INVALID_PARAMETER_VALUE,
+            format!("x must be a finite, non-negative number of repeat purchases, not {}", float8_text(x)),
+        );
+    }
+    if !mean_spend.is_finite() {
+        raise(INVALID_PARAMETER_VALUE, format!("mean_spend must be finite, not {}", float8_text(mean_spend)));
+    }
+}
+
 /// A customer's data: fitted on if a repeat buyer with positive mean spend, else excluded.
 fn add_customer(spend: &mut SpendState, x: f64, mean_spend: f64) {
     if x >= 1.0 && mean_spend > 0.0 {
@@ -93,9 +109,7 @@ fn gamma_gamma_add_raw(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Internal {
     let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return internal };
-    if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
-        raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
-    }
+    check_raw_spend(x, mean_spend);
     add_customer(SpendState::of(&mut internal, None, fcinfo), x, mean_spend);
     internal
 }
@@ -138,7 +152,12 @@ fn expected(model: &Model, x: f64, mean_spend: f64) -> f64 {
         let [p, q, v] = model.params;
         raise_with_hint(
             NUMERIC_VALUE_OUT_OF_RANGE,
-            format!("expected spend is infinite for the spend model with p = {p:?}, q = {q:?}, v = {v:?}"),
+            format!(
+                "expected spend is infinite for the spend model with p = {}, q = {}, v = {}",
+                float8_text(p),
+                float8_text(q),
+                float8_text(v)
+            ),
             Some("The population mean spend p·v/(q − 1) must be finite: q above 1 and p·v not too large."),
         )
     })
@@ -157,9 +176,7 @@ fn expected_spend(
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_spend")]
 fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
-    if !(x.is_finite() && x >= 0.0 && mean_spend.is_finite()) {
-        raise(INVALID_PARAMETER_VALUE, "x must be a finite number of repeat purchases and mean_spend finite");
-    }
+    check_raw_spend(x, mean_spend);
     expected(&model.cached_value(fcinfo), x, mean_spend.max(0.0))
 }
 
@@ -176,10 +193,16 @@ fn customer_value(
 ) -> Option<f64> {
     let day = finite_day(as_of, "as_of");
     if !(0..=1200).contains(&months) {
-        raise(INVALID_PARAMETER_VALUE, "months must be between 0 and 1200");
+        raise(INVALID_PARAMETER_VALUE, format!("months must be between 0 and 1200, not {months}"));
     }
     if !(monthly_discount_rate.is_finite() && monthly_discount_rate > -1.0) {
-        raise(INVALID_PARAMETER_VALUE, "monthly_discount_rate must be a finite rate above -1");
+        raise(
+            INVALID_PARAMETER_VALUE,
+            format!(
+                "monthly_discount_rate must be a finite rate above -1, not {}",
+                float8_text(monthly_discount_rate)
+            ),
+        );
     }
     let purchase_model = purchases.cached_value(fcinfo);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;

@@ -30,6 +30,20 @@ pub fn raise_with_hint(code: PgSqlErrorCode, message: impl Into<String>, hint: O
     unreachable!("ERROR does not return")
 }
 
+/// A float8 as PostgreSQL prints it, for messages: `NaN`, `Infinity`, `1e+300` (Rust's own
+/// forms are `inf` and three hundred digits).
+pub fn float8_text(v: f64) -> String {
+    match v {
+        v if v.is_nan() => "NaN".into(),
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        v if v.abs() >= 1e15 || (v != 0.0 && v.abs() < 1e-4) => {
+            format!("{v:e}").replace('e', "e+").replace("e+-", "e-")
+        }
+        v => v.to_string(),
+    }
+}
+
 /// The value of an argument that must not be NULL (in functions that are not STRICT because
 /// other arguments may be); ERROR 22023 naming the argument.
 pub fn required<T>(value: Option<T>, argument: &str) -> T {

@@ -234,12 +234,26 @@ fn rfm_score(
 
 fn scores_of(score: &RfmScore) -> Option<Scores> {
     let field = |attno| unsafe { composite_field(score.0, attno) }.map(|d| d.value() as i32);
+    let [r, f, m, bins] = [1, 2, 3, 5].map(field);
     let to_score = |v: i32| u8::try_from(v).ok();
-    let bins = to_score(field(5)?).filter(|b| (MIN_BINS..=MAX_BINS).contains(b))?;
-    let in_range = |v: i32| to_score(v).filter(|&s| 1 <= s && s <= bins);
-    match (field(1).and_then(in_range), field(2).and_then(in_range), field(3).and_then(in_range)) {
-        (Some(r), Some(f), Some(m)) => Some(Scores { r, f, m, bins }),
-        _ => raise(INVALID_PARAMETER_VALUE, "rfm_score fields must be scores between 1 and bins (2..10)"),
+    let valid_bins = to_score(bins?).filter(|b| (MIN_BINS..=MAX_BINS).contains(b));
+    let in_range = |v: Option<i32>| to_score(v?).filter(|&s| valid_bins.is_some_and(|b| 1 <= s && s <= b));
+    match (in_range(r), in_range(f), in_range(m), valid_bins) {
+        (Some(r), Some(f), Some(m), Some(bins)) => Some(Scores { r, f, m, bins }),
+        _ => {
+            let text = |v: Option<i32>| v.map_or("NULL".to_string(), |v| v.to_string());
+            raise_with_hint(
+                INVALID_PARAMETER_VALUE,
+                format!(
+                    "invalid rfm_score: r {}, f {}, m {}, bins {}",
+                    text(r),
+                    text(f),
+                    text(m),
+                    text(bins)
+                ),
+                Some("r, f and m must be scores between 1 and bins, and bins between 2 and 10."),
+            )
+        }
     }
 }
 

@@ -89,7 +89,7 @@ fn customer_summary_in(input: &CStr) -> CustomerSummary {
             day: date.0,
             orders: *orders,
             amount: parse_micros(amount.get())
-                .unwrap_or_else(|_| text_error(format!("bad amount {}", amount.get()))),
+                .unwrap_or_else(|_| text_error(format!("invalid amount {}", amount.get()))),
         })
         .collect();
     if days.is_empty() || days.iter().any(|d| d.orders == 0) {

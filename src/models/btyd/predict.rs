@@ -3,7 +3,9 @@
 
 use super::BtydModel;
 use crate::pg::dates::{day_date, finite_day};
-use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
+use crate::pg::errors::{
+    float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
+};
 use crate::summary::CustomerSummary;
 use clv_core::models::btyd::{Customer, Model};
 use pgrx::datum::Date;
@@ -25,15 +27,16 @@ fn checked_horizon(horizon: f64) -> f64 {
     if !(horizon.is_finite() && horizon >= 0.0) {
         raise(
             INVALID_PARAMETER_VALUE,
-            format!("horizon must be a finite number of time units, not {horizon}"),
+            format!("horizon must be a finite number of time units, not {}", float8_text(horizon)),
         );
     }
     horizon
 }
 
 fn checked_count(n: i32) -> u32 {
-    u32::try_from(n)
-        .unwrap_or_else(|_| raise(INVALID_PARAMETER_VALUE, "the number of purchases must not be negative"))
+    u32::try_from(n).unwrap_or_else(|_| {
+        raise(INVALID_PARAMETER_VALUE, format!("number of purchases must not be negative, not {n}"))
+    })
 }
 
 /// A prediction, or an ERROR when it could not be computed (series that do not converge,
