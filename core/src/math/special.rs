@@ -53,38 +53,65 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
 /// its limit at z = 1 (0, Gauss's value, or `None` for +∞) even where ₂F₁ alone diverges, as
 /// in BG/NBD's expected purchases over an unbounded horizon.
 pub fn ln_power_hyp2f1(k: f64, a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
-    if !(0.0..=1.0).contains(&z) || ![k, a, b, c].iter().all(|v| v.is_finite()) {
-        return None;
-    }
-    if z == 0.0 {
-        return Some((0.0, 1.0));
+    let [value] = ln_power_hyp2f1_at(k, a, b, c, [z]);
+    value
+}
+
+/// [`ln_power_hyp2f1`] at several `z` with the same parameters, in one pass of the series: its
+/// coefficients do not depend on `z`, so each term costs one division for all of them and the
+/// lanes' multiply-adds run side by side. A customer's value takes a year of monthly
+/// horizons this way.
+pub fn ln_power_hyp2f1_at<const N: usize>(
+    k: f64,
+    a: f64,
+    b: f64,
+    c: f64,
+    zs: [f64; N],
+) -> [Option<(f64, f64)>; N] {
+    if ![k, a, b, c].iter().all(|v| v.is_finite()) {
+        return [None; N];
     }
     let exponent = c - a - b;
     let (a, b, power) = if exponent < 0.0 { (c - a, c - b, k + exponent) } else { (a, b, k) };
-    if z == 1.0 {
-        // The (transformed) series at 1: Gauss's theorem, where it converges.
-        let series_exponent = c - a - b;
-        if series_exponent <= 0.0 {
+    // The series for the lanes strictly inside (0, 1); the others get their value below.
+    let inside = |z: f64| z > 0.0 && z < 1.0;
+    let sums = ln_series(a, b, c, zs.map(|z| if inside(z) { z } else { 0.0 }));
+    std::array::from_fn(|i| {
+        let z = zs[i];
+        if !(0.0..=1.0).contains(&z) {
             return None;
         }
-        if power > 0.0 {
-            return Some((f64::NEG_INFINITY, 1.0));
+        if z == 0.0 {
+            return Some((0.0, 1.0));
         }
-        if power < 0.0 {
-            return None;
+        if z == 1.0 {
+            // The (transformed) series at 1: Gauss's theorem, where it converges.
+            let series_exponent = c - a - b;
+            if series_exponent <= 0.0 {
+                return None;
+            }
+            if power > 0.0 {
+                return Some((f64::NEG_INFINITY, 1.0));
+            }
+            if power < 0.0 {
+                return None;
+            }
+            return ln_gauss_at_one(a, b, c);
         }
-        return ln_gauss_at_one(a, b, c);
-    }
-    let ln_power = power * (-z).ln_1p();
-    let Some((ln_sum, sign)) = ln_series(a, b, c, z) else {
-        // Too close to 1 for the series: where it converges at 1 and F(z) is within 1e-14 of
-        // F(1) (the gap shrinks like (1 - z)^min(1, c-a-b)), take Gauss's value.
-        let series_exponent = c - a - b;
-        let near_one = series_exponent > 0.0 && (1.0 - z).powf(series_exponent.min(1.0)) <= 1e-14;
-        return near_one.then(|| ln_gauss_at_one(a, b, c)).flatten().map(|(ln, sign)| (ln_power + ln, sign));
-    };
-    let ln_value = ln_power + ln_sum;
-    (!ln_value.is_nan()).then_some((ln_value, sign))
+        let ln_power = power * (-z).ln_1p();
+        let Some((ln_sum, sign)) = sums[i] else {
+            // Too close to 1 for the series: where it converges at 1 and F(z) is within 1e-14
+            // of F(1) (the gap shrinks like (1 - z)^min(1, c-a-b)), take Gauss's value.
+            let series_exponent = c - a - b;
+            let near_one = series_exponent > 0.0 && (1.0 - z).powf(series_exponent.min(1.0)) <= 1e-14;
+            return near_one
+                .then(|| ln_gauss_at_one(a, b, c))
+                .flatten()
+                .map(|(ln, sign)| (ln_power + ln, sign));
+        };
+        let ln_value = ln_power + ln_sum;
+        (!ln_value.is_nan()).then_some((ln_value, sign))
+    })
 }
 
 /// `ln |Γ(c) Γ(c-a-b) / (Γ(c-a) Γ(c-b))|` and its sign: ₂F₁(a, b; c; 1) for c - a - b > 0.
@@ -123,39 +150,56 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
     }
 }
 
-/// The Gauss series Σ (a)ₙ(b)ₙ / ((c)ₙ n!) zⁿ, as `ln |sum|` and sign.
-fn ln_series(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
+/// The Gauss series Σ (a)ₙ(b)ₙ / ((c)ₙ n!) zⁿ at each of `zs` (in [0, 1)), as `ln |sum|` and
+/// sign; `None` for a lane whose series overflows or does not converge within `MAX_TERMS`.
+/// Lanes that have converged keep adding their (negligible) terms until every lane has.
+fn ln_series<const N: usize>(a: f64, b: f64, c: f64, zs: [f64; N]) -> [Option<(f64, f64)>; N] {
     const RESCALE_ABOVE: f64 = 1e250;
-    let mut ln_scale = 0.0; // sum and term are divided by exp(ln_scale)
-    let (mut sum, mut term) = (1.0f64, 1.0f64);
+    // Eight terms that grow less than FAST_GROWTH each cannot overflow from RESCALE_ABOVE.
+    const CHECK_EVERY: usize = 8;
+    const FAST_GROWTH: f64 = 1e6;
+    let mut ln_scale = [0.0; N]; // sums and terms are divided by exp(ln_scale)
+    let (mut sum, mut term) = ([1.0f64; N], [1.0f64; N]);
+    let (mut converged, mut overflowed) = ([false; N], [false; N]);
     // The term ratio becomes monotone once n exceeds the parameters; only then does the
     // geometric tail bound below hold.
     let settled = ((a.abs() + b.abs() + c.abs()) as usize).saturating_add(2);
     for n in 0..MAX_TERMS {
         let k = n as f64;
-        let ratio = (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
-        term *= ratio;
-        sum += term;
-        if !sum.is_finite() {
-            return None;
+        let coefficient_ratio = (a + k) * (b + k) / ((c + k) * (k + 1.0));
+        // Branch-free, so that the lanes run side by side; the checks below run every
+        // CHECK_EVERY terms, or every term where a term can grow fast (huge parameters).
+        for i in 0..N {
+            term[i] *= coefficient_ratio * zs[i];
+            sum[i] += term[i];
         }
-        if sum.abs() > RESCALE_ABOVE {
-            sum /= RESCALE_ABOVE;
-            term /= RESCALE_ABOVE;
-            ln_scale += RESCALE_ABOVE.ln();
+        if n % CHECK_EVERY != CHECK_EVERY - 1 && coefficient_ratio.abs() < FAST_GROWTH {
+            continue;
         }
-        if term == 0.0 {
+        let mut all_done = true;
+        for i in 0..N {
+            if !sum[i].is_finite() {
+                overflowed[i] = true;
+            } else if sum[i].abs() > RESCALE_ABOVE {
+                sum[i] /= RESCALE_ABOVE;
+                term[i] /= RESCALE_ABOVE;
+                ln_scale[i] += RESCALE_ABOVE.ln();
+            }
+            // Remaining terms shrink at least geometrically with ratio q (< 1 from here on):
+            // their sum is at most term·q/(1 − q).
+            let q = (coefficient_ratio * zs[i]).abs().max(zs[i]);
+            let tail_negligible =
+                n >= settled && term[i].abs() * q <= f64::EPSILON * sum[i].abs() * (1.0 - q);
+            converged[i] |= term[i] == 0.0 || tail_negligible;
+            all_done &= converged[i] || overflowed[i];
+        }
+        if all_done {
             break;
         }
-        if n >= settled {
-            // Remaining terms shrink at least geometrically with ratio q (< 1 from here on).
-            let q = ratio.abs().max(z);
-            if term.abs() * q / (1.0 - q) <= f64::EPSILON * sum.abs() {
-                return Some((ln_scale + sum.abs().ln(), sum.signum()));
-            }
-        }
     }
-    (term == 0.0).then(|| (ln_scale + sum.abs().ln(), sum.signum()))
+    std::array::from_fn(|i| {
+        (converged[i] && !overflowed[i]).then(|| (ln_scale[i] + sum[i].abs().ln(), sum[i].signum()))
+    })
 }
 
 // Gauss-Kronrod 7/15 nodes and weights on [-1, 1] (QUADPACK's qk15).

@@ -13,7 +13,7 @@
 
 use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use crate::math::special::{digamma, ln_gamma, ln_power_hyp2f1, log1p_exp_and_sigmoid, sigmoid};
+use crate::math::special::{digamma, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid};
 use statrs::function::beta::{beta_reg, ln_beta};
 use std::ops::Range;
 
@@ -58,33 +58,43 @@ pub fn p_alive(variant: Variant, p: &[f64; 4], c: &Customer) -> f64 {
 /// E[purchases in (T, T + t]] given the history (FHL 2005 eq. 10; Wagner & Hoppe 2008):
 /// `(a + b' - 1)/(a - 1) · [1 - ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b'; a+b'-1; t/(α+T+t))] · P(alive)`.
 pub fn expected_purchases(variant: Variant, p: &[f64; 4], c: &Customer, horizon: f64) -> f64 {
+    let [value] = expected_purchases_at(variant, p, c, [horizon]);
+    value
+}
+
+/// [`expected_purchases`] at several horizons, sharing the ₂F₁ series and P(alive).
+pub fn expected_purchases_at<const N: usize>(
+    variant: Variant,
+    p: &[f64; 4],
+    c: &Customer,
+    horizons: [f64; N],
+) -> [f64; N] {
     let [r, alpha, a, b] = *p;
-    if horizon <= 0.0 {
-        return 0.0;
-    }
     let b_active = variant.b_active(b, c.x);
     let k = r + c.x;
-    let z = horizon / (alpha + c.t + horizon);
+    let zs = horizons.map(|t| if t > 0.0 { t / (alpha + c.t + t) } else { 0.0 });
     let active_expectation = |a: f64| {
         let c_param = a + b_active - 1.0;
         // (1-z)^k F as one product, which has a limit where the horizon outgrows f64 (z = 1).
-        match ln_power_hyp2f1(k, k, b_active, c_param, z) {
+        ln_power_hyp2f1_at(k, k, b_active, c_param, zs).map(|product| match product {
             Some((ln_product, sign)) => {
                 // 1 - (1-z)^k F, computed as -expm1 when F is positive to keep small horizons exact.
                 let bracket = if sign > 0.0 { -ln_product.exp_m1() } else { 1.0 + ln_product.exp() };
                 c_param / (a - 1.0) * bracket
             }
             None => f64::NAN,
-        }
+        })
     };
     // The formula is 0/0 at a = 1 and smooth through it: average the two sides.
     const NEAR_ONE: f64 = 1e-5;
     let expectation = if (a - 1.0).abs() < NEAR_ONE {
-        (active_expectation(1.0 - NEAR_ONE) + active_expectation(1.0 + NEAR_ONE)) / 2.0
+        let (below, above) = (active_expectation(1.0 - NEAR_ONE), active_expectation(1.0 + NEAR_ONE));
+        std::array::from_fn(|i| (below[i] + above[i]) / 2.0)
     } else {
         active_expectation(a)
     };
-    expectation * p_alive(variant, p, c)
+    let alive = p_alive(variant, p, c);
+    std::array::from_fn(|i| if horizons[i] > 0.0 { expectation[i] * alive } else { 0.0 })
 }
 
 /// P(n purchases in (T, T + t]] given the history: an inactive customer makes none; an active

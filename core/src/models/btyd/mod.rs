@@ -404,9 +404,15 @@ impl Model {
     /// Expected number of purchases in the next `horizon` time units. NaN if a series does
     /// not converge (which needs extreme parameters).
     pub fn expected_purchases(&self, c: &Customer, horizon: f64) -> f64 {
+        let [value] = self.expected_purchases_at(c, [horizon]);
+        value
+    }
+
+    /// [`Self::expected_purchases`] at several horizons, sharing the work they have in common.
+    pub fn expected_purchases_at<const N: usize>(&self, c: &Customer, horizons: [f64; N]) -> [f64; N] {
         match self.kind.variant() {
-            Some(variant) => beta_geometric::expected_purchases(variant, &self.params, c, horizon),
-            None => pareto_nbd::expected_purchases(&self.params, c, horizon),
+            Some(variant) => beta_geometric::expected_purchases_at(variant, &self.params, c, horizons),
+            None => pareto_nbd::expected_purchases_at(&self.params, c, horizons),
         }
     }
 

@@ -135,18 +135,31 @@ pub fn p_alive(params: &[f64; 4], c: &Customer) -> f64 {
 /// E[purchases in (T, T+t]] given the history (Hardie's note 009, eq. 41):
 /// `(r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive)`, with the s → 1 limit.
 pub fn expected_purchases(params: &[f64; 4], c: &Customer, horizon: f64) -> f64 {
+    let [value] = expected_purchases_at(params, c, [horizon]);
+    value
+}
+
+/// [`expected_purchases`] at several horizons, computing P(alive) once.
+pub fn expected_purchases_at<const N: usize>(
+    params: &[f64; 4],
+    c: &Customer,
+    horizons: [f64; N],
+) -> [f64; N] {
     let [r, alpha, s, beta] = *params;
-    if horizon <= 0.0 {
-        return 0.0;
-    }
-    let ln_growth = (horizon / (beta + c.t)).ln_1p();
-    // [1 − (1+u)^-(s−1)] / (s−1), which tends to ln(1+u) as s → 1.
-    let lifetime_factor = if (s - 1.0).abs() < 1e-9 {
-        ln_growth * (1.0 - (s - 1.0) * ln_growth / 2.0)
-    } else {
-        -(-(s - 1.0) * ln_growth).exp_m1() / (s - 1.0)
-    };
-    (r + c.x) * (beta + c.t) / (alpha + c.t) * lifetime_factor * p_alive(params, c)
+    let scale = (r + c.x) * (beta + c.t) / (alpha + c.t) * p_alive(params, c);
+    horizons.map(|horizon| {
+        if horizon <= 0.0 {
+            return 0.0;
+        }
+        let ln_growth = (horizon / (beta + c.t)).ln_1p();
+        // [1 − (1+u)^-(s−1)] / (s−1), which tends to ln(1+u) as s → 1.
+        let lifetime_factor = if (s - 1.0).abs() < 1e-9 {
+            ln_growth * (1.0 - (s - 1.0) * ln_growth / 2.0)
+        } else {
+            -(-(s - 1.0) * ln_growth).exp_m1() / (s - 1.0)
+        };
+        scale * lifetime_factor
+    })
 }
 
 /// P(n purchases in (T, T+t]] given the history: an inactive customer makes none; an active
