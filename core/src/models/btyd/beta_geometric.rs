@@ -13,7 +13,9 @@
 
 use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use crate::math::special::{digamma, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid};
+use crate::math::special::{
+    digamma, integrate, laplace_of_power, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid,
+};
 use statrs::function::beta::{beta_reg, ln_beta};
 use std::ops::Range;
 
@@ -95,6 +97,61 @@ pub fn expected_purchases_at<const N: usize>(
     };
     let alive = p_alive(variant, p, c);
     std::array::from_fn(|i| if horizons[i] > 0.0 { expectation[i] * alive } else { 0.0 })
+}
+
+/// P(active at T + t) given the history, whatever happens in between. An active customer
+/// stays active through a purchase with probability 1 − p, and purchases while active at rate
+/// λ, so survives t more time units with probability E[e^(−λpt)] over λ ~ Gamma(r+x, α+T) and
+/// p ~ Beta(a, b'): `(α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b'; a+b'; t/(α+T+t))` (Euler's integral
+/// and Pfaff's transformation). NaN if the series does not converge.
+pub fn p_alive_ahead(variant: Variant, p: &[f64; 4], c: &Customer, horizon: f64) -> f64 {
+    let [r, alpha, a, b] = *p;
+    let (k, b_active) = (r + c.x, variant.b_active(b, c.x));
+    let z = horizon / (alpha + c.t + horizon);
+    let survives = match ln_power_hyp2f1_at(k, k, b_active, a + b_active, [z]) {
+        [Some((ln_survival, _))] => ln_survival.exp(),
+        [None] => f64::NAN,
+    };
+    p_alive(variant, p, c) * survives
+}
+
+/// Discounted expected residual transactions at a continuous rate δ per time unit:
+/// `∫₀^∞ e^(−δτ) dE[purchases in (T, T+τ]]`. Given activity, purchases come at rate
+/// λe^(−λpτ) in expectation, so the integral over τ is `E[λ/(δ + λp)]`; over λ it is
+/// `(r+x)/p · U(1, 1−r−x, δ(α+T)/p)` ([`laplace_of_power`]), and over p ~ Beta(a, b') it is
+/// one integral computed by quadrature (there is no closed form), split at 1/2 and
+/// substituted (`p = w^(1/a)`, `1 − p = w^(1/b')`) so that the Beta density's ends are smooth.
+/// NaN when the quadrature fails.
+pub fn dert(variant: Variant, p: &[f64; 4], c: &Customer, delta: f64) -> f64 {
+    let [r, alpha, a, b] = *p;
+    let (k, b_active) = (r + c.x, variant.b_active(b, c.x));
+    let (scale, ln_beta_ab) = (delta * (alpha + c.t), ln_beta(a, b_active));
+    // E[λ/(δ + λp) | p], over λ ~ Gamma(r+x, α+T).
+    let given_p = |q: f64| match laplace_of_power(k + 1.0, scale / q) {
+        Some(laplace) => k * laplace / q,
+        None => f64::NAN,
+    };
+    // p = w^(1/a) on (0, 1/2]: the density times dp is (1−p)^(b'−1) dw / (a B(a, b')).
+    let low = |w: f64| {
+        let q = w.powf(1.0 / a);
+        if q <= 0.0 {
+            return k / scale; // the limit of given_p as p → 0
+        }
+        ((b_active - 1.0) * (-q).ln_1p() - ln_beta_ab).exp() / a * given_p(q)
+    };
+    // 1 − p = w^(1/b') on [1/2, 1): the density times dp is p^(a−1) dw / (b' B(a, b')).
+    let high = |w: f64| {
+        let q = 1.0 - w.powf(1.0 / b_active);
+        ((a - 1.0) * q.ln() - ln_beta_ab).exp() / b_active * given_p(q)
+    };
+    let halves = [
+        integrate(low, 0.0, 0.5f64.powf(a), 1e-11, 400),
+        integrate(high, 0.0, 0.5f64.powf(b_active), 1e-11, 400),
+    ];
+    match halves {
+        [Some(below), Some(above)] => p_alive(variant, p, c) * (below + above),
+        _ => f64::NAN,
+    }
 }
 
 /// P(n purchases in (T, T + t]] given the history: an inactive customer makes none; an active

@@ -416,6 +416,30 @@ impl Model {
         }
     }
 
+    /// Probability that the customer is still active `horizon` time units after the end of
+    /// observation. Unconditionally (whatever they do in between), or, with
+    /// `assume_no_purchase`, given that they make no purchase in between: then it is P(alive)
+    /// of the same history watched `horizon` longer.
+    pub fn p_alive_ahead(&self, c: &Customer, horizon: f64, assume_no_purchase: bool) -> f64 {
+        if assume_no_purchase {
+            return self.p_alive(&Customer { t: c.t + horizon, ..*c });
+        }
+        match self.kind.variant() {
+            Some(variant) => beta_geometric::p_alive_ahead(variant, &self.params, c, horizon),
+            None => pareto_nbd::p_alive_ahead(&self.params, c, horizon),
+        }
+    }
+
+    /// Discounted expected residual transactions: all future purchases, each discounted
+    /// continuously at `delta` per time unit (`e^(−δτ)` for a purchase τ from now). NaN if it
+    /// could not be computed.
+    pub fn dert(&self, c: &Customer, delta: f64) -> f64 {
+        match self.kind.variant() {
+            Some(variant) => beta_geometric::dert(variant, &self.params, c, delta),
+            None => pareto_nbd::dert(&self.params, c, delta),
+        }
+    }
+
     /// Expected number of purchases of a new customer in their first `horizon` time units
     /// after the first purchase (repeat purchases, as `x`).
     pub fn expected_purchases_new_customer(&self, horizon: f64) -> f64 {

@@ -15,7 +15,7 @@
 
 use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_blocks, parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use crate::math::special::{digamma, integrate, ln_gamma, log_add_exp};
+use crate::math::special::{digamma, integrate, laplace_of_power, ln_gamma, log_add_exp};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -160,6 +160,28 @@ pub fn expected_purchases_at<const N: usize>(
         };
         scale * lifetime_factor
     })
+}
+
+/// P(active at T + t) given the history, whatever happens in between: an active customer's
+/// dropout rate is μ ~ Gamma(s, β+T), so they survive t more with probability
+/// `((β+T)/(β+T+t))^s`.
+pub fn p_alive_ahead(params: &[f64; 4], c: &Customer, horizon: f64) -> f64 {
+    let [_, _, s, beta] = *params;
+    p_alive(params, c) * (-s * (horizon / (beta + c.t)).ln_1p()).exp()
+}
+
+/// Discounted expected residual transactions at a continuous rate δ per time unit (FHL 2005,
+/// "RFM and CLV", eq. 2): an active customer buys at rate E[λ] = (r+x)/(α+T) times the
+/// survival `(1 + τ/(β+T))^(−s)`, so the discounted total is
+/// `P(alive) (r+x)(β+T)/(α+T) · U(1, 2−s, δ(β+T))` ([`laplace_of_power`]). NaN when that
+/// cannot be computed.
+pub fn dert(params: &[f64; 4], c: &Customer, delta: f64) -> f64 {
+    let [r, alpha, s, beta] = *params;
+    let rate_and_span = (r + c.x) * (beta + c.t) / (alpha + c.t);
+    match laplace_of_power(s, delta * (beta + c.t)) {
+        Some(laplace) => p_alive(params, c) * rate_and_span * laplace,
+        None => f64::NAN,
+    }
 }
 
 /// P(n purchases in (T, T+t]] given the history: an inactive customer makes none; an active
