@@ -1,6 +1,7 @@
 //! Spend and customer value: the type `clv.spend_model`, the aggregate `clv.gamma_gamma_fit`,
 //! `clv.expected_spend` and `clv.customer_value`.
 
+use crate::models::btyd::predict::{checked_annual_rate, continuous_rate};
 use crate::models::btyd::BtydModel;
 use crate::models::fit_state::{fit_final, read_as_of, write_as_of, FitObservation, FitState};
 use crate::models::stored_model;
@@ -180,8 +181,8 @@ fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64, fcinfo: pg_sys
     expected(&model.cached_value(fcinfo), x, mean_spend.max(0.0))
 }
 
-/// COST as for the predictions (`btyd/predict.rs`): twelve monthly expectations.
-#[pg_extern(immutable, parallel_safe, strict, cost = 250)]
+/// COST as for the predictions (`btyd/predict.rs`): twelve monthly expectations in one pass.
+#[pg_extern(immutable, parallel_safe, strict, cost = 40)]
 fn customer_value(
     purchases: BtydModel,
     spend: SpendModel,
@@ -222,6 +223,30 @@ fn customer_value(
     Some(value)
 }
 
+/// COST as for `clv.dert`, which it calls.
+#[pg_extern(immutable, parallel_safe, strict, cost = 4000)]
+fn residual_value(
+    purchases: BtydModel,
+    spend: SpendModel,
+    s: CustomerSummary,
+    as_of: Date,
+    annual_discount_rate: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
+    let day = finite_day(as_of, "as_of");
+    let annual_discount_rate = checked_annual_rate(annual_discount_rate);
+    let purchase_model = purchases.cached_value(fcinfo);
+    let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
+    let (x, mean) = spend_history(&s, day)?;
+    let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);
+    let transactions = purchase_model.dert(&customer, continuous_rate(&purchase_model, annual_discount_rate));
+    let value = transactions * spend_per_purchase;
+    if !value.is_finite() {
+        raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the residual value for these inputs");
+    }
+    Some(value)
+}
+
 extension_sql_file!(
     "spend/spend_comments.sql",
     name = "spend_comments",
@@ -229,6 +254,7 @@ extension_sql_file!(
         expected_spend,
         expected_spend_raw,
         customer_value,
+        residual_value,
         spend_model_parameters,
         spend_model_kind,
         spend_model_converged,

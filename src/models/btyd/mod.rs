@@ -2,7 +2,7 @@
 //! ([`fit`]) and the predictions ([`predict`]).
 
 mod fit;
-mod predict;
+pub(crate) mod predict;
 
 use crate::models::stored_model;
 use clv_core::models::btyd::Model;

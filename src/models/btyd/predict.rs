@@ -52,6 +52,57 @@ fn computed(value: f64, what: &str) -> f64 {
     value
 }
 
+/// A prediction for the customer of a summary at `as_of` (NULL if they had not ordered by
+/// then), with the model decoded once per call site.
+fn for_summary(
+    model: &BtydModel,
+    s: &CustomerSummary,
+    as_of: Date,
+    fcinfo: pg_sys::FunctionCallInfo,
+    predict: impl FnOnce(&Model, &Customer) -> f64,
+    what: &str,
+) -> Option<f64> {
+    let m = model.cached_value(fcinfo);
+    customer_at(&m, s, as_of).map(|c| computed(predict(&m, &c), what))
+}
+
+/// A prediction for raw `(x, t_x, T)` in the model's unit.
+fn for_raw(
+    model: &BtydModel,
+    (x, t_x, t): (f64, f64, f64),
+    fcinfo: pg_sys::FunctionCallInfo,
+    predict: impl FnOnce(&Model, &Customer) -> f64,
+    what: &str,
+) -> f64 {
+    let c = checked_customer(x, t_x, t);
+    computed(predict(&model.cached_value(fcinfo), &c), what)
+}
+
+/// An effective annual discount rate, checked: above 0 and at most [`MAX_ANNUAL_RATE`].
+pub(crate) fn checked_annual_rate(annual_discount_rate: f64) -> f64 {
+    if !(annual_discount_rate > 0.0 && annual_discount_rate <= MAX_ANNUAL_RATE) {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!(
+                "annual_discount_rate must be above 0 and at most {MAX_ANNUAL_RATE}, not {}",
+                float8_text(annual_discount_rate)
+            ),
+            Some("It is an effective yearly rate: 0.1 discounts a purchase a year from now by 10%."),
+        );
+    }
+    annual_discount_rate
+}
+
+/// The continuous discount rate per time unit of `model` of a (checked) effective annual
+/// rate: `ln(1 + rate)` a year of 365.25 days.
+pub(crate) fn continuous_rate(model: &Model, annual_discount_rate: f64) -> f64 {
+    annual_discount_rate.ln_1p() / DAYS_PER_YEAR * model.unit.days()
+}
+
+/// The largest annual discount rate: 100,000%, beyond any real use.
+const MAX_ANNUAL_RATE: f64 = 1000.0;
+const DAYS_PER_YEAR: f64 = 365.25;
+
 // COST is in units of a built-in operator (about 25 ns): with the real cost of a prediction the
 // planner sees that scoring a million customers is worth parallel workers.
 #[pg_extern(immutable, parallel_safe, strict, cost = 10)]
@@ -61,13 +112,39 @@ fn p_alive(
     as_of: Date,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let m = model.cached_value(fcinfo);
-    customer_at(&m, &s, as_of).map(|c| computed(m.p_alive(&c), "P(alive)"))
+    for_summary(&model, &s, as_of, fcinfo, |m, c| m.p_alive(c), "P(alive)")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 10, name = "p_alive")]
 fn p_alive_raw(model: BtydModel, x: f64, t_x: f64, t: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
-    computed(model.cached_value(fcinfo).p_alive(&checked_customer(x, t_x, t)), "P(alive)")
+    for_raw(&model, (x, t_x, t), fcinfo, |m, c| m.p_alive(c), "P(alive)")
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 20)]
+fn p_alive_ahead(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    horizon: f64,
+    assume_no_purchase: default!(bool, false),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
+    let horizon = checked_horizon(horizon);
+    for_summary(&model, &s, as_of, fcinfo, |m, c| m.p_alive_ahead(c, horizon, assume_no_purchase), "P(alive)")
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 20, name = "p_alive_ahead")]
+fn p_alive_ahead_raw(
+    model: BtydModel,
+    x: f64,
+    t_x: f64,
+    t: f64,
+    horizon: f64,
+    assume_no_purchase: default!(bool, false),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
+    let horizon = checked_horizon(horizon);
+    for_raw(&model, (x, t_x, t), fcinfo, |m, c| m.p_alive_ahead(c, horizon, assume_no_purchase), "P(alive)")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20)]
@@ -78,9 +155,8 @@ fn expected_purchases(
     horizon: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let m = model.cached_value(fcinfo);
     let horizon = checked_horizon(horizon);
-    customer_at(&m, &s, as_of).map(|c| computed(m.expected_purchases(&c, horizon), "expected purchases"))
+    for_summary(&model, &s, as_of, fcinfo, |m, c| m.expected_purchases(c, horizon), "expected purchases")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20, name = "expected_purchases")]
@@ -92,11 +168,8 @@ fn expected_purchases_raw(
     horizon: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
-    let c = checked_customer(x, t_x, t);
-    computed(
-        model.cached_value(fcinfo).expected_purchases(&c, checked_horizon(horizon)),
-        "expected purchases",
-    )
+    let horizon = checked_horizon(horizon);
+    for_raw(&model, (x, t_x, t), fcinfo, |m, c| m.expected_purchases(c, horizon), "expected purchases")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_purchases")]
@@ -116,9 +189,8 @@ fn prob_purchases(
     horizon: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let m = model.cached_value(fcinfo);
     let (n, horizon) = (checked_count(n), checked_horizon(horizon));
-    customer_at(&m, &s, as_of).map(|c| computed(m.prob_purchases(&c, n, horizon), "the probability"))
+    for_summary(&model, &s, as_of, fcinfo, |m, c| m.prob_purchases(c, n, horizon), "the probability")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50, name = "prob_purchases")]
@@ -131,11 +203,8 @@ fn prob_purchases_raw(
     horizon: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
-    let c = checked_customer(x, t_x, t);
-    computed(
-        model.cached_value(fcinfo).prob_purchases(&c, checked_count(n), checked_horizon(horizon)),
-        "the probability",
-    )
+    let (n, horizon) = (checked_count(n), checked_horizon(horizon));
+    for_raw(&model, (x, t_x, t), fcinfo, |m, c| m.prob_purchases(c, n, horizon), "the probability")
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 50)]
@@ -159,6 +228,46 @@ fn prob_no_purchase_raw(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
     prob_purchases_raw(model, x, t_x, t, 0, horizon, fcinfo)
+}
+
+// DERT integrates over the dropout probability for the BG/NBD family: a few hundred special
+// function evaluations.
+#[pg_extern(immutable, parallel_safe, strict, cost = 4000)]
+fn dert(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    annual_discount_rate: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
+    let annual_discount_rate = checked_annual_rate(annual_discount_rate);
+    for_summary(
+        &model,
+        &s,
+        as_of,
+        fcinfo,
+        |m, c| m.dert(c, continuous_rate(m, annual_discount_rate)),
+        "the discounted expected residual transactions",
+    )
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 4000, name = "dert")]
+fn dert_raw(
+    model: BtydModel,
+    x: f64,
+    t_x: f64,
+    t: f64,
+    annual_discount_rate: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
+    let annual_discount_rate = checked_annual_rate(annual_discount_rate);
+    for_raw(
+        &model,
+        (x, t_x, t),
+        fcinfo,
+        |m, c| m.dert(c, continuous_rate(m, annual_discount_rate)),
+        "the discounted expected residual transactions",
+    )
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 2000)]
@@ -191,6 +300,10 @@ extension_sql_file!(
         prob_purchases_raw,
         prob_no_purchase,
         prob_no_purchase_raw,
+        p_alive_ahead,
+        p_alive_ahead_raw,
+        dert,
+        dert_raw,
         expected_next_order_date,
     ],
 );

@@ -7,3 +7,4 @@ COMMENT ON FUNCTION model_parameters(spend_model) IS 'The parameters p, q, v of 
 COMMENT ON FUNCTION model_kind(spend_model) IS 'gamma_gamma.';
 COMMENT ON FUNCTION model_converged(spend_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
 COMMENT ON FUNCTION model_log_likelihood(spend_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
+COMMENT ON FUNCTION residual_value(btyd_model, spend_model, customer_summary, date, double precision) IS 'Residual customer value after as_of: discounted expected residual transactions (clv.dert, at the effective annual_discount_rate) times the expected spend per purchase (Fader, Hardie and Lee 2005). NULL if the customer had not ordered by as_of.';

@@ -36,13 +36,13 @@ SELECT p.function, p2.procost
 FROM extension_functions p JOIN pg_proc p2 ON p2.oid = p.oid
 WHERE p2.procost <> 1 ORDER BY p2.procost, p.function::text;
 
--- And a scoring query over a large table gets a parallel plan with default settings.
+-- And an expensive scoring query over a large table gets a parallel plan with default settings.
 CREATE TABLE scoring_plan AS
 SELECT clv.customer_summary(DATE '2023-01-01' + i % 300, 10.0) AS s FROM generate_series(1, 200000) i GROUP BY i;
 ANALYZE scoring_plan;
 EXPLAIN (COSTS OFF)
-SELECT clv.customer_value('{"version":1,"model":"bgnbd","unit":"days","params":{"r":0.9,"alpha":30,"a":0.7,"b":7}}'::clv.btyd_model,
+SELECT clv.residual_value('{"version":1,"model":"bgnbd","unit":"days","params":{"r":0.9,"alpha":30,"a":0.7,"b":7}}'::clv.btyd_model,
                           '{"version":1,"model":"gamma_gamma","params":{"p":6,"q":3.7,"v":16}}'::clv.spend_model,
-                          s, '2024-01-01')
+                          s, '2024-01-01', 0.1)
 FROM scoring_plan;
 DROP TABLE scoring_plan;

@@ -76,6 +76,29 @@ SELECT customer_id, round(clv.repeat_spend_mean(clv.summary_until(s, '1997-09-30
        round(clv.customer_value(bgnbd, gamma_gamma, s, '1997-09-30', months => 24, monthly_discount_rate => 0)::numeric, 2) AS value_24_months_undiscounted
 FROM models, model_summaries WHERE customer_id IN (1, 2, 3) ORDER BY customer_id;
 
+-- Looking ahead: P(alive) a quarter and a year after as_of, whatever happens and given no
+-- purchase in between; discounted expected residual transactions and residual value at 15% a
+-- year (FHL 2005's δ = ln 1.15 / 52 a week). core/tests/looking_ahead.rs checks each against
+-- an independent derivation.
+SELECT customer_id, round(clv.p_alive(pareto_nbd, s, '1997-09-30')::numeric, 4) AS p_alive,
+       round(clv.p_alive_ahead(pareto_nbd, s, '1997-09-30', 13)::numeric, 4) AS in_13_weeks,
+       round(clv.p_alive_ahead(pareto_nbd, s, '1997-09-30', 13, assume_no_purchase => true)::numeric, 4) AS in_13_weeks_if_silent,
+       round(clv.p_alive_ahead(bgnbd, s, '1997-09-30', 52)::numeric, 4) AS bgnbd_in_52_weeks,
+       round(clv.dert(pareto_nbd, s, '1997-09-30', 0.15)::numeric, 3) AS pareto_dert,
+       round(clv.dert(bgnbd, s, '1997-09-30', 0.15)::numeric, 3) AS bgnbd_dert,
+       round(clv.dert(mbgnbd, s, '1997-09-30', 0.15)::numeric, 3) AS mbgnbd_dert,
+       round(clv.residual_value(pareto_nbd, gamma_gamma, s, '1997-09-30', 0.15)::numeric, 2) AS residual_value
+FROM models, model_summaries WHERE customer_id IN (1, 2, 3, 4) ORDER BY customer_id;
+-- The raw forms agree, and looking ahead by 0 is P(alive).
+SELECT round(clv.dert(pareto_nbd, 26, 30.86, 31, 0.15)::numeric, 3) AS dert_26_purchases,
+       round(clv.p_alive_ahead(pareto_nbd, 26, 30.86, 31, 52)::numeric, 4) AS alive_in_a_year,
+       clv.p_alive_ahead(pareto_nbd, 26, 30.86, 31, 0) = clv.p_alive(pareto_nbd, 26, 30.86, 31) AS ahead_by_0
+FROM published_models;
+-- Residual value of the whole cohort, next to the 12-month value: what is left after a year.
+SELECT round(sum(clv.residual_value(pareto_nbd, gamma_gamma, s, '1997-09-30', 0.15))::numeric, 0) AS residual_value,
+       round(sum(clv.customer_value(pareto_nbd, gamma_gamma, s, '1997-09-30'))::numeric, 0) AS value_12_months
+FROM models, model_summaries;
+
 -- A new customer's expected repeat purchases in their first year (52 weeks).
 SELECT round(clv.expected_purchases(bgnbd, 52)::numeric, 4) AS bgnbd, round(clv.expected_purchases(pareto_nbd, 52)::numeric, 4) AS pareto_nbd FROM models;
 
@@ -131,6 +154,10 @@ SELECT q AS query, regress.error_of(q) AS outcome FROM (VALUES
     ($$SELECT clv.gamma_gamma_fit(x, 'Infinity') FROM published_summary$$),
     ($$SELECT clv.customer_value(bgnbd, gamma_gamma, s, '1997-09-30', months => -1) FROM models, model_summaries LIMIT 1$$),
     ($$SELECT clv.customer_value(bgnbd, gamma_gamma, s, '1997-09-30', monthly_discount_rate => -1) FROM models, model_summaries LIMIT 1$$),
+    ($$SELECT clv.dert(bgnbd, 2, 30, 39, 0) FROM models$$),
+    ($$SELECT clv.dert(bgnbd, 2, 30, 39, 'NaN') FROM models$$),
+    ($$SELECT clv.residual_value(bgnbd, gamma_gamma, s, '1997-09-30', 1e6) FROM models, model_summaries LIMIT 1$$),
+    ($$SELECT clv.p_alive_ahead(bgnbd, 2, 30, 39, -1) FROM models$$),
     ($$SELECT clv.expected_spend('{"version":1,"model":"gamma_gamma","params":{"p":1,"q":0.5,"v":1}}'::clv.spend_model, 2, 10)$$),
     ($$SELECT '{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":0.2,"alpha":4}}'::clv.btyd_model$$),
     ($$SELECT '{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":-0.2,"alpha":4,"a":1,"b":1}}'::clv.btyd_model$$),

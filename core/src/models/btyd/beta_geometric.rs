@@ -131,22 +131,31 @@ pub fn dert(variant: Variant, p: &[f64; 4], c: &Customer, delta: f64) -> f64 {
         Some(laplace) => k * laplace / q,
         None => f64::NAN,
     };
-    // p = w^(1/a) on (0, 1/2]: the density times dp is (1−p)^(b'−1) dw / (a B(a, b')).
+    // On (0, 1/2], p = w^(1/a) when a < 1, where the density has a pole at 0: the density
+    // times dp is then (1−p)^(b'−1) dw / (a B(a, b')), smooth. On [1/2, 1) likewise
+    // 1 − p = w^(1/b') when b' < 1. Elsewhere the density is smooth as it is.
+    let (low_power, high_power) = (a.min(1.0), b_active.min(1.0));
+    let density = |q: f64| ((a - 1.0) * q.ln() + (b_active - 1.0) * (-q).ln_1p() - ln_beta_ab).exp();
     let low = |w: f64| {
-        let q = w.powf(1.0 / a);
+        let q = w.powf(1.0 / low_power);
         if q <= 0.0 {
-            return k / scale; // the limit of given_p as p → 0
+            // given_p(p) tends to (r+x)/(δ(α+T)) as p → 0, and the density times dp/dw to
+            // 1/(a B(a, b')) (a < 1) or 0 (a > 1).
+            return if a < 1.0 { (-ln_beta_ab).exp() / a * k / scale } else { 0.0 };
         }
-        ((b_active - 1.0) * (-q).ln_1p() - ln_beta_ab).exp() / a * given_p(q)
+        density(q) * q / (low_power * w) * given_p(q)
     };
-    // 1 − p = w^(1/b') on [1/2, 1): the density times dp is p^(a−1) dw / (b' B(a, b')).
     let high = |w: f64| {
-        let q = 1.0 - w.powf(1.0 / b_active);
-        ((a - 1.0) * q.ln() - ln_beta_ab).exp() / b_active * given_p(q)
+        let rest = w.powf(1.0 / high_power);
+        if rest <= 0.0 {
+            // At p = 1 the density times dp/dw is 1/(b' B(a, b')) when b' < 1, else 0.
+            return if b_active < 1.0 { (-ln_beta_ab).exp() / b_active * given_p(1.0) } else { 0.0 };
+        }
+        density(1.0 - rest) * rest / (high_power * w) * given_p(1.0 - rest)
     };
     let halves = [
-        integrate(low, 0.0, 0.5f64.powf(a), 1e-11, 400),
-        integrate(high, 0.0, 0.5f64.powf(b_active), 1e-11, 400),
+        integrate(low, 0.0, 0.5f64.powf(low_power), 1e-10, 400),
+        integrate(high, 0.0, 0.5f64.powf(high_power), 1e-10, 400),
     ];
     match halves {
         [Some(below), Some(above)] => p_alive(variant, p, c) * (below + above),
