@@ -1,8 +1,10 @@
 //! The stored models: Buy-Till-You-Die purchase models ([`btyd`]), the Gamma-Gamma spend
 //! model ([`gamma_gamma`]), and customer lifetime value from the two ([`value`]).
 
+pub mod bgbb;
 pub mod btyd;
 pub mod gamma_gamma;
+pub mod report;
 pub mod text;
 pub mod value;
 

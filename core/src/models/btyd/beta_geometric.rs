@@ -15,6 +15,7 @@ use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
 use crate::math::special::{
     digamma, integrate, laplace_of_power, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid,
+    through_removable_singularity,
 };
 use statrs::function::beta::{beta_reg, ln_beta};
 use std::ops::Range;
@@ -87,14 +88,10 @@ pub fn expected_purchases_at<const N: usize>(
             None => f64::NAN,
         })
     };
-    // The formula is 0/0 at a = 1 and smooth through it: average the two sides.
-    const NEAR_ONE: f64 = 1e-5;
-    let expectation = if (a - 1.0).abs() < NEAR_ONE {
-        let (below, above) = (active_expectation(1.0 - NEAR_ONE), active_expectation(1.0 + NEAR_ONE));
-        std::array::from_fn(|i| (below[i] + above[i]) / 2.0)
-    } else {
-        active_expectation(a)
-    };
+    // The formula is 0/0 at a = 1 and smooth through it.
+    let expectation = through_removable_singularity(a, 1.0, active_expectation, |below, above, share| {
+        std::array::from_fn(|i| below[i] + (above[i] - below[i]) * share)
+    });
     let alive = p_alive(variant, p, c);
     std::array::from_fn(|i| if horizons[i] > 0.0 { expectation[i] * alive } else { 0.0 })
 }
