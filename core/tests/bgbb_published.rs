@@ -67,7 +67,8 @@ fn predictions_match_lifetimes() {
             Opportunities { x: v[0], t_x: v[1], n: v[2] }
         })
         .collect();
-    let columns: [(&str, &dyn Fn(&Opportunities) -> f64); 4] = [
+    type Prediction<'a> = &'a dyn Fn(&Opportunities) -> f64;
+    let columns: [(&str, Prediction); 4] = [
         ("p_alive_next", &|c| model.p_alive(c)),
         ("p_alive_11_ahead", &|c| model.p_alive_ahead(c, 10)),
         ("expected_5", &|c| model.expected_purchases(c, 5)),
