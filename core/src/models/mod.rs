@@ -5,6 +5,7 @@ pub mod bgbb;
 pub mod btyd;
 pub mod gamma_gamma;
 pub mod report;
+pub mod sbg;
 pub mod text;
 pub mod value;
 
