@@ -34,7 +34,8 @@ cd "$REPO_ROOT"
 
 start_scratch_database fuzz "${PG_CLV_FUZZ_PORT:-28817}" pg_clv_fuzz
 # The fuzzer's valid values of every custom type, from the CDNOW sample: summaries (one-time
-# and repeat buyers), fitted and hand-entered models, RFM breaks.
+# and repeat buyers), fitted and hand-entered models, RFM breaks; BG/BB and sBG models from
+# small published-like data.
 scratch_psql >/dev/null <<'SQL'
 SET client_min_messages = error;
 \i sql/load_cdnow.sql
@@ -60,6 +61,17 @@ UNION ALL VALUES
 INSERT INTO fuzz.fixtures
 SELECT 'clv.rfm_breaks', clv.rfm_breaks(s, '1998-06-30')::text FROM fuzz.summaries
 UNION ALL SELECT 'clv.rfm_breaks', clv.rfm_breaks(s, '1997-03-01', 3)::text FROM fuzz.summaries;
+INSERT INTO fuzz.fixtures
+SELECT 'clv.bgbb_model', clv.bgbb_fit(x, t_x, 6, w)::text
+FROM (VALUES (0, 0, 3464), (1, 1, 1091), (1, 6, 200), (3, 5, 150), (6, 6, 1203), (2, 4, 300)) d(x, t_x, w)
+UNION ALL VALUES
+    ('clv.bgbb_model', '{"version": 1, "model": "bgbb", "params": {"alpha": 1.204, "beta": 0.75, "gamma": 0.657, "delta": 2.783}}'),
+    ('clv.bgbb_model', '{"version": 1, "model": "bgbb", "params": {"alpha": 0.3, "beta": 9, "gamma": 1, "delta": 0.2}}');
+INSERT INTO fuzz.fixtures
+SELECT 'clv.sbg_model', clv.sbg_fit(ARRAY[1000, 631, 468, 382, 326, 289, 262, 241])::text
+UNION ALL VALUES
+    ('clv.sbg_model', '{"version": 1, "model": "sbg", "params": {"alpha": 0.668, "beta": 3.806}}'),
+    ('clv.sbg_model', '{"version": 1, "model": "sbg", "params": {"alpha": 2.5, "beta": 4}}');
 SQL
 
 say "Fuzzing pg_clv: $CALLS calls, seed $SEED (scripts/fuzz.sh --seed $SEED repeats them)"

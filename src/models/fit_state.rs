@@ -116,12 +116,18 @@ where
     if merged.is_empty() {
         return None;
     }
+    Some(fitted(merged, excluded, setup))
+}
+
+/// `M` fitted on merged, non-empty observations with the session's fit options; ERROR when
+/// the fit found no finite parameters, a WARNING when it did not converge.
+pub fn fitted<M: StoredModel>(merged: &[M::Observation], excluded: f64, setup: M::FitSetup) -> M {
     let model = M::fit(merged, excluded, setup, fit_options());
     check_fitted(model.name(), model.params());
     if model.fit_record().is_some_and(|f| !f.converged) {
         warn_not_converged(model.name());
     }
-    Some(model)
+    model
 }
 
 /// `as_of` as written in a state: a presence byte and the day.

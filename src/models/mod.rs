@@ -6,8 +6,10 @@
 //! I/O and the `clv.model_*` accessors; the type's `CREATE TYPE` and comments are in the
 //! `.sql` files next to the declaration.
 
+pub mod bgbb;
 pub mod btyd;
 pub mod fit_state;
+pub mod sbg;
 pub mod spend;
 
 use crate::pg::errors::invalid_text;

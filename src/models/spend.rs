@@ -1,7 +1,7 @@
 //! Spend and customer value: the type `clv.spend_model`, the aggregate `clv.gamma_gamma_fit`,
 //! `clv.expected_spend` and `clv.customer_value`.
 
-use crate::models::btyd::predict::{checked_annual_rate, continuous_rate};
+use crate::models::btyd::predict::{checked_discount_rate, continuous_rate};
 use crate::models::btyd::BtydModel;
 use crate::models::fit_state::{fit_final, read_as_of, write_as_of, FitObservation, FitState};
 use crate::models::stored_model;
@@ -234,7 +234,7 @@ fn residual_value(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
     let day = finite_day(as_of, "as_of");
-    let annual_discount_rate = checked_annual_rate(annual_discount_rate);
+    let annual_discount_rate = checked_discount_rate("annual_discount_rate", annual_discount_rate);
     let purchase_model = purchases.cached_value(fcinfo);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;

@@ -157,6 +157,18 @@ class Pools:
         if type_name == "cstring":
             pool = r.choice([TEXTS] + [v for v in self.fixtures.values() if v])
             return f"{sql_literal(self.mutate(r.choice(pool)) if r.random() < 0.7 else r.choice(pool))}::cstring"
+        if type_name == "bigint[]":
+            n = r.choice([0, 1, 2, 3, 8, 50, 1201, 1202])
+            if r.random() < 0.5:
+                # Survivor counts: non-increasing from a cohort size, sometimes broken.
+                counts, left = [], r.choice([1, 1000, 2**62, 0])
+                for _ in range(n):
+                    counts.append(left)
+                    left = max(0, left - r.randint(0, max(1, left // 3)))
+            else:
+                counts = [r.choice(BIGINTS + [None]) for _ in range(n)]
+            items = ", ".join("NULL" if c is None else str(c) for c in counts)
+            return f"ARRAY[{items}]::int8[]"
         if type_name == "bytea":
             return f"'\\x{bytes(r.getrandbits(8) for _ in range(r.randint(0, 48))).hex()}'::bytea"
         if type_name == "clv.lifecycle":

@@ -40,7 +40,7 @@ impl Opportunities {
         }
         if t_x > n || x > t_x || (x > 0) != (t_x > 0) {
             return Err(format!(
-                "x = {x}, t_x = {t_x}, n = {n} is no history: x transactions need x <= t_x <= n, and t_x = 0 when x = 0"
+                "x = {x}, t_x = {t_x}, n = {n} is not a history: x transactions need x <= t_x <= n, and t_x = 0 when x = 0"
             ));
         }
         Ok(())

@@ -102,5 +102,16 @@ mod tests {
         let spend_text = SpendModel { params: [1.0, 2.0, 3.0], as_of: None, fit: None }.to_text();
         assert!(Model::from_text(&spend_text).is_err());
         assert!(SpendModel::from_text(&bgnbd.to_text()).is_err());
+        let report = super::report::FitReport {
+            log_likelihood: -33225.6,
+            std_errors: [0.07, f64::NAN, 0.05, 0.3],
+            customers: 11104.0,
+            patterns: 22,
+            iterations: 17,
+            converged: true,
+        };
+        reads_back(super::bgbb::BgbbModel { params: [1.2, 0.75, 0.66, 2.78], fit: Some(report) });
+        reads_back(super::sbg::SbgModel { params: [0.704, 1.182], fit: None });
+        assert!(super::sbg::SbgModel::from_text(&bgnbd.to_text()).is_err());
     }
 }

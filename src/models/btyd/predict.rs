@@ -78,19 +78,16 @@ fn for_raw(
     computed(predict(&model.cached_value(fcinfo), &c), what)
 }
 
-/// An effective annual discount rate, checked: above 0 and at most [`MAX_ANNUAL_RATE`].
-pub(crate) fn checked_annual_rate(annual_discount_rate: f64) -> f64 {
-    if !(annual_discount_rate > 0.0 && annual_discount_rate <= MAX_ANNUAL_RATE) {
+/// A discount rate argument, checked: above 0 and at most [`MAX_DISCOUNT_RATE`].
+pub(crate) fn checked_discount_rate(argument: &str, rate: f64) -> f64 {
+    if !(rate > 0.0 && rate <= MAX_DISCOUNT_RATE) {
         raise_with_hint(
             INVALID_PARAMETER_VALUE,
-            format!(
-                "annual_discount_rate must be above 0 and at most {MAX_ANNUAL_RATE}, not {}",
-                float8_text(annual_discount_rate)
-            ),
-            Some("It is an effective yearly rate: 0.1 discounts a purchase a year from now by 10%."),
+            format!("{argument} must be above 0 and at most {MAX_DISCOUNT_RATE}, not {}", float8_text(rate)),
+            Some("0.1 discounts a purchase one period (a year, for an annual rate) from now by 10%."),
         );
     }
-    annual_discount_rate
+    rate
 }
 
 /// The continuous discount rate per time unit of `model` of a (checked) effective annual
@@ -99,8 +96,8 @@ pub(crate) fn continuous_rate(model: &Model, annual_discount_rate: f64) -> f64 {
     annual_discount_rate.ln_1p() / DAYS_PER_YEAR * model.unit.days()
 }
 
-/// The largest annual discount rate: 100,000%, beyond any real use.
-const MAX_ANNUAL_RATE: f64 = 1000.0;
+/// The largest discount rate: 100,000% a period, beyond any real use.
+const MAX_DISCOUNT_RATE: f64 = 1000.0;
 const DAYS_PER_YEAR: f64 = 365.25;
 
 // COST is in units of a built-in operator (about 25 ns): with the real cost of a prediction the
@@ -240,7 +237,7 @@ fn dert(
     annual_discount_rate: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let annual_discount_rate = checked_annual_rate(annual_discount_rate);
+    let annual_discount_rate = checked_discount_rate("annual_discount_rate", annual_discount_rate);
     for_summary(
         &model,
         &s,
@@ -260,7 +257,7 @@ fn dert_raw(
     annual_discount_rate: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
-    let annual_discount_rate = checked_annual_rate(annual_discount_rate);
+    let annual_discount_rate = checked_discount_rate("annual_discount_rate", annual_discount_rate);
     for_raw(
         &model,
         (x, t_x, t),

@@ -6,14 +6,16 @@
 SET client_min_messages = error;  -- fits on a few customers may warn that they do not converge
 SET extra_float_digits = 0;
 
--- One row per order of 25 CDNOW customers, with the customer's summary and its (x, t_x, T)
--- and mean spend: every aggregate's arguments, by name.
+-- One row per order of 25 CDNOW customers, with the customer's summary and its (x, t_x, T),
+-- mean spend, and a BG/BB history (x, t_x, 6) made from it: every aggregate's arguments, by
+-- name.
 CREATE TABLE agg_rows AS
 SELECT row_number() OVER (ORDER BY o.customer_id, o.ordered_at, o.amount)::int AS i,
        o.customer_id % 3 AS g, o.ordered_at, o.amount, c.s,
        clv.frequency(c.s)::float8 AS x, clv.t_x(c.s, 'weeks') AS t_x,
        clv.customer_age(c.s, '1998-06-30', 'weeks') AS t,
-       coalesce(clv.repeat_spend_mean(c.s), 0) AS mean_spend
+       coalesce(clv.repeat_spend_mean(c.s), 0) AS mean_spend,
+       least(clv.frequency(c.s), 5)::int AS bb_x
 FROM cdnow_orders o
 JOIN (SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s
       FROM cdnow_orders WHERE customer_id <= 25 GROUP BY customer_id) c USING (customer_id);
@@ -32,6 +34,8 @@ INSERT INTO agg_argument VALUES
     ('unit', 'text', '''weeks'''),
     ('x', 'float8', 'x'), ('t_x', 'float8', 't_x'), ('t', 'float8', 't'),
     ('mean_spend', 'float8', 'mean_spend'),
+    ('x', 'integer', 'bb_x'), ('t_x', 'integer', 'bb_x + (bb_x > 0)::int'), ('n', 'integer', '6'),
+    ('weight', 'float8', '1 + i % 3'),
     ('fraction', 'float8', '0.2'),
     ('bins', 'integer', '4'),
     ('period_start', 'date', 'DATE ''1997-07-01'''),
