@@ -53,7 +53,7 @@ fn pareto_dert_is_fader_hardie_lee_equation_2() {
             - ln_gamma(r)
             - (r + c.x + 1.0) * (alpha + c.t).ln()
             - ln_l;
-        close(m.dert(&c, delta), ln_published.exp() * psi, 1e-9, &format!("{c:?}"));
+        close(m.dert(&c, delta, &|| {}), ln_published.exp() * psi, 1e-9, &format!("{c:?}"));
     }
 }
 
@@ -68,7 +68,7 @@ fn dert_is_the_discounted_expected_purchases() {
                 let by_parts =
                     integrate(|v| (-v).exp() * m.expected_purchases(&c, v / delta), 0.0, 60.0, 1e-11, 2000)
                         .unwrap();
-                close(m.dert(&c, delta), by_parts, 1e-8, &format!("{kind:?} δ {delta} {c:?}"));
+                close(m.dert(&c, delta, &|| {}), by_parts, 1e-8, &format!("{kind:?} δ {delta} {c:?}"));
             }
         }
     }
@@ -165,7 +165,7 @@ fn limits_and_monotonicity() {
                     [1.0, 10.0, 100.0, 1e4].iter().map(|&t| m.p_alive_ahead(&c, t, no_purchase)).collect();
                 assert!(ahead.windows(2).all(|w| w[1] <= w[0] + 1e-15), "{kind:?} {c:?} {ahead:?}");
             }
-            let derts: Vec<f64> = [0.001, 0.01, 0.1, 1.0].iter().map(|&d| m.dert(&c, d)).collect();
+            let derts: Vec<f64> = [0.001, 0.01, 0.1, 1.0].iter().map(|&d| m.dert(&c, d, &|| {})).collect();
             assert!(derts.windows(2).all(|w| w[1] < w[0]), "{kind:?} {c:?} {derts:?}");
         }
     }

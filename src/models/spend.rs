@@ -239,7 +239,11 @@ fn residual_value(
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
     let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);
-    let transactions = purchase_model.dert(&customer, continuous_rate(&purchase_model, annual_discount_rate));
+    let transactions = purchase_model.dert(
+        &customer,
+        continuous_rate(&purchase_model, annual_discount_rate),
+        &crate::pg::call::check_for_interrupts,
+    );
     let value = transactions * spend_per_purchase;
     if !value.is_finite() {
         raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the residual value for these inputs");

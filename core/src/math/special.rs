@@ -219,7 +219,7 @@ pub fn laplace_of_power(s: f64, z: f64) -> Option<f64> {
     }
     // Cut where z·u = 45: shifting u by 45/z shows that the rest is below e^−45 of the whole.
     let end = (45.0 / z).ln_1p();
-    integrate(|w| ((1.0 - s) * w - z * w.exp_m1()).exp(), 0.0, end, 1e-12, 400)
+    integrate(|w| ((1.0 - s) * w - z * w.exp_m1()).exp(), 0.0, end, 1e-12, 100)
 }
 
 /// `1/(z+s− 1·s/(z+s+2− 2(s+1)/(z+s+4− …)))` by the modified Lentz method.

@@ -2,6 +2,7 @@
 //! converted to the model's unit) or from raw `(x, t_x, T)` numbers in the model's unit.
 
 use super::BtydModel;
+use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::{day_date, finite_day};
 use crate::pg::errors::{
     float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
@@ -243,7 +244,7 @@ fn dert(
         &s,
         as_of,
         fcinfo,
-        |m, c| m.dert(c, continuous_rate(m, annual_discount_rate)),
+        |m, c| m.dert(c, continuous_rate(m, annual_discount_rate), &check_for_interrupts),
         "the discounted expected residual transactions",
     )
 }
@@ -262,7 +263,7 @@ fn dert_raw(
         &model,
         (x, t_x, t),
         fcinfo,
-        |m, c| m.dert(c, continuous_rate(m, annual_discount_rate)),
+        |m, c| m.dert(c, continuous_rate(m, annual_discount_rate), &check_for_interrupts),
         "the discounted expected residual transactions",
     )
 }
@@ -277,8 +278,7 @@ fn expected_next_order_date(
     let m = model.cached_value(fcinfo);
     let day = finite_day(as_of, "as_of");
     let c = customer_at(&m, &s, as_of)?;
-    let wait_days =
-        (m.median_time_to_next_purchase(&c, &crate::pg::call::check_for_interrupts)? * m.unit.days()).ceil();
+    let wait_days = (m.median_time_to_next_purchase(&c, &check_for_interrupts)? * m.unit.days()).ceil();
     // Waits beyond PostgreSQL's date range mean "not in any foreseeable future".
     let due = f64::from(day) + wait_days;
     (due < f64::from(i32::MAX / 2)).then(|| day_date(due as i32))

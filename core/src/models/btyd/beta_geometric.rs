@@ -118,15 +118,16 @@ pub fn p_alive_ahead(variant: Variant, p: &[f64; 4], c: &Customer, horizon: f64)
 /// `(r+x)/p · U(1, 1−r−x, δ(α+T)/p)` ([`laplace_of_power`]), and over p ~ Beta(a, b') it is
 /// one integral computed by quadrature (there is no closed form), split at 1/2 and
 /// substituted (`p = w^(1/a)`, `1 − p = w^(1/b')`) so that the Beta density's ends are smooth.
-/// NaN when the quadrature fails.
-pub fn dert(variant: Variant, p: &[f64; 4], c: &Customer, delta: f64) -> f64 {
+/// NaN when the quadrature fails. `check_interrupts` runs at every point of the outer
+/// quadrature (at most a few thousand).
+pub fn dert(variant: Variant, p: &[f64; 4], c: &Customer, delta: f64, check_interrupts: &dyn Fn()) -> f64 {
     let [r, alpha, a, b] = *p;
     let (k, b_active) = (r + c.x, variant.b_active(b, c.x));
     let (scale, ln_beta_ab) = (delta * (alpha + c.t), ln_beta(a, b_active));
     // E[λ/(δ + λp) | p], over λ ~ Gamma(r+x, α+T).
-    let given_p = |q: f64| match laplace_of_power(k + 1.0, scale / q) {
-        Some(laplace) => k * laplace / q,
-        None => f64::NAN,
+    let given_p = |q: f64| {
+        check_interrupts();
+        laplace_of_power(k + 1.0, scale / q).map_or(f64::NAN, |laplace| k * laplace / q)
     };
     // On (0, 1/2], p = w^(1/a) when a < 1, where the density has a pole at 0: the density
     // times dp is then (1−p)^(b'−1) dw / (a B(a, b')), smooth. On [1/2, 1) likewise
@@ -151,8 +152,8 @@ pub fn dert(variant: Variant, p: &[f64; 4], c: &Customer, delta: f64) -> f64 {
         density(1.0 - rest) * rest / (high_power * w) * given_p(1.0 - rest)
     };
     let halves = [
-        integrate(low, 0.0, 0.5f64.powf(low_power), 1e-10, 400),
-        integrate(high, 0.0, 0.5f64.powf(high_power), 1e-10, 400),
+        integrate(low, 0.0, 0.5f64.powf(low_power), 1e-10, 200),
+        integrate(high, 0.0, 0.5f64.powf(high_power), 1e-10, 200),
     ];
     match halves {
         [Some(below), Some(above)] => p_alive(variant, p, c) * (below + above),

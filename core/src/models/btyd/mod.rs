@@ -432,10 +432,10 @@ impl Model {
 
     /// Discounted expected residual transactions: all future purchases, each discounted
     /// continuously at `delta` per time unit (`e^(−δτ)` for a purchase τ from now). NaN if it
-    /// could not be computed.
-    pub fn dert(&self, c: &Customer, delta: f64) -> f64 {
+    /// could not be computed. `check_interrupts` runs between pieces of a quadrature.
+    pub fn dert(&self, c: &Customer, delta: f64, check_interrupts: &dyn Fn()) -> f64 {
         match self.kind.variant() {
-            Some(variant) => beta_geometric::dert(variant, &self.params, c, delta),
+            Some(variant) => beta_geometric::dert(variant, &self.params, c, delta, check_interrupts),
             None => pareto_nbd::dert(&self.params, c, delta),
         }
     }
