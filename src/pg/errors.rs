@@ -96,7 +96,7 @@ pub fn check_fitted(model: &str, params: &[f64]) {
 /// The WARNING of a fit that found no interior maximum (the model says so too).
 pub fn warn_not_converged(model: &str) {
     ErrorReport::new(PgSqlErrorCode::ERRCODE_WARNING, format!("{model} fit did not converge"), "pg_clv")
-        .set_detail("The likelihood has no interior maximum on these data (for example no repeat purchases, or too few customers): parameters ran to a boundary.")
+        .set_detail("The likelihood has no interior maximum on these data (for example no repeat purchases, a cohort without cancellations, or too few customers): parameters ran to a boundary.")
         .set_hint("The model records \"converged\": false; do not use its predictions.")
         .report(PgLogLevel::WARNING);
 }

@@ -45,6 +45,8 @@ CALLS = {
     "rfm_breaks of 1M customers (x3)": "SELECT clv.rfm_breaks(s, '2021-06-30', 10) FROM cancel_summaries, generate_series(1, 3)",
     "business_profile of 1M customers (x3)": "SELECT clv.business_profile(s, '2021-06-30') FROM cancel_summaries, generate_series(1, 3)",
     "revenue_share_top of 1M customers (x6)": "SELECT clv.revenue_share_top(s, 0.1) FROM cancel_summaries, generate_series(1, 6)",
+    "bgbb_fit on 1M histories over 2000 opportunities": "SELECT clv.bgbb_fit(x, x + (i / 50) % (2000 - x), 2000) FROM (SELECT 1 + i % 50 AS x, i FROM generate_series(1, 1000000) i) h",
+    "dert (BG/NBD quadrature) of 1M customers": "SELECT sum(clv.dert(m.purchases, s, '2021-06-30', 0.1)) FROM cancel_summaries, cancel_models m",
     "retention_periods by day": "SELECT count(*) FROM cancel_summaries, clv.retention_periods(s, 'day', '2200-01-01')",
 }
 

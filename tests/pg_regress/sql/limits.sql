@@ -22,6 +22,19 @@ SELECT regress.error_of($$SELECT clv.rfm_breaks(s, '1998-06-30', 1000) FROM limi
 SELECT regress.error_of($$SELECT clv.expected_purchases('{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}', 2, 30.43, 38.86, 'Infinity')$$) AS infinite_horizon;
 SELECT regress.error_of($$SELECT clv.prob_purchases('{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}', 2, 30.43, 38.86, 2147483647, 52)$$) AS huge_count;
 SELECT 1 AS still_connected;
+-- BG/BB and sBG at their limits: 2,000 opportunities, 1,201 survivor counts, 1,200 periods.
+SELECT clv.p_alive(m, 1, 1, 2000) BETWEEN 0 AND 1e-6 AS silent_for_1999_opportunities,
+       round(clv.p_alive(m, 1000, 1999, 2000)::numeric, 6) AS bgbb_longest_history,
+       round(clv.p_alive_ahead(m, 1000, 1999, 2000, 2000, assume_no_purchase => true)::numeric, 6) AS bgbb_longest_silence,
+       round(clv.expected_purchases(m, 1000, 1999, 2000, 2000)::numeric, 3) AS bgbb_longest_horizon,
+       round(clv.dert(m, 1000, 1999, 2000, 0.001)::numeric, 3) AS bgbb_slowest_discount
+FROM (SELECT '{"version": 1, "model": "bgbb", "params": {"alpha": 1.204, "beta": 0.75, "gamma": 0.657, "delta": 2.783}}'::clv.bgbb_model AS m) b;
+SELECT regress.error_of($$SELECT clv.p_alive('{"version": 1, "model": "bgbb", "params": {"alpha": 1, "beta": 1, "gamma": 1, "delta": 1}}', 1, 1, 2001)$$) AS bgbb_history_too_long;
+SELECT clv.model_converged(clv.sbg_fit(ARRAY(SELECT 1000000 - t FROM generate_series(0, 1200) t))) IS NOT NULL AS sbg_longest_cohort;
+SELECT regress.error_of($$SELECT clv.sbg_fit(ARRAY(SELECT 1000000 - t FROM generate_series(0, 1201) t))$$) AS sbg_cohort_too_long;
+SELECT count(*) AS curve_rows FROM clv.retention_curve('{"version": 1, "model": "sbg", "params": {"alpha": 0.7, "beta": 1.2}}', 1200);
+SELECT regress.error_of($$SELECT count(*) FROM clv.retention_curve('{"version": 1, "model": "sbg", "params": {"alpha": 0.7, "beta": 1.2}}', 1201)$$) AS curve_too_long;
+SELECT 1 AS still_connected;
 -- The numerical corners the fuzz test found: z = 1 in 2F1, spend of inf/inf, fits that overflow.
 SELECT round(clv.expected_purchases('{"version": 1, "model": "mbgnbd", "unit": "weeks", "params": {"r": 0.525, "alpha": 6.183, "a": 1.891, "b": 1.614}}', 2, 30, 38, 1e300)::numeric, 6) AS mbgnbd_unbounded_horizon;
 SELECT regress.error_of($$SELECT clv.expected_purchases('{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}', 2, 30.43, 38.86, 1e300)$$) AS a_below_one_unbounded_horizon;
