@@ -131,6 +131,31 @@ fn p_alive_ahead(
     for_summary(&model, &s, as_of, fcinfo, |m, c| m.p_alive_ahead(c, horizon, assume_no_purchase), "P(alive)")
 }
 
+/// [`p_alive_ahead`] at a date after `as_of` instead of a horizon.
+#[pg_extern(immutable, parallel_safe, strict, cost = 20)]
+fn p_alive_at(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    at: Date,
+    assume_no_purchase: default!(bool, false),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
+    let (from, to) = (finite_day(as_of, "as_of"), finite_day(at, "at"));
+    if to < from {
+        raise(INVALID_PARAMETER_VALUE, format!("at must not be before as_of: {at} is before {as_of}"));
+    }
+    let days = f64::from(to) - f64::from(from);
+    for_summary(
+        &model,
+        &s,
+        as_of,
+        fcinfo,
+        |m, c| m.p_alive_ahead(c, days / m.unit.days(), assume_no_purchase),
+        "P(alive)",
+    )
+}
+
 #[pg_extern(immutable, parallel_safe, strict, cost = 20, name = "p_alive_ahead")]
 fn p_alive_ahead_raw(
     model: BtydModel,
@@ -299,6 +324,7 @@ extension_sql_file!(
         prob_no_purchase_raw,
         p_alive_ahead,
         p_alive_ahead_raw,
+        p_alive_at,
         dert,
         dert_raw,
         expected_next_order_date,

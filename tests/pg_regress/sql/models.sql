@@ -94,6 +94,10 @@ SELECT round(clv.dert(pareto_nbd, 26, 30.86, 31, 0.15)::numeric, 3) AS dert_26_p
        round(clv.p_alive_ahead(pareto_nbd, 26, 30.86, 31, 52)::numeric, 4) AS alive_in_a_year,
        clv.p_alive_ahead(pareto_nbd, 26, 30.86, 31, 0) = clv.p_alive(pareto_nbd, 26, 30.86, 31) AS ahead_by_0
 FROM published_models;
+-- At a date: 1997-12-30 is 13 weeks after as_of.
+SELECT clv.p_alive_at(pareto_nbd, s, '1997-09-30', '1997-12-30') = clv.p_alive_ahead(pareto_nbd, s, '1997-09-30', 13) AS at_date,
+       clv.p_alive_at(pareto_nbd, s, '1997-09-30', '1997-12-30', true) = clv.p_alive_ahead(pareto_nbd, s, '1997-09-30', 13, true) AS at_date_if_silent
+FROM models, model_summaries WHERE customer_id = 1;
 -- Residual value of the whole cohort, next to the 12-month value: what is left after a year.
 SELECT round(sum(clv.residual_value(pareto_nbd, gamma_gamma, s, '1997-09-30', 0.15))::numeric, 0) AS residual_value,
        round(sum(clv.customer_value(pareto_nbd, gamma_gamma, s, '1997-09-30'))::numeric, 0) AS value_12_months
@@ -158,6 +162,7 @@ SELECT q AS query, regress.error_of(q) AS outcome FROM (VALUES
     ($$SELECT clv.dert(bgnbd, 2, 30, 39, 'NaN') FROM models$$),
     ($$SELECT clv.residual_value(bgnbd, gamma_gamma, s, '1997-09-30', 1e6) FROM models, model_summaries LIMIT 1$$),
     ($$SELECT clv.p_alive_ahead(bgnbd, 2, 30, 39, -1) FROM models$$),
+    ($$SELECT clv.p_alive_at(bgnbd, s, '1997-09-30', '1997-09-29') FROM models, model_summaries LIMIT 1$$),
     ($$SELECT clv.expected_spend('{"version":1,"model":"gamma_gamma","params":{"p":1,"q":0.5,"v":1}}'::clv.spend_model, 2, 10)$$),
     ($$SELECT '{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":0.2,"alpha":4}}'::clv.btyd_model$$),
     ($$SELECT '{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":-0.2,"alpha":4,"a":1,"b":1}}'::clv.btyd_model$$),
