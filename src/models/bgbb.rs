@@ -1,13 +1,11 @@
 //! The BG/BB model in SQL: the type `clv.bgbb_model`, the aggregate `clv.bgbb_fit` over
 //! `(x, t_x, n)` histories (optionally weighted), and its predictions.
 
-use crate::models::btyd::predict::checked_discount_rate;
+use crate::models::btyd::predict::{checked_discount_rate, computed};
 use crate::models::fit_state::{fit_final, FitObservation, FitState};
 use crate::models::stored_model;
 use crate::pg::aggregate::parallel_functions;
-use crate::pg::errors::{
-    float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
-};
+use crate::pg::errors::{float8_text, raise, INVALID_PARAMETER_VALUE};
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::bgbb::{BgbbModel as Model, BgbbObservation, Opportunities, MAX_OPPORTUNITIES};
 use pgrx::datum::Internal;
@@ -146,18 +144,6 @@ extension_sql_file!(
 );
 
 // ---- predictions ---------------------------------------------------------------------------
-
-/// A prediction, or an ERROR when it could not be computed: never NaN.
-fn computed(value: f64, what: &str) -> f64 {
-    if !value.is_finite() {
-        raise_with_hint(
-            NUMERIC_VALUE_OUT_OF_RANGE,
-            format!("could not compute {what} for these inputs"),
-            Some("The model's parameters are too extreme for the computation."),
-        );
-    }
-    value
-}
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20, name = "p_alive")]
 fn bgbb_p_alive(model: BgbbModel, x: i32, t_x: i32, n: i32, fcinfo: pg_sys::FunctionCallInfo) -> f64 {

@@ -8,12 +8,11 @@
 //! A customer's history is `(x, t_x, n)`: `x` transactions in `n` opportunities, the last at
 //! opportunity `t_x` (0 when `x` is 0).
 
-use super::report::FitReport;
+use super::report::{decode_plain, encode_plain, plain_from_text, plain_to_text, FitReport};
 use super::text::ModelText;
 use super::{FitRecord, StoredModel, WeightedObservation};
-use crate::codec::{DecodeError, Reader, StoredValue, Writer};
+use crate::codec::{DecodeError, StoredValue};
 use crate::math::optimize::{maximize, parallel_total, FitOptions, LogLikelihood, Start, WeightedTotal};
-use crate::math::sorted::sort_and_merge;
 use crate::math::special::{digamma, ln_gamma, ln_hyp2f1, log_add_exp, through_removable_singularity};
 use statrs::function::beta::ln_beta;
 use std::ops::Range;
@@ -55,19 +54,12 @@ pub struct BgbbObservation {
 }
 
 impl WeightedObservation for BgbbObservation {
-    fn merge_all(obs: &mut [Self], check: &dyn Fn()) -> usize {
-        let merged = sort_and_merge(
-            obs,
-            |a, b| a.customer.cmp(&b.customer),
-            |into, next| -> Result<(), std::convert::Infallible> {
-                into.weight += next.weight;
-                Ok(())
-            },
-            check,
-        );
-        match merged {
-            Ok(n) => n,
-        }
+    fn order(&self, other: &Self) -> std::cmp::Ordering {
+        self.customer.cmp(&other.customer)
+    }
+
+    fn weight_mut(&mut self) -> &mut f64 {
+        &mut self.weight
     }
 }
 
@@ -84,15 +76,11 @@ const FORMAT_VERSION: u8 = 1;
 
 impl StoredValue for BgbbModel {
     fn encode(&self) -> Vec<u8> {
-        FitReport::write(self.fit.as_ref(), Writer::new(FORMAT_VERSION).f64s(&self.params)).finish()
+        encode_plain(FORMAT_VERSION, &self.params, self.fit.as_ref())
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, FORMAT_VERSION)?;
-        let params: [f64; 4] = r.f64_array()?;
-        crate::models::btyd::check_params(&params).map_err(DecodeError::Invalid)?;
-        let fit = FitReport::read(&mut r)?;
-        r.finish()?;
+        let (params, fit) = decode_plain(FORMAT_VERSION, bytes)?;
         Ok(Self { params, fit })
     }
 }
@@ -127,20 +115,12 @@ impl StoredModel for BgbbModel {
     }
 
     fn to_text(&self) -> ModelText {
-        let mut text = ModelText::new(NAME, None, &PARAM_NAMES, &self.params);
-        FitReport::to_text(self.fit.as_ref(), &PARAM_NAMES, &mut text);
-        text
+        plain_to_text(NAME, &PARAM_NAMES, &self.params, self.fit.as_ref())
     }
 
     fn from_text(t: &ModelText) -> Result<Self, String> {
-        if t.model != NAME {
-            return Err(format!("unknown model \"{}\" (bgbb)", t.model));
-        }
-        if t.unit.is_some() || t.as_of().is_some() || t.excluded.is_some() {
-            return Err("a BG/BB model has no unit, as_of or excluded: its time is opportunities".into());
-        }
-        let params = t.params(&PARAM_NAMES)?.try_into().expect("four names, four parameters");
-        Ok(Self { params, fit: FitReport::from_text(t, &PARAM_NAMES)? })
+        let (params, fit) = plain_from_text(t, NAME, &PARAM_NAMES)?;
+        Ok(Self { params, fit })
     }
 }
 

@@ -12,7 +12,6 @@ use crate::math::optimize::{
     maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal,
     WARM_START_SAMPLE,
 };
-use crate::math::sorted::sort_and_merge;
 use crate::math::special::{digamma, ln_gamma};
 use std::ops::Range;
 
@@ -52,19 +51,12 @@ const FORMAT_VERSION: u8 = 1;
 
 /// Equal `(x, mean_spend)` merge.
 impl WeightedObservation for SpendObservation {
-    fn merge_all(obs: &mut [SpendObservation], check: &dyn Fn()) -> usize {
-        let merged = sort_and_merge(
-            obs,
-            |a, b| a.x.total_cmp(&b.x).then(a.mean_spend.total_cmp(&b.mean_spend)),
-            |into, next| -> Result<(), std::convert::Infallible> {
-                into.weight += next.weight;
-                Ok(())
-            },
-            check,
-        );
-        match merged {
-            Ok(n) => n,
-        }
+    fn order(&self, other: &Self) -> std::cmp::Ordering {
+        self.x.total_cmp(&other.x).then(self.mean_spend.total_cmp(&other.mean_spend))
+    }
+
+    fn weight_mut(&mut self) -> &mut f64 {
+        &mut self.weight
     }
 }
 

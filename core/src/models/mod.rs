@@ -15,10 +15,28 @@ use text::ModelText;
 
 /// One customer's data for a fit, with a weight: how many customers share it.
 pub trait WeightedObservation: Copy {
+    /// The order observations are merged in; equal ones are one observation.
+    fn order(&self, other: &Self) -> std::cmp::Ordering;
+    fn weight_mut(&mut self) -> &mut f64;
+
     /// Sorts observations and merges equal ones (adding their weights); returns how many are
     /// left in front. `check` runs between pieces of the work and may stop it by panicking (a
     /// query cancel).
-    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize;
+    fn merge_all(observations: &mut [Self], check: &dyn Fn()) -> usize {
+        let merged = crate::math::sorted::sort_and_merge(
+            observations,
+            Self::order,
+            |into, next| -> Result<(), std::convert::Infallible> {
+                let mut next = *next;
+                *into.weight_mut() += *next.weight_mut();
+                Ok(())
+            },
+            check,
+        );
+        match merged {
+            Ok(n) => n,
+        }
+    }
 }
 
 /// What every stored model is: named positive parameters, a fit on weighted observations and

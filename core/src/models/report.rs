@@ -1,7 +1,8 @@
-//! How a model was fitted, in the one shape the models added after 0.1.0 share (BG/BB, sBG):
+//! How a model was fitted, in the shape the purchase models share (BTYD, BG/BB, sBG):
 //! log-likelihood, standard errors, customers, distinct patterns, iterations and convergence,
-//! with its binary and text forms written once. (BG/NBD and Gamma-Gamma keep their 0.1.0
-//! formats.)
+//! with its binary and text forms written once; and the forms of models that are nothing but
+//! parameters and a report (BG/BB, sBG). Gamma-Gamma keeps its 0.1.0 format, which records
+//! excluded customers instead of patterns.
 
 use super::text::ModelText;
 use super::FitRecord;
@@ -91,4 +92,51 @@ impl<const P: usize> FitReport<P> {
             converged: f.converged,
         }))
     }
+}
+
+/// A model that is its parameters and, when fitted, its report: the binary form is the version
+/// byte, the parameters, then the report.
+pub fn encode_plain<const P: usize>(version: u8, params: &[f64; P], fit: Option<&FitReport<P>>) -> Vec<u8> {
+    FitReport::write(fit, Writer::new(version).f64s(params)).finish()
+}
+
+pub type Plain<const P: usize> = ([f64; P], Option<FitReport<P>>);
+
+/// The parameters (positive and finite) and report of [`encode_plain`]'s form.
+pub fn decode_plain<const P: usize>(version: u8, bytes: &[u8]) -> Result<Plain<P>, DecodeError> {
+    let mut r = Reader::new(bytes, version)?;
+    let params: [f64; P] = r.f64_array()?;
+    super::btyd::check_params(&params).map_err(DecodeError::Invalid)?;
+    let fit = FitReport::read(&mut r)?;
+    r.finish()?;
+    Ok((params, fit))
+}
+
+/// The text form of a plain model named `name`.
+pub fn plain_to_text<const P: usize>(
+    name: &str,
+    names: &[&str; P],
+    params: &[f64; P],
+    fit: Option<&FitReport<P>>,
+) -> ModelText {
+    let mut text = ModelText::new(name, None, names, params);
+    FitReport::to_text(fit, names, &mut text);
+    text
+}
+
+/// A plain model from its text form, which must name model `name` and have no unit, as_of or
+/// excluded (its time is its own: opportunities, periods).
+pub fn plain_from_text<const P: usize>(
+    text: &ModelText,
+    name: &str,
+    names: &[&str; P],
+) -> Result<Plain<P>, String> {
+    if text.model != name {
+        return Err(format!("unknown model \"{}\" ({name})", text.model));
+    }
+    if text.unit.is_some() || text.as_of().is_some() || text.excluded.is_some() {
+        return Err(format!("a {name} model has no unit, as_of or excluded"));
+    }
+    let params = text.params(names)?.try_into().expect("one name per parameter");
+    Ok((params, FitReport::from_text(text, names)?))
 }

@@ -42,7 +42,7 @@ fn checked_count(n: i32) -> u32 {
 
 /// A prediction, or an ERROR when it could not be computed (series that do not converge,
 /// which needs extreme parameters): never NaN.
-fn computed(value: f64, what: &str) -> f64 {
+pub(crate) fn computed(value: f64, what: &str) -> f64 {
     if !value.is_finite() {
         raise_with_hint(
             NUMERIC_VALUE_OUT_OF_RANGE,

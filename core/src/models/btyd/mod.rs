@@ -8,6 +8,7 @@
 pub mod beta_geometric;
 pub mod pareto_nbd;
 
+use super::report::FitReport;
 use super::text::ModelText;
 use super::{FitRecord, StoredModel, WeightedObservation};
 use crate::codec::{DecodeError, Reader, StoredValue, Writer};
@@ -65,22 +66,15 @@ pub struct Observation {
 
 /// Equal patterns merge; sorted by x, then t_x, then T.
 impl WeightedObservation for Observation {
-    fn merge_all(obs: &mut [Observation], check: &dyn Fn()) -> usize {
+    fn order(&self, other: &Self) -> std::cmp::Ordering {
         // The bits of non-negative floats (+ 0.0 turns −0.0 into 0.0) order as the numbers do,
         // and compare faster.
-        let key = |o: &Observation| [o.customer.x, o.customer.t_x, o.customer.t].map(|v| (v + 0.0).to_bits());
-        let merged = crate::math::sorted::sort_and_merge(
-            obs,
-            |a, b| key(a).cmp(&key(b)),
-            |into, next| -> Result<(), std::convert::Infallible> {
-                into.weight += next.weight;
-                Ok(())
-            },
-            check,
-        );
-        match merged {
-            Ok(n) => n,
-        }
+        let key = |o: &Self| [o.customer.x, o.customer.t_x, o.customer.t].map(|v| (v + 0.0).to_bits());
+        key(self).cmp(&key(other))
+    }
+
+    fn weight_mut(&mut self) -> &mut f64 {
+        &mut self.weight
     }
 }
 
@@ -226,17 +220,8 @@ impl Kind {
     }
 }
 
-/// How a model was fitted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FitInfo {
-    pub log_likelihood: f64,
-    /// NaN where not estimable.
-    pub std_errors: [f64; 4],
-    pub customers: f64,
-    pub patterns: u64,
-    pub iterations: u64,
-    pub converged: bool,
-}
+/// How a purchase model was fitted (its 0.1.0 format is the shared report's).
+pub type FitInfo = FitReport<4>;
 
 /// A purchase model: its kind, parameters and time unit, and how it was fitted (`None` for
 /// models entered by hand, e.g. published parameters).
@@ -289,22 +274,14 @@ impl StoredModel for Model {
     }
 
     fn fit_record(&self) -> Option<FitRecord<'_>> {
-        let f = self.fit.as_ref()?;
-        Some(FitRecord {
-            log_likelihood: f.log_likelihood,
-            std_errors: &f.std_errors,
-            converged: f.converged,
-        })
+        self.fit.as_ref().map(FitReport::record)
     }
 
     fn to_text(&self) -> ModelText {
         let names = self.kind.param_names();
         let mut text = ModelText::new(self.kind.name(), self.as_of, names, &self.params);
         text.unit = Some(self.unit.name().into());
-        if let Some(f) = &self.fit {
-            text.set_fit(names, f.log_likelihood, &f.std_errors, f.customers, f.iterations, f.converged);
-            text.patterns = Some(f.patterns);
-        }
+        FitReport::to_text(self.fit.as_ref(), names, &mut text);
         text
     }
 
@@ -316,17 +293,7 @@ impl StoredModel for Model {
         let unit = t.unit.as_deref().ok_or("unit is missing")?;
         let unit =
             TimeUnit::parse(unit).ok_or_else(|| format!("unknown time unit \"{unit}\" (days or weeks)"))?;
-        let fit = match t.fit(names)? {
-            None => None,
-            Some(f) => Some(FitInfo {
-                log_likelihood: f.log_likelihood,
-                std_errors: f.std_errors.try_into().expect("four names, four errors"),
-                customers: f.customers,
-                patterns: t.patterns.ok_or("patterns is missing")?,
-                iterations: f.iterations,
-                converged: f.converged,
-            }),
-        };
+        let fit = FitReport::from_text(t, names)?;
         Ok(Self { kind, params, unit, as_of: t.as_of(), fit })
     }
 }
@@ -359,22 +326,8 @@ impl Model {
                 maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
         };
-        let params: [f64; 4] = fitted.params.try_into().expect("four parameters");
-        let std_errors: [f64; 4] = fitted.std_errors.try_into().expect("four parameters");
-        Self {
-            kind,
-            params,
-            unit,
-            as_of,
-            fit: Some(FitInfo {
-                log_likelihood: fitted.log_likelihood,
-                std_errors,
-                customers: patterns.total_weight,
-                patterns: patterns.rows.len() as u64,
-                iterations: fitted.iterations,
-                converged: fitted.converged,
-            }),
-        }
+        let (params, report) = FitReport::of(fitted, patterns.total_weight, patterns.rows.len() as u64);
+        Self { kind, params, unit, as_of, fit: Some(report) }
     }
 
     /// The log-likelihood of these parameters on the patterns.
@@ -489,18 +442,7 @@ impl StoredValue for Model {
             .u8(u8::from(self.as_of.is_some()))
             .i32(self.as_of.unwrap_or(0))
             .f64s(&self.params);
-        match &self.fit {
-            None => w.u8(0),
-            Some(f) => w
-                .u8(1)
-                .f64(f.log_likelihood)
-                .f64s(&f.std_errors)
-                .f64(f.customers)
-                .u64(f.patterns)
-                .u64(f.iterations)
-                .u8(u8::from(f.converged)),
-        }
-        .finish()
+        FitReport::write(self.fit.as_ref(), w).finish()
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
@@ -516,17 +458,7 @@ impl StoredValue for Model {
         let as_of = r.i32()?;
         let params: [f64; 4] = r.f64_array()?;
         check_params(&params).map_err(DecodeError::Invalid)?;
-        let fit = match r.u8()? {
-            0 => None,
-            _ => Some(FitInfo {
-                log_likelihood: r.f64()?,
-                std_errors: r.f64_array()?,
-                customers: r.f64()?,
-                patterns: r.u64()?,
-                iterations: r.u64()?,
-                converged: r.u8()? == 1,
-            }),
-        };
+        let fit = FitReport::read(&mut r)?;
         r.finish()?;
         Ok(Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit })
     }
