@@ -276,6 +276,52 @@ def bench_end_to_end(db, runs, lifetimes, work):
     return "End to end: orders to a scored table", ["pipeline", "time", "steps", "vs pg_clv"], rows, verdict
 
 
+def bench_refresh(db, runs):
+    """Stored summaries kept fresh (docs/refresh.md): a copy of the orders with the change log
+    of clv.track_order_changes; the full rebuild against the refresh after a day of new orders
+    (10,000) and 100 corrected old ones, each refresh on its own new day."""
+    db.run("""
+        DROP TABLE IF EXISTS refresh_orders, refresh_orders_clv_changes, refresh_summaries CASCADE;
+        CREATE TABLE refresh_orders AS SELECT * FROM orders;
+        CREATE INDEX ON refresh_orders (customer_id);
+        SELECT clv.track_order_changes('refresh_orders');
+        CREATE TABLE refresh_summaries (customer_id bigint PRIMARY KEY, s clv.customer_summary NOT NULL);
+        VACUUM ANALYZE refresh_orders;
+    """)
+    tables = "'refresh_orders', 'refresh_summaries', 'refresh_orders_clv_changes'"
+    orders = db.count("refresh_orders")
+    rebuild = [db.execution_ms(SERIAL, f"SELECT clv.rebuild_summaries({tables})") for _ in range(runs)]
+    customers = db.count("refresh_summaries")
+    refresh, insert = [], []
+    for day in range(runs):
+        start = time.perf_counter()
+        db.run(f"""
+            INSERT INTO refresh_orders
+            SELECT 1 + (hashint4(i + {day} * 10000) & 2147483647) % {customers}, TIMESTAMPTZ '{END}' + interval '{day + 1} days' + i * interval '8 seconds', (i % 97)::numeric(12,2)
+            FROM generate_series(1, 10000) i;
+        """)
+        insert.append((time.perf_counter() - start) * 1000)
+        db.run("""
+            UPDATE refresh_orders SET amount = -amount
+            WHERE ctid = ANY (ARRAY(SELECT ctid FROM refresh_orders TABLESAMPLE SYSTEM (0.01) LIMIT 100));
+        """)
+        refresh.append(db.execution_ms(SERIAL, f"SELECT * FROM clv.refresh_summaries({tables})"))
+    differing = db.run("""
+        SELECT count(*) FROM refresh_summaries s FULL JOIN
+            (SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s FROM refresh_orders GROUP BY customer_id) r USING (customer_id)
+        WHERE s.s::text IS DISTINCT FROM r.s::text""")
+    full, fresh = statistics.median(rebuild), statistics.median(refresh)
+    rows = [
+        ("full rebuild (clv.rebuild_summaries)", seconds(full), "100%"),
+        ("refresh after 10,000 new and 100 corrected orders (clv.refresh_summaries)", seconds(fresh), f"{100 * fresh / full:.2f}%"),
+        ("inserting the 10,000 orders, change log triggers included", seconds(statistics.median(insert)), ""),
+    ]
+    verdict = (f"Refreshing costs {100 * fresh / full:.2f}% of a full rebuild of {customers:,} customers' summaries "
+               f"from {orders:,} orders (target: at most 2%): {met(fresh <= 0.02 * full)}; "
+               f"after {runs} refreshes the stored summaries equal a rebuild ({differing} differ).")
+    return "Incremental refresh of stored summaries (serial)", ["step", "median time", "of a full rebuild"], rows, verdict
+
+
 def bench_memory(db):
     """Peak memory of a fresh backend running one statement: the high-water mark of its
     resident set (VmHWM) less the shared memory it maps (RssShmem, shared buffers it touched)."""
@@ -368,7 +414,10 @@ def main():
     parser.add_argument("--python-runs", type=int, default=1, help="runs per lifetimes figure (median)")
     parser.add_argument("--fresh", action="store_true", help="recreate the extension and the data")
     parser.add_argument("--output", default=os.path.join(REPO, "docs", "performance.md"))
+    parser.add_argument("--only", help="comma-separated sections to run (summaries, parallel query, fits, "
+                        "scoring, end to end, refresh, memory); the results are printed, not written")
     args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else None
 
     db = Database(args.host, args.port, "pg_clv_bench")
     if db.run("SELECT 1 FROM pg_database WHERE datname = 'pg_clv_bench'", dbname="postgres") != "1":
@@ -390,10 +439,12 @@ def main():
         ("fits", lambda: bench_fits(db, args.runs, lifetimes, work)),
         ("scoring", lambda: bench_scoring(db, args.runs)),
         ("end to end", lambda: bench_end_to_end(db, args.runs, lifetimes, work)),
+        ("refresh", lambda: bench_refresh(db, args.runs)),
         ("memory", lambda: bench_memory(db)),
     ]:
-        print(f"benchmarking {name} ...", flush=True)
-        sections.append(run())
+        if only is None or name in only:
+            print(f"benchmarking {name} ...", flush=True)
+            sections.append(run())
 
     orders = db.count("orders")
     out = ["# Performance", "", "Measured by `scripts/bench.sh` "
@@ -406,6 +457,8 @@ def main():
         out += ["", f"## {title}", ""] + markdown_table(header, rows) + ["", verdict]
     text = "\n".join(out) + "\n"
     print(text)
+    if only is not None:
+        return
     with open(args.output, "w") as f:
         f.write(text)
     print(f"written to {args.output}")

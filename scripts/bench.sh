@@ -2,7 +2,7 @@
 # The benchmark: builds and installs pg_clv (release), starts a throwaway cluster and runs
 # scripts/bench.py, which prints the results and writes docs/performance.md.
 #
-#   scripts/bench.sh [--scale CUSTOMERS] [--runs N] [--python-runs N] [--fresh]
+#   scripts/bench.sh [--scale CUSTOMERS] [--runs N] [--python-runs N] [--fresh] [--only SECTIONS]
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BENCH_DIR="${PG_CLV_BENCH_DIR:-/tmp/pg_clv_bench-$(id -u)}"

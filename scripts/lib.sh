@@ -92,9 +92,12 @@ stop_private_cluster() {
 }
 
 # A throwaway cluster of our own: data directory $1, port $2, Unix socket in the data
-# directory, trust authentication, never the system cluster.
+# directory, trust authentication, never the system cluster; further arguments are server
+# settings for its start (-c name=value).
 start_private_cluster() {
     local datadir="$1" port="$2"
+    shift 2
+    local settings="$*"
     if [ ! -f "$datadir/PG_VERSION" ]; then
         say "Creating a throwaway cluster in $datadir"
         as_root mkdir -p "$datadir"
@@ -106,7 +109,7 @@ start_private_cluster() {
         # Without RUST_BACKTRACE, as a production server runs: with it, pgrx captures a
         # backtrace on every ERROR (about 40 ms each; see docs/reliability.md).
         as_cluster_owner env -u RUST_BACKTRACE "$PG_BIN/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \
-            -o "-p $port -k $datadir -c listen_addresses=''" start >/dev/null
+            -o "-p $port -k $datadir -c listen_addresses='' $settings" start >/dev/null
     fi
 }
 

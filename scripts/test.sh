@@ -3,14 +3,15 @@
 #   1. cargo fmt --check, clippy -D warnings on both crates, and the pure-Rust tests of the
 #      mathematics (cargo test -p clv-core)
 #   2. SQL behaviour inside PostgreSQL (#[pg_test], cargo pgrx test)
-#   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster
+#   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster, and the property
+#      test of incremental summary refresh (tests/refresh/property.py)
 #   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py)
 #   5. the fuzz test (scripts/fuzz.sh): 20,000 adversarial calls, fixed seed
 #   6. cancel and load tests on the release build (scripts/reliability.sh)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchain
-ensure_apt_packages python3
+ensure_apt_packages python3 python3-psycopg2
 cd "$REPO_ROOT"
 
 WORK="${TMPDIR:-/tmp}/pg_clv-test-$(id -u)"
@@ -51,8 +52,10 @@ run_pg_regress() {
     )
 }
 
-say "3/6 Golden SQL tests (tests/pg_regress)"
+say "3/6 Golden SQL tests (tests/pg_regress), and the incremental refresh property test"
 run_pg_regress tests/pg_regress --schedule=schedule
+/usr/bin/python3 tests/refresh/property.py \
+    --dsn "host=$REGRESS_DATA port=$REGRESS_PORT dbname=pg_clv_regress user=postgres" --sequences 200
 
 say "4/6 SQL examples of the documentation"
 python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md

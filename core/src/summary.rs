@@ -103,6 +103,33 @@ pub fn normalize(days: &mut [PurchaseDay]) -> Result<usize, SummaryError> {
     )
 }
 
+/// The purchase days of two summaries of one customer's orders merged, as if all their orders
+/// had been summarized at once: days in both add their orders and amounts. Sorted and merged
+/// in one pass, so the result is byte-identical to the summary of the union of the orders.
+pub fn merge(a: &SummaryView, b: &SummaryView) -> Result<Vec<PurchaseDay>, SummaryError> {
+    let mut days = Vec::with_capacity(a.purchase_days() + b.purchase_days());
+    let (mut left, mut right) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => left.next(),
+            (None, Some(_)) => right.next(),
+            (Some(l), Some(r)) if l.day < r.day => left.next(),
+            (Some(l), Some(r)) if r.day < l.day => right.next(),
+            (Some(_), Some(_)) => {
+                let (l, r) = (left.next().expect("peeked"), right.next().expect("peeked"));
+                let orders =
+                    l.orders.checked_add(r.orders).ok_or(SummaryError::OrderCountOverflow { day: l.day })?;
+                let amount =
+                    l.amount.checked_add(r.amount).ok_or(SummaryError::AmountOverflow { day: l.day })?;
+                Some(PurchaseDay { day: l.day, orders, amount })
+            }
+        };
+        days.extend(next);
+    }
+    Ok(days)
+}
+
 /// Size in bytes of the stored form of `n_days` purchase days.
 pub fn encoded_len(n_days: usize) -> usize {
     HEADER_LEN + n_days * BYTES_PER_DAY
@@ -361,6 +388,33 @@ impl<'a> SummaryView<'a> {
 
 #[cfg(test)]
 mod tests {
+    /// Merging the summaries of two parts of a customer's orders gives the summary of all of
+    /// them, byte for byte, however the orders are split (same days on both sides included).
+    #[test]
+    fn merge_equals_the_summary_of_all_orders() {
+        let orders: Vec<PurchaseDay> = (0..40i64)
+            .map(|i| PurchaseDay {
+                day: (i * 7919 % 23) as i32,
+                orders: 1,
+                amount: i * 104_729 % 50_000_000 - 10_000_000,
+            })
+            .collect();
+        let all = encode_to_vec(orders.clone()).unwrap();
+        for mask in [1u64, 0x5555_5555_5555, 0xf0f0_f0f0_f0f0, 0x1234_5678_9abc, 0x7fff_ffff_fffe] {
+            let (a, b): (Vec<_>, Vec<_>) =
+                orders.iter().enumerate().partition(|(i, _)| mask >> (i % 48) & 1 == 1);
+            let summary =
+                |part: Vec<(usize, &PurchaseDay)>| encode_to_vec(part.into_iter().map(|(_, d)| *d).collect());
+            let (a, b) = (summary(a).unwrap(), summary(b).unwrap());
+            let merged =
+                merge(&SummaryView::validated(&a).unwrap(), &SummaryView::validated(&b).unwrap()).unwrap();
+            assert_eq!(encode_to_vec(merged).unwrap(), all, "mask {mask:x}");
+        }
+        let one = encode_to_vec(vec![PurchaseDay { day: 3, orders: u32::MAX, amount: 1 }]).unwrap();
+        let view = SummaryView::validated(&one).unwrap();
+        assert!(matches!(merge(&view, &view), Err(SummaryError::OrderCountOverflow { day: 3 })));
+    }
+
     use super::*;
 
     fn pd(day: i32, orders: u32, amount: i64) -> PurchaseDay {

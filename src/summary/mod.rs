@@ -6,6 +6,8 @@
 
 mod accessors;
 mod aggregate;
+mod merge;
+mod refresh;
 
 use crate::pg::dates::IsoDay;
 use crate::pg::datum::{pg_newtype, VarlenaBytes};

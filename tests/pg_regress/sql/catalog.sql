@@ -5,9 +5,13 @@ FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_clv';
 
--- No function or aggregate is VOLATILE or anything but PARALLEL SAFE by accident.
+-- No function or aggregate is VOLATILE or anything but PARALLEL SAFE by accident: the only
+-- exceptions are the summary refresh functions, which write the caller's tables
+-- (docs/refresh.md) and say so in their comment.
 SELECT function, provolatile, proparallel FROM extension_functions
-WHERE provolatile = 'v' OR proparallel <> 's';
+WHERE (provolatile = 'v' OR proparallel <> 's')
+  AND NOT (obj_description(oid, 'pg_proc') LIKE '%Writes tables: VOLATILE, PARALLEL UNSAFE.%'
+           AND function::text ~ '^clv\.(log_order_changes|track_order_changes|rebuild_summaries|refresh_summaries)\(');
 
 -- Every function and aggregate has a COMMENT.
 SELECT function FROM extension_functions WHERE obj_description(oid, 'pg_proc') IS NULL;
@@ -31,7 +35,8 @@ WHERE obj_description(oid, 'pg_proc') NOT LIKE '%not for direct use%'
 ORDER BY function::text;
 
 -- Predictions declare what they cost (in units of a built-in operator), so that the planner
--- scores large tables with parallel workers; everything else keeps the default of 1.
+-- scores large tables with parallel workers; everything else keeps the default (1, and 100
+-- for the PL/pgSQL refresh functions).
 SELECT p.function, p2.procost
 FROM extension_functions p JOIN pg_proc p2 ON p2.oid = p.oid
 WHERE p2.procost <> 1 ORDER BY p2.procost, p.function::text;
