@@ -20,8 +20,15 @@ if [ "${1:-}" = stop ]; then
 fi
 
 ensure_toolchain
+ensure_apt_packages postgresql-15-cron
 install_extension --release
-start_private_cluster "$DEMO_DIR" "$DEMO_PORT"
+# pg_cron runs the nightly refresh (sql/nightly_refresh.sql) in the demo database; a demo
+# cluster started before without it is restarted with it.
+if "$PG_BIN/psql" -X -At -h "$DEMO_DIR" -p "$DEMO_PORT" -U postgres -d postgres -c "SHOW shared_preload_libraries" \
+        2>/dev/null | grep -qv pg_cron; then
+    stop_private_cluster "$DEMO_DIR"
+fi
+start_private_cluster "$DEMO_DIR" "$DEMO_PORT" -c shared_preload_libraries=pg_cron -c cron.use_background_workers=on
 
 export PGOPTIONS="-c client_min_messages=warning"
 psql_demo=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DEMO_DIR" -p "$DEMO_PORT" -U postgres)
@@ -29,6 +36,11 @@ psql_demo=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DEMO_DIR" -p "$DEMO_PORT
 cd "$REPO_ROOT"
 say "Loading the CDNOW sample and creating the summaries"
 "${psql_demo[@]}" -d "$DB" -f sql/load_cdnow.sql -f sql/demo/setup.sql
+"${psql_demo[@]}" -d "$DB" -f sql/nightly_refresh.sql
+say "Scheduling the nightly refresh with pg_cron (03:00, job clv-nightly)"
+"${psql_demo[@]}" -d postgres -c "CREATE EXTENSION IF NOT EXISTS pg_cron" \
+    -c "SELECT cron.schedule_in_database('clv-nightly', '0 3 * * *', 'CALL nightly_clv_refresh()', '$DB')
+        WHERE NOT EXISTS (SELECT FROM cron.job WHERE jobname = 'clv-nightly')" >/dev/null
 "${psql_demo[@]}" -d "$DB" -f sql/demo/report.sql
 
 connect="psql -h $DEMO_DIR -p $DEMO_PORT -U postgres $DB"
@@ -38,6 +50,8 @@ cat <<MSG
 The demo cluster is running. Explore it:
     $connect
 Try:  SELECT * FROM customer_facts LIMIT 5;   SELECT * FROM vip_at_risk;   \\dv   \\df clv.*
+The nightly refresh (sql/nightly_refresh.sql) is a pg_cron job in database postgres:
+    SELECT * FROM cron.job;   and here:   CALL nightly_clv_refresh();
 Stop it:
     $stop
 MSG

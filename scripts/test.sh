@@ -3,15 +3,16 @@
 #   1. cargo fmt --check, clippy -D warnings on both crates, and the pure-Rust tests of the
 #      mathematics (cargo test -p clv-core)
 #   2. SQL behaviour inside PostgreSQL (#[pg_test], cargo pgrx test)
-#   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster, and the property
-#      test of incremental summary refresh (tests/refresh/property.py)
+#   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster, the property
+#      test of incremental summary refresh (tests/refresh/property.py) and the refresh run as
+#      a pg_cron job (tests/refresh/schedule.sql)
 #   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py)
 #   5. the fuzz test (scripts/fuzz.sh): 20,000 adversarial calls, fixed seed
 #   6. cancel and load tests on the release build (scripts/reliability.sh)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchain
-ensure_apt_packages python3 python3-psycopg2
+ensure_apt_packages python3 python3-psycopg2 postgresql-15-cron
 cd "$REPO_ROOT"
 
 WORK="${TMPDIR:-/tmp}/pg_clv-test-$(id -u)"
@@ -31,9 +32,11 @@ say "2/6 SQL tests inside PostgreSQL (cargo pgrx test)"
 cargo pgrx test pg$PG_MAJOR --runas "$(cluster_user)" --pgdata "$WORK/pgrx-test-cluster"
 
 install_extension
-start_private_cluster "$REGRESS_DATA" "$REGRESS_PORT"
+# pg_cron for the scheduled refresh test (tests/refresh/schedule.sql).
+start_private_cluster "$REGRESS_DATA" "$REGRESS_PORT" -c shared_preload_libraries=pg_cron \
+    -c cron.database_name=postgres -c cron.use_background_workers=on
 "$PG_BIN/psql" -X -q -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres -d postgres \
-    -c "DROP DATABASE IF EXISTS pg_clv_regress" -c "CREATE DATABASE pg_clv_regress"
+    -c "DROP DATABASE IF EXISTS pg_clv_regress WITH (FORCE)" -c "CREATE DATABASE pg_clv_regress"
 
 # pg_regress in directory $1 (inputs in ./sql and ./expected, run from there so that relative
 # \copy paths work), on the database above; extra arguments pick the tests.
@@ -56,6 +59,11 @@ say "3/6 Golden SQL tests (tests/pg_regress), and the incremental refresh proper
 run_pg_regress tests/pg_regress --schedule=schedule
 /usr/bin/python3 tests/refresh/property.py \
     --dsn "host=$REGRESS_DATA port=$REGRESS_PORT dbname=pg_clv_regress user=postgres" --sequences 200
+scheduled=$("$PG_BIN/psql" -X -q -At -F ' ' -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres -d pg_clv_regress \
+    -f tests/refresh/schedule.sql | tail -2)
+say "scheduled refresh (pg_cron): $scheduled"
+echo "$scheduled" | head -1 | grep -q '^succeeded ' || die "the pg_cron refresh job did not succeed: $scheduled"
+echo "$scheduled" | tail -1 | grep -q '^0 0 t ' || die "the pg_cron refresh left summaries unlike a rebuild: $scheduled"
 
 say "4/6 SQL examples of the documentation"
 python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md

@@ -8,10 +8,14 @@ FROM cdnow_orders
 GROUP BY customer_id;
 COMMENT ON VIEW customer_summaries_live IS 'One clv.customer_summary per customer, computed on read.';
 
+-- Stored summaries kept fresh from a change log of the orders (docs/refresh.md): the nightly
+-- job (sql/nightly_refresh.sql) folds in what changed.
 DROP TABLE IF EXISTS customer_summaries CASCADE;
-CREATE TABLE customer_summaries AS SELECT * FROM customer_summaries_live;
-ALTER TABLE customer_summaries ADD PRIMARY KEY (customer_id);
-COMMENT ON TABLE customer_summaries IS 'Stored per-customer summaries; refresh with TRUNCATE + INSERT ... SELECT * FROM customer_summaries_live.';
+CREATE TABLE customer_summaries (customer_id int PRIMARY KEY, s clv.customer_summary NOT NULL);
+COMMENT ON TABLE customer_summaries IS 'Stored per-customer summaries, kept fresh by clv.refresh_summaries (nightly_clv_refresh).';
+CREATE INDEX IF NOT EXISTS cdnow_orders_customer ON cdnow_orders (customer_id);
+SELECT clv.track_order_changes('cdnow_orders') WHERE to_regclass('cdnow_orders_clv_changes') IS NULL;
+SELECT clv.rebuild_summaries('cdnow_orders', 'customer_summaries', 'cdnow_orders_clv_changes');
 
 -- The segment views, judged at the end of the CDNOW data rather than today.
 \ir ../segments.sql
