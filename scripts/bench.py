@@ -415,7 +415,8 @@ def main():
     parser.add_argument("--fresh", action="store_true", help="recreate the extension and the data")
     parser.add_argument("--output", default=os.path.join(REPO, "docs", "performance.md"))
     parser.add_argument("--only", help="comma-separated sections to run (summaries, parallel query, fits, "
-                        "scoring, end to end, refresh, memory); the results are printed, not written")
+                        "scoring, end to end, refresh, memory); they replace their sections in --output, "
+                        "which keeps the others")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
 
@@ -453,15 +454,43 @@ def main():
            "`EXPLAIN (ANALYZE, TIMING OFF)` with `work_mem = 2GB`, `jit = off`; lifetimes figures are medians of "
            f"{args.python_runs} run(s) of the library calls, data loading excluded).", ""]
     out += machine_description(db, lifetimes)
-    for title, header, rows, verdict in sections:
-        out += ["", f"## {title}", ""] + markdown_table(header, rows) + ["", verdict]
+    blocks = {title: ["", f"## {title}", ""] + markdown_table(header, rows) + ["", verdict]
+              for title, header, rows, verdict in sections}
+    if only is not None:
+        out = splice(args.output, blocks)
+    else:
+        for block in blocks.values():
+            out += block
     text = "\n".join(out) + "\n"
     print(text)
-    if only is not None:
-        return
     with open(args.output, "w") as f:
         f.write(text)
     print(f"written to {args.output}")
+
+
+def splice(path, blocks):
+    """The lines of the results file at `path` with the sections in `blocks` replaced (or
+    added at the end), and a header line naming them and the commit they were measured on."""
+    with open(path) as f:
+        lines = f.read().rstrip("\n").split("\n")
+    heads = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    header = [line for line in lines[:heads[0]] if not line.startswith("- Re-measured")]
+    while header[-1] == "":
+        header.pop()
+    sections = {}
+    for start, end in zip(heads, heads[1:] + [len(lines)]):
+        section = lines[start:end]
+        while section[-1] == "":
+            section.pop()
+        sections[section[0][3:]] = section
+    for title, block in blocks.items():
+        sections[title] = block[1:]
+    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    header.append(f"- Re-measured on {datetime.date.today().isoformat()} (commit {commit}): " + ", ".join(blocks))
+    out = header
+    for section in sections.values():
+        out += [""] + section
+    return out
 
 
 if __name__ == "__main__":
