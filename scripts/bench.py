@@ -424,7 +424,8 @@ def main():
     if db.run("SELECT 1 FROM pg_database WHERE datname = 'pg_clv_bench'", dbname="postgres") != "1":
         db.run("CREATE DATABASE pg_clv_bench", dbname="postgres")
     if args.fresh:
-        db.run("DROP EXTENSION IF EXISTS pg_clv CASCADE;")
+        # The summaries go too: DROP EXTENSION ... CASCADE would leave the table without its column.
+        db.run("DROP TABLE IF EXISTS summaries CASCADE; DROP EXTENSION IF EXISTS pg_clv CASCADE;")
     db.run("CREATE EXTENSION IF NOT EXISTS pg_clv;")
     ensure_data(db, args.scale)
     work = os.path.join(tempfile.gettempdir(), f"pg_clv_bench_files-{os.getuid()}")
