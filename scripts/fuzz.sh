@@ -61,6 +61,12 @@ UNION ALL VALUES
 INSERT INTO fuzz.fixtures
 SELECT 'clv.rfm_breaks', clv.rfm_breaks(s, '1998-06-30')::text FROM fuzz.summaries
 UNION ALL SELECT 'clv.rfm_breaks', clv.rfm_breaks(s, '1997-03-01', 3)::text FROM fuzz.summaries;
+-- Scratch tables for the functions that take tables (the summary refresh): they may write them.
+CREATE SCHEMA fuzz_scratch;
+CREATE TABLE fuzz_scratch.orders AS SELECT customer_id, ordered_at, amount FROM cdnow_orders WHERE customer_id <= 50;
+SELECT clv.track_order_changes('fuzz_scratch.orders');
+CREATE TABLE fuzz_scratch.summaries (customer_id int PRIMARY KEY, s clv.customer_summary);
+CREATE TABLE fuzz_scratch.empty ();
 INSERT INTO fuzz.fixtures
 SELECT 'clv.bgbb_model', clv.bgbb_fit(x, t_x, 6, w)::text
 FROM (VALUES (0, 0, 3464), (1, 1, 1091), (1, 6, 200), (3, 5, 150), (6, 6, 1203), (2, 4, 300)) d(x, t_x, w)

@@ -4,22 +4,19 @@
 
 use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
 use crate::pg::call::composite_result;
-use crate::pg::dates::{day_date, finite_day};
+use crate::pg::dates::{day_date, finite_day, period_unit};
 use crate::pg::datum::pg_newtype;
-use crate::pg::errors::required;
 use crate::pg::errors::{
-    float8_text, raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE,
-    PROGRAM_LIMIT_EXCEEDED,
+    bad_periods, float8_text, raise, raise_with_hint, required, INVALID_PARAMETER_VALUE,
 };
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::kpi::{
     is_repeat_buyer, retention_periods as periods_of, revenue_share_top as top_share, ChurnPeriod, Profile,
-    ProfileCounts, ProfileCustomer, RetentionError, MAX_RETENTION_PERIODS,
+    ProfileCounts, ProfileCustomer,
 };
 use clv_core::money::{micros_to_f64, MicrosSum};
-use clv_core::time::calendar::PeriodUnit;
 use pgrx::datum::{Date, Internal, IntoDatum};
 use pgrx::prelude::*;
 
@@ -488,16 +485,6 @@ extension_sql_file!(
 
 // ---- retention_periods ---------------------------------------------------------------------
 
-fn period_unit(text: &str) -> PeriodUnit {
-    PeriodUnit::parse(text).unwrap_or_else(|| {
-        raise_with_hint(
-            INVALID_PARAMETER_VALUE,
-            format!("unknown period unit \"{text}\""),
-            Some("Use 'day', 'week', 'month', 'quarter' or 'year'."),
-        )
-    })
-}
-
 /// One row per calendar period from the customer's first order to `as_of`.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn retention_periods(
@@ -515,16 +502,8 @@ fn retention_periods(
         name!(spend, f64),
     ),
 > {
-    let rows = periods_of(&summary.view(), period_unit(unit), finite_day(as_of, "as_of")).unwrap_or_else(|e| match e {
-        RetentionError::OutOfCalendar => {
-            raise(DATETIME_FIELD_OVERFLOW, "date out of range for calendar periods (years beyond 262000)")
-        }
-        RetentionError::TooManyPeriods(periods) => raise_with_hint(
-            PROGRAM_LIMIT_EXCEEDED,
-            format!("retention_periods would return {periods} periods for one customer, more than the limit of {MAX_RETENTION_PERIODS}"),
-            Some("Use a coarser unit ('month' or 'year') or an as_of closer to the customer's orders."),
-        ),
-    });
+    let rows = periods_of(&summary.view(), period_unit(unit), finite_day(as_of, "as_of"))
+        .unwrap_or_else(|e| bad_periods(e, "retention_periods"));
     TableIterator::new(rows.into_iter().map(|r| {
         let orders = i64::try_from(r.orders).expect("orders fit in bigint");
         (

@@ -18,6 +18,7 @@ stored_model!(
     Model,
     io: bgbb_model_in, bgbb_model_out, bgbb_model_recv, bgbb_model_send,
     accessors: bgbb_model_parameters, bgbb_model_kind, bgbb_model_converged, bgbb_model_log_likelihood,
+        bgbb_fit_statistics,
 );
 
 extension_sql_file!("bgbb/bgbb_model_shell.sql", name = "bgbb_model_shell", creates = [Type(BgbbModel)]);
@@ -202,6 +203,7 @@ extension_sql_file!(
         bgbb_model_parameters,
         bgbb_model_kind,
         bgbb_model_converged,
-        bgbb_model_log_likelihood
+        bgbb_model_log_likelihood,
+        bgbb_fit_statistics
     ],
 );

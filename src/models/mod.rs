@@ -43,16 +43,34 @@ pub fn parameter_rows<M: StoredModel>(model: &M) -> Vec<(String, f64, Option<f64
         .collect()
 }
 
+/// The row of `clv.fit_statistics`: model, parameters, then the fit's customers,
+/// log-likelihood, AIC, BIC and convergence (NULL for a model entered by hand).
+#[allow(clippy::type_complexity)]
+pub fn fit_statistics<M: StoredModel>(
+    model: &M,
+) -> (String, i32, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<bool>) {
+    let fit = model.fit_record();
+    (
+        model.name().to_string(),
+        model.params().len() as i32,
+        fit.map(|f| f.customers),
+        fit.map(|f| f.log_likelihood),
+        fit.map(|f| f.aic()),
+        fit.map(|f| f.bic()),
+        fit.map(|f| f.converged),
+    )
+}
+
 /// Declares the SQL side of a stored model `$model` (a [`StoredModel`]) as SQL type `$sql`:
 /// the value newtype `$rust` with its binary receive and send functions (see
 /// [`crate::pg::datum::stored_type`]), text input and output, and the accessors
-/// `clv.model_parameters`, `clv.model_kind`, `clv.model_converged` and
-/// `clv.model_log_likelihood` for it. The idents name the generated functions.
+/// `clv.model_parameters`, `clv.model_kind`, `clv.model_converged`,
+/// `clv.model_log_likelihood` and `clv.fit_statistics` for it. The idents name the generated functions.
 macro_rules! stored_model {
     (
         $(#[$doc:meta])* $rust:ident, $sql:literal, $model:ty,
         io: $in_fn:ident, $out_fn:ident, $recv:ident, $send:ident,
-        accessors: $parameters:ident, $kind:ident, $converged:ident, $log_likelihood:ident $(,)?
+        accessors: $parameters:ident, $kind:ident, $converged:ident, $log_likelihood:ident, $statistics:ident $(,)?
     ) => {
         crate::pg::datum::stored_type!($(#[$doc])* $rust, $sql, $model, $recv, $send);
 
@@ -93,6 +111,24 @@ macro_rules! stored_model {
         #[::pgrx::pg_extern(immutable, parallel_safe, strict, name = "model_log_likelihood")]
         fn $log_likelihood(model: $rust) -> Option<f64> {
             clv_core::models::StoredModel::fit_record(&model.value()).map(|f| f.log_likelihood)
+        }
+
+        #[::pgrx::pg_extern(immutable, parallel_safe, strict, name = "fit_statistics")]
+        fn $statistics(
+            model: $rust,
+        ) -> ::pgrx::iter::TableIterator<
+            'static,
+            (
+                ::pgrx::name!(model, String),
+                ::pgrx::name!(parameters, i32),
+                ::pgrx::name!(customers, Option<f64>),
+                ::pgrx::name!(log_likelihood, Option<f64>),
+                ::pgrx::name!(aic, Option<f64>),
+                ::pgrx::name!(bic, Option<f64>),
+                ::pgrx::name!(converged, Option<bool>),
+            ),
+        > {
+            ::pgrx::iter::TableIterator::once(crate::models::fit_statistics(&model.value()))
         }
     };
 }

@@ -17,6 +17,7 @@ stored_model!(
     Model,
     io: sbg_model_in, sbg_model_out, sbg_model_recv, sbg_model_send,
     accessors: sbg_model_parameters, sbg_model_kind, sbg_model_converged, sbg_model_log_likelihood,
+        sbg_fit_statistics,
 );
 
 extension_sql_file!("sbg/sbg_model_shell.sql", name = "sbg_model_shell", creates = [Type(SbgModel)]);
@@ -128,6 +129,7 @@ extension_sql_file!(
         sbg_model_parameters,
         sbg_model_kind,
         sbg_model_converged,
-        sbg_model_log_likelihood
+        sbg_model_log_likelihood,
+        sbg_fit_statistics
     ],
 );

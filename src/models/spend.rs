@@ -25,6 +25,7 @@ stored_model!(
     Model,
     io: spend_model_in, spend_model_out, spend_model_recv, spend_model_send,
     accessors: spend_model_parameters, spend_model_kind, spend_model_converged, spend_model_log_likelihood,
+        spend_fit_statistics,
 );
 
 extension_sql_file!("spend/spend_model_shell.sql", name = "spend_model_shell", creates = [Type(SpendModel)]);
@@ -262,6 +263,7 @@ extension_sql_file!(
         spend_model_parameters,
         spend_model_kind,
         spend_model_converged,
-        spend_model_log_likelihood
+        spend_model_log_likelihood,
+        spend_fit_statistics
     ],
 );

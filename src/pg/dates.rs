@@ -1,6 +1,7 @@
 //! Order times to PostgreSQL day numbers (days since 2000-01-01), and time-unit arguments.
 
 use crate::pg::errors::{raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE};
+use clv_core::time::calendar::PeriodUnit;
 use clv_core::time::TimeUnit;
 use pgrx::datum::{Date, Timestamp, TimestampWithTimeZone};
 
@@ -41,6 +42,17 @@ pub fn time_unit(text: &str) -> TimeUnit {
             INVALID_PARAMETER_VALUE,
             format!("unknown time unit \"{text}\""),
             Some("Use 'days' or 'weeks'."),
+        )
+    })
+}
+
+/// Parses a calendar period `unit` argument (`'day'`, `'week'`, `'month'`, `'quarter'`, `'year'`).
+pub fn period_unit(text: &str) -> PeriodUnit {
+    PeriodUnit::parse(text).unwrap_or_else(|| {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!("unknown period unit \"{text}\""),
+            Some("Use 'day', 'week', 'month', 'quarter' or 'year'."),
         )
     })
 }

@@ -1,6 +1,7 @@
 //! Every error pg_clv raises, with its SQLSTATE, in one place so the documented codes and the
 //! code agree.
 
+use clv_core::kpi::{RetentionError, MAX_RETENTION_PERIODS};
 use clv_core::money::AmountError;
 use clv_core::summary::SummaryError;
 use pgrx::pg_sys::panic::ErrorReport;
@@ -78,6 +79,20 @@ pub fn bad_summary(error: SummaryError, code: PgSqlErrorCode) -> ! {
             raise(NUMERIC_VALUE_OUT_OF_RANGE, error.to_string())
         }
         SummaryError::Corrupt(_) | SummaryError::UnknownVersion(_) => raise(code, error.to_string()),
+    }
+}
+
+/// Calendar periods that cannot be listed for one customer (`function` names the caller).
+pub fn bad_periods(error: RetentionError, function: &str) -> ! {
+    match error {
+        RetentionError::OutOfCalendar => {
+            raise(DATETIME_FIELD_OVERFLOW, "date out of range for calendar periods (years beyond 262000)")
+        }
+        RetentionError::TooManyPeriods(periods) => raise_with_hint(
+            PROGRAM_LIMIT_EXCEEDED,
+            format!("{function} would return {periods} periods for one customer, more than the limit of {MAX_RETENTION_PERIODS}"),
+            Some("Use a coarser unit ('month' or 'year') or a date closer to the customer's orders."),
+        ),
     }
 }
 

@@ -71,7 +71,23 @@ pub struct FitRecord<'a> {
     pub log_likelihood: f64,
     /// In the order of the parameters; NaN where not estimable.
     pub std_errors: &'a [f64],
+    /// Customers fitted on (the sum of the weights).
+    pub customers: f64,
     pub converged: bool,
+}
+
+impl FitRecord<'_> {
+    /// Akaike's information criterion, `2k − 2 ln L`: lower is better, for models fitted on
+    /// the same data.
+    pub fn aic(&self) -> f64 {
+        2.0 * self.std_errors.len() as f64 - 2.0 * self.log_likelihood
+    }
+
+    /// The Bayesian information criterion, `k ln n − 2 ln L` with n the customers: it
+    /// penalizes parameters more than AIC once there are more than seven customers.
+    pub fn bic(&self) -> f64 {
+        self.std_errors.len() as f64 * self.customers.ln() - 2.0 * self.log_likelihood
+    }
 }
 
 #[cfg(test)]

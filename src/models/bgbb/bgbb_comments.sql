@@ -8,3 +8,4 @@ COMMENT ON FUNCTION model_parameters(bgbb_model) IS 'The parameters of a BG/BB m
 COMMENT ON FUNCTION model_kind(bgbb_model) IS 'bgbb.';
 COMMENT ON FUNCTION model_converged(bgbb_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
 COMMENT ON FUNCTION model_log_likelihood(bgbb_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
+COMMENT ON FUNCTION fit_statistics(bgbb_model) IS 'One row to compare fitted models on the same data: model, number of parameters k, customers n, log-likelihood, AIC (2k - 2 ln L) and BIC (k ln n - 2 ln L), lower is better; converged. NULL fit columns for a model entered by hand.';

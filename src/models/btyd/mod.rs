@@ -1,6 +1,7 @@
 //! Buy-Till-You-Die purchase models in SQL: the type `clv.btyd_model`, the fit aggregates
 //! ([`fit`]) and the predictions ([`predict`]).
 
+mod diagnostics;
 mod fit;
 pub(crate) mod predict;
 
@@ -15,6 +16,7 @@ stored_model!(
     Model,
     io: btyd_model_in, btyd_model_out, btyd_model_recv, btyd_model_send,
     accessors: btyd_model_parameters, btyd_model_kind, btyd_model_converged, btyd_model_log_likelihood,
+        btyd_fit_statistics,
 );
 
 extension_sql_file!("btyd_model_shell.sql", name = "btyd_model_shell", creates = [Type(BtydModel)]);
@@ -28,5 +30,11 @@ extension_sql_file!(
 extension_sql_file!(
     "btyd_model_accessor_comments.sql",
     name = "btyd_model_accessor_comments",
-    requires = [btyd_model_parameters, btyd_model_kind, btyd_model_converged, btyd_model_log_likelihood],
+    requires = [
+        btyd_model_parameters,
+        btyd_model_kind,
+        btyd_model_converged,
+        btyd_model_log_likelihood,
+        btyd_fit_statistics
+    ],
 );

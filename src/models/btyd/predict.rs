@@ -25,13 +25,18 @@ fn customer_at(model: &Model, summary: &CustomerSummary, as_of: Date) -> Option<
 }
 
 fn checked_horizon(horizon: f64) -> f64 {
-    if !(horizon.is_finite() && horizon >= 0.0) {
+    checked_time(horizon, "horizon")
+}
+
+/// A span of time in the model's unit, checked: finite and not negative.
+pub(crate) fn checked_time(value: f64, argument: &str) -> f64 {
+    if !(value.is_finite() && value >= 0.0) {
         raise(
             INVALID_PARAMETER_VALUE,
-            format!("horizon must be a finite number of time units, not {}", float8_text(horizon)),
+            format!("{argument} must be a finite number of time units, not {}", float8_text(value)),
         );
     }
-    horizon
+    value
 }
 
 fn checked_count(n: i32) -> u32 {

@@ -10,3 +10,4 @@ COMMENT ON FUNCTION model_parameters(sbg_model) IS 'The parameters of an sBG mod
 COMMENT ON FUNCTION model_kind(sbg_model) IS 'sbg.';
 COMMENT ON FUNCTION model_converged(sbg_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
 COMMENT ON FUNCTION model_log_likelihood(sbg_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
+COMMENT ON FUNCTION fit_statistics(sbg_model) IS 'One row to compare fitted models on the same data: model, number of parameters k, customers n, log-likelihood, AIC (2k - 2 ln L) and BIC (k ln n - 2 ln L), lower is better; converged. NULL fit columns for a model entered by hand.';

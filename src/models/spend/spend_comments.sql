@@ -8,3 +8,4 @@ COMMENT ON FUNCTION model_kind(spend_model) IS 'gamma_gamma.';
 COMMENT ON FUNCTION model_converged(spend_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
 COMMENT ON FUNCTION model_log_likelihood(spend_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
 COMMENT ON FUNCTION residual_value(btyd_model, spend_model, customer_summary, date, double precision) IS 'Residual customer value after as_of: discounted expected residual transactions (clv.dert, at the effective annual_discount_rate) times the expected spend per purchase (Fader, Hardie and Lee 2005). NULL if the customer had not ordered by as_of.';
+COMMENT ON FUNCTION fit_statistics(spend_model) IS 'One row to compare fitted models on the same data: model, number of parameters k, customers n, log-likelihood, AIC (2k - 2 ln L) and BIC (k ln n - 2 ln L), lower is better; converged. NULL fit columns for a model entered by hand.';

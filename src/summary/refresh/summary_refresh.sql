@@ -5,6 +5,24 @@
 -- only through format's %s (a regclass prints quoted and qualified) and %I: no string the
 -- caller passes is ever spliced into SQL unquoted.
 
+-- ERROR 42703 unless table `tbl` has every column of `columns` (names passed by the caller go
+-- into dynamic SQL only after this check).
+CREATE FUNCTION check_columns(tbl regclass, columns name[]) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    missing name := (SELECT c FROM unnest(columns) c
+                     WHERE c IS NULL OR NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = c
+                                                                             AND a.attnum > 0 AND NOT a.attisdropped)
+                     LIMIT 1);
+BEGIN
+    IF missing IS NOT NULL OR array_position(columns, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'table % has no column %', tbl, coalesce(quote_ident(missing), 'NULL')
+            USING ERRCODE = 'undefined_column';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION check_columns(regclass, name[]) IS 'Checks that a table has the named columns, for the summary refresh functions; not for direct use.';
+
 -- The trigger function behind clv.track_order_changes. Arguments: the change table, then the
 -- orders' customer, time and amount columns. Inserted orders are logged whole (they fold into
 -- the stored summary); updated and deleted ones log their customer for recomputation;
@@ -40,15 +58,11 @@ DECLARE
     schema_name name := (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = orders);
     arguments text;
 BEGIN
+    PERFORM clv.check_columns(orders, ARRAY[customer_column, ordered_at_column, amount_column]);
     SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k)
     INTO column_type
     FROM unnest(ARRAY[customer_column, ordered_at_column, amount_column]) WITH ORDINALITY c(name, k)
-    LEFT JOIN pg_attribute a ON a.attrelid = orders AND a.attname = c.name AND a.attnum > 0 AND NOT a.attisdropped;
-    IF array_position(column_type, NULL) IS NOT NULL THEN
-        RAISE EXCEPTION 'table % has no column %', orders,
-            (ARRAY[customer_column, ordered_at_column, amount_column])[array_position(column_type, NULL)]
-            USING ERRCODE = 'undefined_column';
-    END IF;
+    JOIN pg_attribute a ON a.attrelid = orders AND a.attname = c.name;
     EXECUTE format('CREATE TABLE %I.%I (customer_id %s, ordered_at %s, amount %s, recompute boolean NOT NULL)',
                    schema_name, changes_name, column_type[1], column_type[2], column_type[3]);
     changes := format('%I.%I', schema_name, changes_name)::regclass;
@@ -75,6 +89,9 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
     customers bigint;
 BEGIN
+    PERFORM clv.check_columns(orders, ARRAY[customer_column, ordered_at_column, amount_column]);
+    PERFORM clv.check_columns(summaries, ARRAY[customer_column, summary_column]);
+    PERFORM clv.check_columns(changes, ARRAY['customer_id', 'ordered_at', 'amount', 'recompute']::name[]);
     -- Order writers wait for the rebuild (their trigger writes the change table), so the log
     -- and the orders read here agree.
     EXECUTE format('LOCK TABLE %s IN SHARE MODE', changes);
@@ -98,6 +115,9 @@ DECLARE
     truncated boolean;
     stored bigint;
 BEGIN
+    PERFORM clv.check_columns(orders, ARRAY[customer_column, ordered_at_column, amount_column]);
+    PERFORM clv.check_columns(summaries, ARRAY[customer_column, summary_column]);
+    PERFORM clv.check_columns(changes, ARRAY['customer_id', 'ordered_at', 'amount', 'recompute']::name[]);
     -- Order writers wait for the refresh (their trigger writes the change table): the log
     -- consumed and the orders read agree, whatever commits meanwhile.
     EXECUTE format('LOCK TABLE %s IN SHARE MODE', changes);

@@ -6,6 +6,7 @@
 //! periods (days).
 
 pub mod beta_geometric;
+pub mod diagnostics;
 pub mod pareto_nbd;
 
 use super::report::FitReport;
