@@ -42,6 +42,44 @@ GROUP BY d.repeat_purchases ORDER BY d.repeat_purchases;
 SELECT x, t_x, round(p_alive::numeric, 3) AS p_alive, round(expected_purchases::numeric, 2) AS expected_52
 FROM diag_models, clv.prediction_grid(bgnbd, 39, 52, max_x => 2, recency_steps => 3);
 
+-- Against lifetimes 0.11.3 (scripts/reference/lifetimes_cdnow_diagnostics.py): its BG/NBD
+-- fitted in days on the calibration period, entered by hand.
+CREATE TABLE lifetimes_model (r float8, alpha float8, a float8, b float8);
+\copy lifetimes_model FROM '../../data/cdnow/lifetimes_diagnostics_model.csv' (FORMAT csv, HEADER)
+CREATE TABLE lifetimes_bgnbd AS
+SELECT format('{"version":1,"model":"bgnbd","unit":"days","params":{"r":%s,"alpha":%s,"a":%s,"b":%s}}', r, alpha, a, b)::clv.btyd_model AS m
+FROM lifetimes_model;
+-- Tracking by day, cumulative, from the first order of the data to 1998-06-30. lifetimes'
+-- expectation on day d runs to the end of day d + 1 (its clock starts at the first purchase
+-- day's start, one day ahead of the T of its own summaries, which pg_clv follows), so it is
+-- compared with pg_clv's on the next day. Actual repeat purchases are the same definition.
+CREATE TABLE lifetimes_tracking (day date, actual_cumulative int, predicted_cumulative float8);
+\copy lifetimes_tracking FROM '../../data/cdnow/lifetimes_tracking.csv' (FORMAT csv, HEADER)
+WITH daily AS (
+    SELECT t.period_start AS day, sum(t.repeat_purchases) AS actual, sum(t.expected_repeat_purchases) AS expected
+    FROM lifetimes_bgnbd, diag_summaries, clv.purchase_tracking(m, s, '1998-07-01', 'day') t
+    GROUP BY t.period_start),
+cumulative AS (
+    SELECT day, sum(actual) OVER (ORDER BY day) AS actual, sum(expected) OVER (ORDER BY day) AS expected FROM daily)
+SELECT count(*) AS days,
+       count(*) FILTER (WHERE c.actual = l.actual_cumulative) AS same_actual,
+       max(abs(n.expected / l.predicted_cumulative - 1)) < 1e-9 AS expected_within_1e_9
+FROM lifetimes_tracking l JOIN cumulative c USING (day) JOIN cumulative n ON n.day = l.day + 1;
+-- Calibration/holdout by calibration repeat purchases (0..6, 7+): customers, mean holdout
+-- purchases actual and expected (273 holdout days).
+CREATE TABLE lifetimes_calibration_holdout (x int, customers int, actual_holdout float8, predicted_holdout float8);
+\copy lifetimes_calibration_holdout FROM '../../data/cdnow/lifetimes_calibration_holdout.csv' (FORMAT csv, HEADER)
+WITH ours AS (
+    SELECT least(clv.frequency(clv.summary_until(s, '1997-09-30')), 7) AS x, count(*) AS customers,
+           avg(clv.frequency(clv.summary_until(s, '1998-06-30')) - clv.frequency(clv.summary_until(s, '1997-09-30'))) AS actual_holdout,
+           avg(clv.expected_purchases(m, s, '1997-09-30', 273)) AS predicted_holdout
+    FROM lifetimes_bgnbd, diag_summaries WHERE clv.first_order(s) <= '1997-09-30' GROUP BY 1)
+SELECT o.x, o.customers, round(o.actual_holdout::numeric, 3) AS actual, round(o.predicted_holdout::numeric, 3) AS expected,
+       o.customers = l.customers AND abs(o.actual_holdout - l.actual_holdout) < 1e-12
+           AND abs(o.predicted_holdout / l.predicted_holdout - 1) < 1e-9 AS same_as_lifetimes
+FROM ours o JOIN lifetimes_calibration_holdout l USING (x) ORDER BY o.x;
+DROP TABLE lifetimes_model, lifetimes_bgnbd, lifetimes_tracking, lifetimes_calibration_holdout;
+
 -- Bad input.
 SELECT regress.error_of($$SELECT count(*) FROM diag_models, diag_summaries, clv.purchase_tracking(bgnbd, s, '1998-06-30', 'fortnight')$$) AS unknown_unit;
 SELECT regress.error_of($$SELECT count(*) FROM diag_models, diag_summaries, clv.repeat_purchase_distribution(bgnbd, s, '1998-06-30', 0)$$) AS no_bins;
