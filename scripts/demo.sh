@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job, from a fresh Debian 12 machine: build and install pg_clv, start a throwaway
 # PostgreSQL cluster of our own, load the CDNOW sample, create the summary and segment
-# objects, and print the report.
+# objects, schedule their nightly refresh, print the report and write it as HTML with charts.
 #
 #   scripts/demo.sh          run the demo (again: quick, everything is reused)
 #   scripts/demo.sh stop     stop the demo cluster
@@ -12,6 +12,7 @@
 DEMO_DIR="${PG_CLV_DEMO_DIR:-/tmp/pg_clv_demo-$(id -u)}"
 DEMO_PORT="${PG_CLV_DEMO_PORT:-55432}"
 DB=pg_clv_demo
+REPORT_DIR="${PG_CLV_DEMO_REPORT:-/tmp/pg_clv_demo_report-$(id -u)}"
 
 if [ "${1:-}" = stop ]; then
     stop_private_cluster "$DEMO_DIR"
@@ -20,7 +21,7 @@ if [ "${1:-}" = stop ]; then
 fi
 
 ensure_toolchain
-ensure_apt_packages postgresql-15-cron
+ensure_apt_packages postgresql-15-cron python3-psycopg2 python3-matplotlib
 install_extension --release
 # pg_cron runs the nightly refresh (sql/nightly_refresh.sql) in the demo database; a demo
 # cluster started before without it is restarted with it.
@@ -42,10 +43,17 @@ say "Scheduling the nightly refresh with pg_cron (03:00, job clv-nightly)"
     -c "SELECT cron.schedule_in_database('clv-nightly', '0 3 * * *', 'CALL nightly_clv_refresh()', '$DB')
         WHERE NOT EXISTS (SELECT FROM cron.job WHERE jobname = 'clv-nightly')" >/dev/null
 "${psql_demo[@]}" -d "$DB" -f sql/demo/report.sql
+say "Drawing the HTML report (scripts/charts.py)"
+/usr/bin/python3 scripts/charts.py --dsn "host=$DEMO_DIR port=$DEMO_PORT dbname=$DB user=postgres" \
+    --out "$REPORT_DIR" --html "$REPORT_DIR/report.html" >/dev/null
 
 connect="psql -h $DEMO_DIR -p $DEMO_PORT -U postgres $DB"
 stop="$REPO_ROOT/scripts/demo.sh stop"
 cat <<MSG
+
+The report with the charts (tracking, calibration/holdout, P(alive) heat map, lifecycle, RFM,
+cohort retention):
+    $REPORT_DIR/report.html
 
 The demo cluster is running. Explore it:
     $connect

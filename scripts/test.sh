@@ -6,13 +6,14 @@
 #   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster, the property
 #      test of incremental summary refresh (tests/refresh/property.py) and the refresh run as
 #      a pg_cron job (tests/refresh/schedule.sql)
-#   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py)
+#   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py), and the
+#      demo's HTML report opened in headless Chromium
 #   5. the fuzz test (scripts/fuzz.sh): 20,000 adversarial calls, fixed seed
 #   6. cancel and load tests on the release build (scripts/reliability.sh)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchain
-ensure_apt_packages python3 python3-psycopg2 postgresql-15-cron
+ensure_apt_packages python3 python3-psycopg2 python3-matplotlib postgresql-15-cron chromium
 cd "$REPO_ROOT"
 
 WORK="${TMPDIR:-/tmp}/pg_clv-test-$(id -u)"
@@ -65,9 +66,24 @@ say "scheduled refresh (pg_cron): $scheduled"
 echo "$scheduled" | head -1 | grep -q '^succeeded ' || die "the pg_cron refresh job did not succeed: $scheduled"
 echo "$scheduled" | tail -1 | grep -q '^0 0 t ' || die "the pg_cron refresh left summaries unlike a rebuild: $scheduled"
 
-say "4/6 SQL examples of the documentation"
+say "4/6 SQL examples of the documentation, and the HTML report"
 python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md
 run_pg_regress "$WORK/docs-regress" --schedule=schedule
+# The demo's HTML report, drawn from the demo's objects and opened in headless Chromium: the
+# page must load with every chart rendered.
+"$PG_BIN/psql" -X -q -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres -d postgres \
+    -c "DROP DATABASE IF EXISTS pg_clv_report WITH (FORCE)" -c "CREATE DATABASE pg_clv_report"
+PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$REGRESS_DATA" \
+    -p "$REGRESS_PORT" -U postgres -d pg_clv_report -f sql/load_cdnow.sql -f sql/demo/setup.sql >/dev/null
+rm -rf "$WORK/report"
+/usr/bin/python3 scripts/charts.py --dsn "host=$REGRESS_DATA port=$REGRESS_PORT dbname=pg_clv_report user=postgres" \
+    --out "$WORK/report" --html "$WORK/report/report.html" >/dev/null
+charts=$(ls "$WORK"/report/*.png | wc -l)
+rendered=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$WORK/report/report.html" \
+    2>/dev/null | grep -o 'data-images-rendered="[0-9]*"' | grep -o '[0-9]*' || true)
+[ "${rendered:-0}" -eq "$charts" ] && [ "$charts" -ge 7 ] \
+    || die "the HTML report rendered ${rendered:-no} of its $charts charts in headless Chromium"
+say "HTML report: $charts charts rendered in headless Chromium"
 
 say "5/6 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
 scripts/fuzz.sh --no-install --calls 20000 --seed 20261203
