@@ -55,11 +55,11 @@ def tracking(cur, ax):
 
 def calibration_holdout(cur, ax):
     data = rows(cur, f"""
-        SELECT least(clv.frequency(clv.summary_until(s, '{CALIBRATION_END}')), 7) AS x,
-               avg(clv.frequency(clv.summary_until(s, '{END}')) - clv.frequency(clv.summary_until(s, '{CALIBRATION_END}'))),
-               avg(clv.expected_purchases(bgnbd, s, '{CALIBRATION_END}', 39)),
-               avg(clv.expected_purchases(pareto_nbd, s, '{CALIBRATION_END}', 39))
-        FROM chart_models, customer_summaries WHERE clv.first_order(s) <= '{CALIBRATION_END}' GROUP BY 1 ORDER BY 1""")
+        SELECT b.calibration_purchases, avg(b.holdout_purchases), avg(b.expected_holdout_purchases), avg(p.expected_holdout_purchases)
+        FROM chart_models, customer_summaries,
+             clv.holdout_comparison(bgnbd, s, '{CALIBRATION_END}', '{END}') b,
+             clv.holdout_comparison(pareto_nbd, s, '{CALIBRATION_END}', '{END}') p
+        GROUP BY 1 ORDER BY 1""")
     xs = [r[0] for r in data]
     ax.plot(xs, [r[1] for r in data], marker="o", color="black", label="actual")
     ax.plot(xs, [r[2] for r in data], marker="s", linestyle="--", label="BG/NBD")

@@ -170,6 +170,9 @@ class Pools:
         if type_name == "name[]":
             names = [r.choice(COLUMN_NAMES + [None]) for _ in range(r.randint(0, 4))]
             return "ARRAY[" + ", ".join("NULL" if n is None else sql_literal(n) for n in names) + "]::name[]"
+        if type_name == "numeric[]":
+            values = [r.choice([self.random_float(), "NULL"]) for _ in range(r.choice([0, 1, 5, 6, 6, 6, 7]))]
+            return "ARRAY[" + ", ".join(v if v == "NULL" else f"'{v}'::numeric" for v in values) + "]::numeric[]"
         if type_name == "bigint[]":
             n = r.choice([0, 1, 2, 3, 8, 50, 1201, 1202])
             if r.random() < 0.5:

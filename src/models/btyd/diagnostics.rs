@@ -1,9 +1,11 @@
 //! Diagnostics of a purchase model as rows a BI tool charts (docs/models/diagnostics.md): per
 //! customer, repeat purchases by calendar period against the model (`clv.purchase_tracking`)
 //! and the model's distribution of their repeat purchases (`clv.repeat_purchase_distribution`),
+//! calibration against holdout (`clv.holdout_comparison`),
 //! summed over customers in SQL; and a (frequency, recency) grid of P(alive) and expected
 //! purchases (`clv.prediction_grid`). Fit statistics are `clv.fit_statistics`
-//! (`crate::models`).
+//! (`crate::models`); holdout errors the plain SQL aggregate `clv.prediction_errors`
+//! (`diagnostics/prediction_errors.sql`).
 //!
 //! Set-returning functions decode their model per call: PostgreSQL keeps a set-returning
 //! function's own state where a call-site cache would go.
@@ -70,6 +72,44 @@ fn repeat_purchase_distribution(
     TableIterator::new(rows)
 }
 
+/// Calibration against holdout for one customer: no row if they had not ordered by
+/// `calibration_end`.
+#[pg_extern(immutable, parallel_safe, strict, cost = 20)]
+fn holdout_comparison(
+    model: BtydModel,
+    s: CustomerSummary,
+    calibration_end: Date,
+    holdout_end: Date,
+    max_x: default!(i32, 7),
+) -> TableIterator<
+    'static,
+    (
+        name!(calibration_purchases, i32),
+        name!(holdout_purchases, i64),
+        name!(expected_holdout_purchases, f64),
+    ),
+> {
+    let max_x = checked_count(max_x, "max_x", 1);
+    let (from, to) = (finite_day(calibration_end, "calibration_end"), finite_day(holdout_end, "holdout_end"));
+    if to < from {
+        raise(
+            INVALID_PARAMETER_VALUE,
+            format!(
+                "holdout_end must not be before calibration_end: {holdout_end} is before {calibration_end}"
+            ),
+        );
+    }
+    let m = model.value();
+    let view = s.view();
+    let Some(c) = Customer::at(&view, from, m.unit) else { return TableIterator::new(Vec::new()) };
+    let repeat_by = |day: i32| view.until(day).map_or(0, |seen| seen.frequency() as i64);
+    let expected = computed(
+        m.expected_purchases(&c, m.unit.from_days(i64::from(to) - i64::from(from))),
+        "expected purchases",
+    );
+    TableIterator::once(((c.x as u32).min(max_x) as i32, repeat_by(to) - repeat_by(from), expected))
+}
+
 #[pg_extern(immutable, parallel_safe, strict, cost = 1000)]
 fn prediction_grid(
     model: BtydModel,
@@ -106,8 +146,10 @@ fn prediction_grid(
     TableIterator::new(rows)
 }
 
+extension_sql_file!("diagnostics/prediction_errors.sql", name = "prediction_errors");
+
 extension_sql_file!(
     "diagnostics/btyd_diagnostics_comments.sql",
     name = "btyd_diagnostics_comments",
-    requires = [purchase_tracking, repeat_purchase_distribution, prediction_grid],
+    requires = [purchase_tracking, repeat_purchase_distribution, holdout_comparison, prediction_grid],
 );

@@ -36,6 +36,7 @@ INSERT INTO agg_argument VALUES
     ('mean_spend', 'float8', 'mean_spend'),
     ('x', 'integer', 'bb_x'), ('t_x', 'integer', 'bb_x + (bb_x > 0)::int'), ('n', 'integer', '6'),
     ('weight', 'float8', '1 + i % 3'),
+    ('predicted', 'float8', 't'), ('actual', 'float8', 'x'),
     ('fraction', 'float8', '0.2'),
     ('bins', 'integer', '4'),
     ('period_start', 'date', 'DATE ''1997-07-01'''),

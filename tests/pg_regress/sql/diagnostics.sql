@@ -70,14 +70,31 @@ FROM lifetimes_tracking l JOIN cumulative c USING (day) JOIN cumulative n ON n.d
 CREATE TABLE lifetimes_calibration_holdout (x int, customers int, actual_holdout float8, predicted_holdout float8);
 \copy lifetimes_calibration_holdout FROM '../../data/cdnow/lifetimes_calibration_holdout.csv' (FORMAT csv, HEADER)
 WITH ours AS (
-    SELECT least(clv.frequency(clv.summary_until(s, '1997-09-30')), 7) AS x, count(*) AS customers,
-           avg(clv.frequency(clv.summary_until(s, '1998-06-30')) - clv.frequency(clv.summary_until(s, '1997-09-30'))) AS actual_holdout,
-           avg(clv.expected_purchases(m, s, '1997-09-30', 273)) AS predicted_holdout
-    FROM lifetimes_bgnbd, diag_summaries WHERE clv.first_order(s) <= '1997-09-30' GROUP BY 1)
+    SELECT h.calibration_purchases AS x, count(*) AS customers, avg(h.holdout_purchases) AS actual_holdout,
+           avg(h.expected_holdout_purchases) AS predicted_holdout
+    FROM lifetimes_bgnbd, diag_summaries, clv.holdout_comparison(m, s, '1997-09-30', '1998-06-30') h GROUP BY 1)
 SELECT o.x, o.customers, round(o.actual_holdout::numeric, 3) AS actual, round(o.predicted_holdout::numeric, 3) AS expected,
        o.customers = l.customers AND abs(o.actual_holdout - l.actual_holdout) < 1e-12
            AND abs(o.predicted_holdout / l.predicted_holdout - 1) < 1e-9 AS same_as_lifetimes
 FROM ours o JOIN lifetimes_calibration_holdout l USING (x) ORDER BY o.x;
+-- Holdout errors of BG/NBD and Pareto/NBD, overall and by lifecycle-like segment
+-- (one-time buyers in calibration or not).
+SELECT coalesce(segment, 'all') AS segment, model, (e).customers, round((e).mae::numeric, 4) AS mae, round((e).rmse::numeric, 4) AS rmse,
+       round((e).bias::numeric, 4) AS bias, round((e).mean_actual::numeric, 4) AS mean_actual
+FROM (SELECT CASE WHEN clv.frequency(clv.summary_until(s, '1997-09-30')) = 0 THEN 'one-time' ELSE 'repeat' END AS segment,
+             'bgnbd' AS model,
+             clv.prediction_errors(clv.expected_purchases(bgnbd, s, '1997-09-30', 39),
+                                   clv.frequency(clv.summary_until(s, '1998-06-30')) - clv.frequency(clv.summary_until(s, '1997-09-30'))) AS e
+      FROM diag_models, diag_summaries WHERE clv.first_order(s) <= '1997-09-30'
+      GROUP BY ROLLUP (1)
+      UNION ALL
+      SELECT NULL, 'pareto_nbd',
+             clv.prediction_errors(clv.expected_purchases(pareto_nbd, s, '1997-09-30', 39),
+                                   clv.frequency(clv.summary_until(s, '1998-06-30')) - clv.frequency(clv.summary_until(s, '1997-09-30')))
+      FROM diag_models, diag_summaries WHERE clv.first_order(s) <= '1997-09-30') r
+ORDER BY 1, 2;
+SELECT clv.prediction_errors(p, a) IS NULL AS no_rows FROM (VALUES (NULL::float8, 1::float8)) v(p, a);
+SELECT regress.error_of($$SELECT clv.prediction_errors(p, 1) FROM (VALUES ('NaN'::float8)) v(p)$$) AS nan_prediction;
 DROP TABLE lifetimes_model, lifetimes_bgnbd, lifetimes_tracking, lifetimes_calibration_holdout;
 
 -- Bad input.
