@@ -34,6 +34,7 @@ SELECT clv.model_converged(clv.sbg_fit(ARRAY(SELECT 1000000 - t FROM generate_se
 SELECT regress.error_of($$SELECT clv.sbg_fit(ARRAY(SELECT 1000000 - t FROM generate_series(0, 1201) t))$$) AS sbg_cohort_too_long;
 SELECT count(*) AS curve_rows FROM clv.retention_curve('{"version": 1, "model": "sbg", "params": {"alpha": 0.7, "beta": 1.2}}', 1200);
 SELECT regress.error_of($$SELECT count(*) FROM clv.retention_curve('{"version": 1, "model": "sbg", "params": {"alpha": 0.7, "beta": 1.2}}', 1201)$$) AS curve_too_long;
+SELECT regress.error_of($$SELECT count(*) FROM limits_customer, clv.purchase_tracking('{"version": 1, "model": "bgnbd", "unit": "days", "params": {"r": 0.243, "alpha": 30.9, "a": 0.793, "b": 2.426}}', s, '9999-12-31', 'day')$$) AS tracking_too_many_days;
 SELECT 1 AS still_connected;
 -- The numerical corners the fuzz test found: z = 1 in 2F1, spend of inf/inf, fits that overflow.
 SELECT round(clv.expected_purchases('{"version": 1, "model": "mbgnbd", "unit": "weeks", "params": {"r": 0.525, "alpha": 6.183, "a": 1.891, "b": 1.614}}', 2, 30, 38, 1e300)::numeric, 6) AS mbgnbd_unbounded_horizon;

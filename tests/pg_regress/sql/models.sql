@@ -134,7 +134,9 @@ SELECT clv.bgnbd_fit(s, '1990-01-01') IS NULL AS no_customers_yet, clv.gamma_gam
 FROM model_summaries;
 -- NULL inputs and customers without an order by as_of give NULL.
 SELECT clv.p_alive(bgnbd, s, '1996-12-31') IS NULL AS before_first_order, clv.p_alive(NULL, s, '1997-09-30') IS NULL AS null_model,
-       clv.customer_value(bgnbd, gamma_gamma, s, '1996-12-31') IS NULL AS no_value_yet
+       clv.customer_value(bgnbd, gamma_gamma, s, '1996-12-31') IS NULL AS no_value_yet,
+       clv.residual_value(bgnbd, gamma_gamma, s, '1996-12-31', 0.1) IS NULL AS no_residual_value_yet,
+       clv.p_alive_ahead(bgnbd, s, '1996-12-31', 13) IS NULL AS no_p_alive_ahead_yet
 FROM models, model_summaries WHERE customer_id = 1;
 
 -- Extreme histories stay finite (a customer with 1000 repeat purchases, a brand-new one).
