@@ -73,6 +73,20 @@ FROM (VALUES (0, 0, 3464), (1, 1, 1091), (1, 6, 200), (3, 5, 150), (6, 6, 1203),
 UNION ALL VALUES
     ('clv.bgbb_model', '{"version": 1, "model": "bgbb", "params": {"alpha": 1.204, "beta": 0.75, "gamma": 0.657, "delta": 2.783}}'),
     ('clv.bgbb_model', '{"version": 1, "model": "bgbb", "params": {"alpha": 0.3, "beta": 9, "gamma": 1, "delta": 0.2}}');
+-- Fit states, as Citus ships them from a shard: the fit aggregates without their final step.
+CREATE AGGREGATE fuzz.btyd_state(clv.customer_summary, date, text) (
+    sfunc = clv.btyd_fit_add_summary_in_unit, stype = clv.fit_state, combinefunc = clv.btyd_fit_combine);
+CREATE AGGREGATE fuzz.spend_state(clv.customer_summary, date) (
+    sfunc = clv.gamma_gamma_add_summary, stype = clv.fit_state, combinefunc = clv.gamma_gamma_combine);
+CREATE AGGREGATE fuzz.bgbb_state(int, int, int, float8) (
+    sfunc = clv.bgbb_fit_add_weighted, stype = clv.fit_state, combinefunc = clv.bgbb_fit_combine);
+INSERT INTO fuzz.fixtures
+SELECT 'clv.fit_state', st::text FROM (
+    SELECT fuzz.btyd_state(s, '1997-09-30', 'weeks') FROM fuzz.summaries WHERE customer_id % 7 = 0 UNION ALL
+    SELECT fuzz.btyd_state(s, '1998-06-30', 'days') FROM fuzz.summaries UNION ALL
+    SELECT fuzz.spend_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 5 = 0 UNION ALL
+    SELECT fuzz.bgbb_state(x, t_x, 6, w) FROM (VALUES (0, 0, 3464), (1, 1, 1091), (6, 6, 1203), (2, 4, 0.5)) d(x, t_x, w)
+) states(st);
 INSERT INTO fuzz.fixtures
 SELECT 'clv.sbg_model', clv.sbg_fit(ARRAY[1000, 631, 468, 382, 326, 289, 262, 241])::text
 UNION ALL VALUES

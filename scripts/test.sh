@@ -10,6 +10,9 @@
 #      demo's HTML report opened in headless Chromium
 #   5. the fuzz test (scripts/fuzz.sh): 20,000 adversarial calls, fixed seed
 #   6. cancel and load tests on the release build (scripts/reliability.sh)
+#   7. pg_clv on Citus (scripts/citus.sh: a coordinator and two workers): tests/citus compares
+#      every kind of query with one node and shows the plans; skipped only without
+#      ../shared/vendor, Citus' source
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchain
@@ -21,15 +24,15 @@ REGRESS_DATA="$WORK/regress-cluster"
 REGRESS_PORT="${PG_CLV_TEST_PORT:-28815}"
 mkdir -p "$WORK"
 is_root && chown "$(cluster_user):" "$WORK"
-trap 'stop_private_cluster "$REGRESS_DATA"' EXIT
+trap 'stop_private_cluster "$REGRESS_DATA"; scripts/citus.sh stop' EXIT
 
-say "1/6 Formatting, lints and pure-Rust tests (clv-core)"
+say "1/7 Formatting, lints and pure-Rust tests (clv-core)"
 cargo fmt --all --check || die "cargo fmt --check: run 'cargo fmt --all'"
 cargo clippy -p clv-core --release --all-targets --quiet -- -D warnings
 cargo clippy -p pg_clv --all-targets --quiet -- -D warnings
 cargo test -p clv-core --release --quiet
 
-say "2/6 SQL tests inside PostgreSQL (cargo pgrx test)"
+say "2/7 SQL tests inside PostgreSQL (cargo pgrx test)"
 cargo pgrx test pg$PG_MAJOR --runas "$(cluster_user)" --pgdata "$WORK/pgrx-test-cluster"
 
 install_extension
@@ -40,7 +43,8 @@ start_private_cluster "$REGRESS_DATA" "$REGRESS_PORT" -c shared_preload_librarie
     -c "DROP DATABASE IF EXISTS pg_clv_regress WITH (FORCE)" -c "CREATE DATABASE pg_clv_regress"
 
 # pg_regress in directory $1 (inputs in ./sql and ./expected, run from there so that relative
-# \copy paths work), on the database above; extra arguments pick the tests.
+# \copy paths work), on the database above (or on REGRESS_HOST, REGRESS_PORT, REGRESS_DB when
+# given); extra arguments pick the tests.
 run_pg_regress() {
     local dir="$1"; shift
     (
@@ -48,15 +52,15 @@ run_pg_regress() {
         rm -rf results regression.diffs regression.out
         mkdir -p results
         if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
-                --inputdir=. --outputdir=. --host="$REGRESS_DATA" --port="$REGRESS_PORT" \
-                --user=postgres --use-existing --dbname=pg_clv_regress "$@"; then
+                --inputdir=. --outputdir=. --host="${REGRESS_HOST:-$REGRESS_DATA}" --port="$REGRESS_PORT" \
+                --user=postgres --use-existing --dbname="${REGRESS_DB:-pg_clv_regress}" "$@"; then
             [ -f regression.diffs ] && cat regression.diffs
             die "SQL output differs from the expected output ($dir/regression.diffs)"
         fi
     )
 }
 
-say "3/6 Golden SQL tests (tests/pg_regress), and the incremental refresh property test"
+say "3/7 Golden SQL tests (tests/pg_regress), and the incremental refresh property test"
 run_pg_regress tests/pg_regress --schedule=schedule
 /usr/bin/python3 tests/refresh/property.py \
     --dsn "host=$REGRESS_DATA port=$REGRESS_PORT dbname=pg_clv_regress user=postgres" --sequences 200
@@ -66,7 +70,7 @@ say "scheduled refresh (pg_cron): $scheduled"
 echo "$scheduled" | head -1 | grep -q '^succeeded ' || die "the pg_cron refresh job did not succeed: $scheduled"
 echo "$scheduled" | tail -1 | grep -q '^0 0 t ' || die "the pg_cron refresh left summaries unlike a rebuild: $scheduled"
 
-say "4/6 SQL examples of the documentation, and the HTML report"
+say "4/7 SQL examples of the documentation, and the HTML report"
 python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md
 run_pg_regress "$WORK/docs-regress" --schedule=schedule
 # The demo's HTML report, drawn from the demo's objects and opened in headless Chromium: the
@@ -85,9 +89,23 @@ rendered=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom
     || die "the HTML report rendered ${rendered:-no} of its $charts charts in headless Chromium"
 say "HTML report: $charts charts rendered in headless Chromium"
 
-say "5/6 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
+say "5/7 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
 scripts/fuzz.sh --no-install --calls 20000 --seed 20261203
 
-say "6/6 Cancel and load tests on the release build (docs/reliability.md)"
+say "6/7 Cancel and load tests on the release build (docs/reliability.md)"
 scripts/reliability.sh
+
+say "7/7 pg_clv on Citus: a coordinator and two workers (docs/scaling.md)"
+citus_status=0
+scripts/citus.sh start || citus_status=$?
+if [ "$citus_status" -eq 3 ]; then
+    say "SKIPPED: no Citus source in ../shared/vendor (see scripts/citus.sh)"
+elif [ "$citus_status" -ne 0 ]; then
+    die "could not start the Citus cluster"
+else
+    PGOPTIONS="-c client_min_messages=warning" scripts/citus.sh psql -f sql/load_cdnow.sql
+    REGRESS_HOST=127.0.0.1 REGRESS_PORT="$(scripts/citus.sh port)" REGRESS_DB=pg_clv_citus \
+        run_pg_regress tests/citus citus
+    scripts/citus.sh stop
+fi
 say "All tests passed"

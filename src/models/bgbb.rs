@@ -2,13 +2,11 @@
 //! `(x, t_x, n)` histories (optionally weighted), and its predictions.
 
 use crate::models::btyd::predict::{checked_discount_rate, computed};
-use crate::models::fit_state::{fit_final, FitObservation, FitState};
+use crate::models::fit_state::{fit_combine_function, fit_final, FitObservation, FitState, FitStateDatum};
 use crate::models::stored_model;
-use crate::pg::aggregate::parallel_functions;
 use crate::pg::errors::{float8_text, raise, INVALID_PARAMETER_VALUE};
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::bgbb::{BgbbModel as Model, BgbbObservation, Opportunities, MAX_OPPORTUNITIES};
-use pgrx::datum::Internal;
 use pgrx::prelude::*;
 
 stored_model!(
@@ -33,6 +31,7 @@ extension_sql_file!(
 
 /// A BG/BB fit's rows: weighted histories; nothing else that rows must agree on.
 impl FitObservation for BgbbObservation {
+    const KIND: u8 = 3;
     type Parameters = ();
     const AGGREGATE: &'static str = "bgbb_fit";
     const PARAMETERS: &'static str = "parameters";
@@ -45,15 +44,22 @@ impl FitObservation for BgbbObservation {
         Ok(())
     }
 
-    fn write(&self, w: Writer) -> Writer {
-        let c = self.customer;
-        w.u64(u64::from(c.x)).u64(u64::from(c.t_x)).u64(u64::from(c.n)).f64(self.weight)
+    type Fields = [f64; 3];
+
+    fn fields(&self) -> ([f64; 3], f64) {
+        let Opportunities { x, t_x, n } = self.customer;
+        ([x, t_x, n].map(f64::from), self.weight)
     }
 
-    fn read(r: &mut Reader) -> Result<Self, DecodeError> {
-        let count = |v: u64| u32::try_from(v).map_err(|_| DecodeError::Invalid("count out of range"));
-        let (x, t_x, n) = (count(r.u64()?)?, count(r.u64()?)?, count(r.u64()?)?);
-        Ok(Self { customer: Opportunities { x, t_x, n }, weight: r.f64()? })
+    fn from_fields(fields: &[f64], weight: f64) -> Result<Self, DecodeError> {
+        let count = |v: f64| {
+            (v.fract() == 0.0 && v <= f64::from(u32::MAX))
+                .then_some(v as u32)
+                .ok_or(DecodeError::Invalid("count out of range"))
+        };
+        let customer = Opportunities { x: count(fields[0])?, t_x: count(fields[1])?, n: count(fields[2])? };
+        customer.check().map_err(|_| DecodeError::Invalid("not a history"))?;
+        Ok(Self { customer, weight })
     }
 }
 
@@ -81,53 +87,57 @@ fn opportunities_ahead(opportunities: i32) -> u32 {
     })
 }
 
-fn add(state: &mut Internal, c: Opportunities, weight: f64, fcinfo: pg_sys::FunctionCallInfo) {
+fn add(
+    state: Option<FitStateDatum>,
+    c: Opportunities,
+    weight: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
     if !(weight.is_finite() && weight >= 0.0) {
         raise(
             INVALID_PARAMETER_VALUE,
             format!("weight must be finite and not negative, not {}", float8_text(weight)),
         );
     }
-    if weight > 0.0 {
-        BgbbState::of(state, (), fcinfo).push(BgbbObservation { customer: c, weight });
+    if weight == 0.0 {
+        return state;
     }
+    let (fit, state) = BgbbState::of(state, (), fcinfo);
+    fit.push(BgbbObservation { customer: c, weight });
+    Some(state)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn bgbb_fit_add(
-    mut state: Internal,
+    state: Option<FitStateDatum>,
     x: Option<i32>,
     t_x: Option<i32>,
     n: Option<i32>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    if let (Some(x), Some(t_x), Some(n)) = (x, t_x, n) {
-        add(&mut state, history(x, t_x, n), 1.0, fcinfo);
-    }
-    state
+) -> Option<FitStateDatum> {
+    let (Some(x), Some(t_x), Some(n)) = (x, t_x, n) else { return state };
+    add(state, history(x, t_x, n), 1.0, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn bgbb_fit_add_weighted(
-    mut state: Internal,
+    state: Option<FitStateDatum>,
     x: Option<i32>,
     t_x: Option<i32>,
     n: Option<i32>,
     weight: Option<f64>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    if let (Some(x), Some(t_x), Some(n), Some(weight)) = (x, t_x, n, weight) {
-        add(&mut state, history(x, t_x, n), weight, fcinfo);
-    }
-    state
+) -> Option<FitStateDatum> {
+    let (Some(x), Some(t_x), Some(n), Some(weight)) = (x, t_x, n, weight) else { return state };
+    add(state, history(x, t_x, n), weight, fcinfo)
 }
 
-parallel_functions!(BgbbState: bgbb_fit_combine, bgbb_fit_serialize, bgbb_fit_deserialize);
+fit_combine_function!(BgbbObservation: bgbb_fit_combine);
 
 /// NULL when no customer was seen (see [`fit_final`]).
 #[pg_extern(immutable, parallel_safe)]
-fn bgbb_fit_final(mut internal: Internal) -> Option<BgbbModel> {
-    fit_final::<Model>(&mut internal, |()| ()).map(|model| BgbbModel::new(&model))
+fn bgbb_fit_final(state: Option<FitStateDatum>) -> Option<BgbbModel> {
+    fit_final::<Model>(state, |()| ()).map(|model| BgbbModel::new(&model))
 }
 
 extension_sql_file!(
@@ -135,11 +145,10 @@ extension_sql_file!(
     name = "bgbb_fit_aggregates",
     requires = [
         "bgbb_model_type",
+        "fit_state_type",
         bgbb_fit_add,
         bgbb_fit_add_weighted,
         bgbb_fit_combine,
-        bgbb_fit_serialize,
-        bgbb_fit_deserialize,
         bgbb_fit_final
     ],
 );

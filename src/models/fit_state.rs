@@ -3,28 +3,51 @@
 //! observations, not customers), the parameters every row must agree on, and how many
 //! customers were left out. One generic state, so that window frames, parallel plans and
 //! serialization behave the same for every model.
+//!
+//! Its SQL type is `clv.fit_state`, not `internal`, so that Citus pushes fits down to the
+//! shards (see [`crate::pg::expanded`]). On the wire (a parallel worker's or a shard's partial
+//! state) it is the merged observations in [`sorted_rows`]' compact form: for 1M customers in
+//! days, about 2.5 MB instead of 30 MB.
 
-use crate::pg::aggregate::{check_same_parameters, existing, state, AggregateState};
+use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::call::check_for_interrupts;
-use crate::pg::errors::{check_fitted, warn_not_converged};
+use crate::pg::datum::pg_newtype;
+use crate::pg::errors::{
+    check_fitted, raise, warn_not_converged, INVALID_BINARY_REPRESENTATION, INVALID_TEXT_REPRESENTATION,
+};
+use crate::pg::expanded;
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::pg::settings::fit_options;
-use clv_core::codec::{DecodeError, Reader, Writer};
+use base64::Engine;
+use clv_core::codec::{sorted_rows, DecodeError, Reader, Writer};
 use clv_core::models::{StoredModel, WeightedObservation};
-use pgrx::datum::Internal;
-use pgrx::pg_sys;
+use pgrx::prelude::*;
+use std::ffi::CStr;
+
+pg_newtype!(
+    /// A fit aggregate's state (`clv.fit_state`), as the datum PostgreSQL passes: an expanded
+    /// object inside the aggregate, flat bytes outside it.
+    datum FitStateDatum,
+    "fit_state"
+);
 
 /// One customer's data for a model's fit, as the aggregate's state holds it.
-pub trait FitObservation: WeightedObservation {
+pub trait FitObservation: WeightedObservation + 'static {
+    /// Which fit a state belongs to, so that one model's state is never read as another's.
+    const KIND: u8;
     /// What every row of one aggregate call must agree on (as_of, time unit).
-    type Parameters: Copy + PartialEq;
+    type Parameters: Copy + PartialEq + 'static;
     /// For the error when rows disagree: "{AGGREGATE} needs the same {PARAMETERS} for every row".
     const AGGREGATE: &'static str;
     const PARAMETERS: &'static str;
     fn write_parameters(parameters: Self::Parameters, w: Writer) -> Writer;
     fn read_parameters(r: &mut Reader) -> Result<Self::Parameters, DecodeError>;
-    fn write(&self, w: Writer) -> Writer;
-    fn read(r: &mut Reader) -> Result<Self, DecodeError>;
+    /// The observation's numbers in the order [`WeightedObservation::order`] sorts them by
+    /// (all finite and non-negative), and its weight.
+    type Fields: AsRef<[f64]> + Default;
+    fn fields(&self) -> (Self::Fields, f64);
+    /// The observation of these numbers, if they make one (bytes from outside are checked).
+    fn from_fields(fields: &[f64], weight: f64) -> Result<Self, DecodeError>;
 }
 
 pub struct FitState<O: FitObservation> {
@@ -34,19 +57,21 @@ pub struct FitState<O: FitObservation> {
     pub excluded: f64,
 }
 
-/// The serialized state's version (parallel query only; never stored).
-const STATE_VERSION: u8 = 1;
+/// The flat state's version. Never stored by pg_clv; version 2 is the compact form.
+const STATE_VERSION: u8 = 2;
 
 impl<O: FitObservation> FitState<O> {
-    /// The state behind `internal`; every row must pass the same parameters.
+    /// The state of a transition call (NULL on the first row) and the datum it returns;
+    /// every row must pass the same parameters.
     pub fn of(
-        internal: &mut Internal,
+        datum: Option<FitStateDatum>,
         parameters: O::Parameters,
         fcinfo: pg_sys::FunctionCallInfo,
-    ) -> &mut Self {
-        let fit = state(internal, fcinfo, |alloc| Self::empty(parameters, alloc));
+    ) -> (&'static mut Self, FitStateDatum) {
+        let (fit, datum) =
+            expanded::state(datum.map(|d| d.0), fcinfo, |alloc| Self::empty(parameters, alloc));
         check_same_parameters(fit.parameters, parameters, O::AGGREGATE, O::PARAMETERS);
-        fit
+        (fit, FitStateDatum(datum))
     }
 
     fn empty(parameters: O::Parameters, alloc: ContextAllocator) -> Self {
@@ -82,35 +107,134 @@ impl<O: FitObservation> AggregateState for FitState<O> {
     }
 
     fn serialize(&mut self) -> Vec<u8> {
-        let header = O::write_parameters(self.parameters, Writer::new(STATE_VERSION)).f64(self.excluded);
-        let merged = self.merged();
-        merged.iter().fold(header.u64(merged.len() as u64), |w, o| o.write(w)).finish()
+        let header =
+            O::write_parameters(self.parameters, Writer::new(STATE_VERSION).u8(O::KIND)).f64(self.excluded);
+        let rows: Vec<(O::Fields, f64)> = self.merged().iter().map(O::fields).collect();
+        sorted_rows::write(header, rows.iter().map(|(fields, weight)| (fields.as_ref(), *weight))).finish()
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
         let mut r = Reader::new(bytes, STATE_VERSION)?;
+        if r.u8()? != O::KIND {
+            return Err(DecodeError::Invalid("the state of another model's fit"));
+        }
         let mut fit = Self::empty(O::read_parameters(&mut r)?, alloc);
         fit.excluded = r.f64()?;
-        for _ in 0..r.u64()? {
-            fit.observations.push(O::read(&mut r)?);
+        if !(fit.excluded.is_finite() && fit.excluded >= 0.0) {
+            return Err(DecodeError::Invalid("invalid count of excluded customers"));
         }
+        sorted_rows::read(&mut r, O::Fields::default().as_ref().len(), |fields, weight| {
+            fit.observations.push(O::from_fields(fields, weight)?);
+            Ok(())
+        })?;
         r.finish()?;
         Ok(fit)
     }
 }
 
+/// The combine function of `O`'s fit aggregates: merges `from` into `into`.
+pub fn combine<O: FitObservation>(
+    into: Option<FitStateDatum>,
+    from: Option<FitStateDatum>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let Some(from) = from else { return into };
+    let from = expanded::read_state::<FitState<O>>(from.0);
+    let (into, datum) = expanded::state(into.map(|d| d.0), fcinfo, |alloc| from.empty_like(alloc));
+    into.merge(from);
+    Some(FitStateDatum(datum))
+}
+
+/// Defines the combine function of the fit aggregates over observations `$observation`.
+macro_rules! fit_combine_function {
+    ($observation:ty: $combine:ident) => {
+        #[::pgrx::pg_extern(immutable, parallel_safe)]
+        fn $combine(
+            into: Option<crate::models::fit_state::FitStateDatum>,
+            from: Option<crate::models::fit_state::FitStateDatum>,
+            fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> Option<crate::models::fit_state::FitStateDatum> {
+            crate::models::fit_state::combine::<$observation>(into, from, fcinfo)
+        }
+    };
+}
+pub(crate) use fit_combine_function;
+
+/// Text input of `clv.fit_state`: base64 of the flat state, checked by reading it.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn fit_state_in(input: &CStr) -> FitStateDatum {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(input.to_bytes()).unwrap_or_else(|e| {
+        raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type clv.fit_state: {e}"))
+    });
+    if let Err(e) = crate::models::check_fit_state(&bytes) {
+        raise(INVALID_TEXT_REPRESENTATION, format!("invalid clv.fit_state: {e}"));
+    }
+    FitStateDatum(
+        crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)).into_datum(),
+    )
+}
+
+/// Text output of `clv.fit_state`: base64 of the flat state (what Citus sends a coordinator).
+#[pg_extern(immutable, parallel_safe, strict)]
+fn fit_state_out(state: FitStateDatum) -> &'static CStr {
+    // Detoasting flattens an expanded state.
+    let flat = unsafe { crate::pg::datum::VarlenaBytes::from_datum(state.0) };
+    let text = base64::engine::general_purpose::STANDARD.encode(flat.bytes());
+    let cstring = std::ffi::CString::new(text).expect("base64 has no NUL");
+    unsafe { CStr::from_ptr(pg_sys::pstrdup(cstring.as_ptr())) }
+}
+
+/// Binary input of `clv.fit_state`: the flat state, checked by reading it.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn fit_state_recv(mut buffer: pgrx::datum::Internal) -> FitStateDatum {
+    let bytes = unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) };
+    if let Err(e) = crate::models::check_fit_state(bytes) {
+        raise(INVALID_BINARY_REPRESENTATION, format!("invalid clv.fit_state: {e}"));
+    }
+    FitStateDatum(crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(bytes)).into_datum())
+}
+
+/// Binary output of `clv.fit_state`: the flat state.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn fit_state_send(state: FitStateDatum) -> Vec<u8> {
+    unsafe { crate::pg::datum::VarlenaBytes::from_datum(state.0) }.bytes().to_vec()
+}
+
+/// Checks that `bytes` are a flat `O` fit state (for the text input).
+pub fn check_flat<O: FitObservation>(bytes: &[u8]) -> Result<(), DecodeError> {
+    let context = unsafe { pg_sys::CurrentMemoryContext };
+    FitState::<O>::deserialize(bytes, ContextAllocator::new(context)).map(|_| ())
+}
+
+/// The kind byte of a flat state.
+pub fn flat_kind(bytes: &[u8]) -> Result<u8, DecodeError> {
+    let mut r = Reader::new(bytes, STATE_VERSION)?;
+    r.u8()
+}
+
+extension_sql_file!(
+    "fit_state/fit_state_shell.sql",
+    name = "fit_state_shell",
+    creates = [Type(FitStateDatum)]
+);
+extension_sql_file!(
+    "fit_state/fit_state_type.sql",
+    name = "fit_state_type",
+    requires = ["fit_state_shell", fit_state_in, fit_state_out, fit_state_recv, fit_state_send]
+);
+
 /// The final step of model `M`'s fit aggregate: `M` fitted on the merged observations, with
 /// the setup made from the rows' parameters; NULL when no customer was fitted on. A fit that
 /// does not converge is returned (it says `converged: false`) with a WARNING.
 pub fn fit_final<M>(
-    internal: &mut Internal,
+    state: Option<FitStateDatum>,
     setup: impl FnOnce(<M::Observation as FitObservation>::Parameters) -> M::FitSetup,
 ) -> Option<M>
 where
     M: StoredModel,
     M::Observation: FitObservation,
 {
-    let fit = existing::<FitState<M::Observation>>(internal)?;
+    let fit = expanded::read_state::<FitState<M::Observation>>(state?.0);
     let (setup, excluded) = (setup(fit.parameters), fit.excluded);
     let merged = fit.merged();
     if merged.is_empty() {

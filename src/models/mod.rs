@@ -133,3 +133,15 @@ macro_rules! stored_model {
     };
 }
 pub(crate) use stored_model;
+
+/// Checks that `bytes` are the flat state of one of the fits (`clv.fit_state`'s text input).
+pub fn check_fit_state(bytes: &[u8]) -> Result<(), clv_core::codec::DecodeError> {
+    use clv_core::models::{bgbb::BgbbObservation, btyd::Observation, gamma_gamma::SpendObservation};
+    use fit_state::{check_flat, flat_kind, FitObservation};
+    match flat_kind(bytes)? {
+        Observation::KIND => check_flat::<Observation>(bytes),
+        SpendObservation::KIND => check_flat::<SpendObservation>(bytes),
+        BgbbObservation::KIND => check_flat::<BgbbObservation>(bytes),
+        _ => Err(clv_core::codec::DecodeError::Invalid("unknown kind of fit")),
+    }
+}

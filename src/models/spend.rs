@@ -3,9 +3,10 @@
 
 use crate::models::btyd::predict::{checked_discount_rate, continuous_rate};
 use crate::models::btyd::BtydModel;
-use crate::models::fit_state::{fit_final, read_as_of, write_as_of, FitObservation, FitState};
+use crate::models::fit_state::{
+    fit_combine_function, fit_final, read_as_of, write_as_of, FitObservation, FitState, FitStateDatum,
+};
 use crate::models::stored_model;
-use crate::pg::aggregate::parallel_functions;
 use crate::pg::dates::finite_day;
 use crate::pg::errors::{
     float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
@@ -15,7 +16,7 @@ use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::Customer;
 use clv_core::models::gamma_gamma::{SpendModel as Model, SpendObservation};
 use clv_core::models::value::customer_value as discounted_value;
-use pgrx::datum::{Date, Internal};
+use pgrx::datum::Date;
 use pgrx::prelude::*;
 
 stored_model!(
@@ -40,6 +41,7 @@ extension_sql_file!(
 
 /// A Gamma-Gamma fit's rows: repeat buyers' (x, mean spend), at the same as_of.
 impl FitObservation for SpendObservation {
+    const KIND: u8 = 2;
     type Parameters = Option<i32>;
     const AGGREGATE: &'static str = "gamma_gamma_fit";
     const PARAMETERS: &'static str = "as_of";
@@ -52,12 +54,17 @@ impl FitObservation for SpendObservation {
         read_as_of(r)
     }
 
-    fn write(&self, w: Writer) -> Writer {
-        w.f64s(&[self.x, self.mean_spend, self.weight])
+    type Fields = [f64; 2];
+
+    fn fields(&self) -> ([f64; 2], f64) {
+        ([self.x, self.mean_spend], self.weight)
     }
 
-    fn read(r: &mut Reader) -> Result<Self, DecodeError> {
-        let [x, mean_spend, weight]: [f64; 3] = r.f64_array()?;
+    fn from_fields(fields: &[f64], weight: f64) -> Result<Self, DecodeError> {
+        let (x, mean_spend) = (fields[0], fields[1]);
+        if !(x >= 1.0 && mean_spend > 0.0) {
+            return Err(DecodeError::Invalid("a spend observation needs x >= 1 and a positive mean spend"));
+        }
         Ok(SpendObservation { x, mean_spend, weight })
     }
 }
@@ -89,39 +96,40 @@ fn add_customer(spend: &mut SpendState, x: f64, mean_spend: f64) {
 
 #[pg_extern(immutable, parallel_safe)]
 fn gamma_gamma_add_summary(
-    mut internal: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
+) -> Option<FitStateDatum> {
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
     let as_of = finite_day(as_of, "as_of");
-    let spend = SpendState::of(&mut internal, Some(as_of), fcinfo);
+    let (spend, state) = SpendState::of(state, Some(as_of), fcinfo);
     if let Some(seen) = summary.view().until(as_of) {
         add_customer(spend, seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0));
     }
-    internal
+    Some(state)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn gamma_gamma_add_raw(
-    mut internal: Internal,
+    state: Option<FitStateDatum>,
     x: Option<f64>,
     mean_spend: Option<f64>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return internal };
+) -> Option<FitStateDatum> {
+    let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return state };
     check_raw_spend(x, mean_spend);
-    add_customer(SpendState::of(&mut internal, None, fcinfo), x, mean_spend);
-    internal
+    let (spend, state) = SpendState::of(state, None, fcinfo);
+    add_customer(spend, x, mean_spend);
+    Some(state)
 }
 
-parallel_functions!(SpendState: gamma_gamma_combine, gamma_gamma_serialize, gamma_gamma_deserialize);
+fit_combine_function!(SpendObservation: gamma_gamma_combine);
 
 /// NULL when no repeat buyer with positive spend was seen (see [`fit_final`]).
 #[pg_extern(immutable, parallel_safe)]
-fn gamma_gamma_fit_final(mut internal: Internal) -> Option<SpendModel> {
-    let model = fit_final::<Model>(&mut internal, |as_of| as_of)?;
+fn gamma_gamma_fit_final(state: Option<FitStateDatum>) -> Option<SpendModel> {
+    let model = fit_final::<Model>(state, |as_of| as_of)?;
     Some(SpendModel::new(&model))
 }
 
@@ -130,11 +138,10 @@ extension_sql_file!(
     name = "gamma_gamma_aggregates",
     requires = [
         "spend_model_type",
+        "fit_state_type",
         gamma_gamma_add_summary,
         gamma_gamma_add_raw,
         gamma_gamma_combine,
-        gamma_gamma_serialize,
-        gamma_gamma_deserialize,
         gamma_gamma_fit_final
     ],
 );

@@ -9,5 +9,6 @@ pub mod call;
 pub mod dates;
 pub mod datum;
 pub mod errors;
+pub mod expanded;
 pub mod memory;
 pub mod settings;

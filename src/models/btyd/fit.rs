@@ -1,24 +1,26 @@
 //! The fit aggregates `clv.bgnbd_fit`, `clv.mbgnbd_fit` and `clv.pareto_nbd_fit`, over customer
 //! summaries (at `as_of`, in days or weeks) or over raw `(x, t_x, T)` numbers.
 //!
-//! All share one internal state: the customers' `(x, t_x, T)` with weights, merged into
-//! distinct patterns when serialized or finalized, so that the fit's cost grows with the number
-//! of distinct patterns, not of customers.
+//! All share one state (`clv.fit_state`): the customers' `(x, t_x, T)` with weights, merged
+//! into distinct patterns when serialized or finalized, so that the fit's cost grows with the
+//! number of distinct patterns, not of customers.
 
 use super::BtydModel;
-use crate::models::fit_state::{self, read_as_of, write_as_of, FitObservation};
-use crate::pg::aggregate::parallel_functions;
+use crate::models::fit_state::{
+    self, fit_combine_function, read_as_of, write_as_of, FitObservation, FitStateDatum,
+};
 use crate::pg::dates::{finite_day, time_unit};
 use crate::pg::errors::required;
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::{Customer, Kind, Model, Observation};
 use clv_core::time::TimeUnit;
-use pgrx::datum::{Date, Internal};
+use pgrx::datum::Date;
 use pgrx::prelude::*;
 
 /// A BTYD fit's rows: `(x, t_x, T)` in the unit of the fit, at the same as_of.
 impl FitObservation for Observation {
+    const KIND: u8 = 1;
     type Parameters = (TimeUnit, Option<i32>);
     const AGGREGATE: &'static str = "a fit";
     const PARAMETERS: &'static str = "as_of and unit";
@@ -32,93 +34,98 @@ impl FitObservation for Observation {
         Ok((unit, read_as_of(r)?))
     }
 
-    fn write(&self, w: Writer) -> Writer {
-        w.f64s(&[self.customer.x, self.customer.t_x, self.customer.t, self.weight])
+    type Fields = [f64; 3];
+
+    fn fields(&self) -> ([f64; 3], f64) {
+        let Customer { x, t_x, t } = self.customer;
+        ([x, t_x, t], self.weight)
     }
 
-    fn read(r: &mut Reader) -> Result<Self, DecodeError> {
-        let [x, t_x, t, weight]: [f64; 4] = r.f64_array()?;
-        Ok(Observation { customer: Customer { x, t_x, t }, weight })
+    fn from_fields(fields: &[f64], weight: f64) -> Result<Self, DecodeError> {
+        let customer = Customer { x: fields[0], t_x: fields[1], t: fields[2] };
+        customer.check().map_err(DecodeError::Invalid)?;
+        Ok(Observation { customer, weight })
     }
 }
 
 type FitState = fit_state::FitState<Observation>;
 
 fn add_summary(
-    mut internal: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     unit: TimeUnit,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
+) -> Option<FitStateDatum> {
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
     let as_of = finite_day(as_of, "as_of");
-    let fit = FitState::of(&mut internal, (unit, Some(as_of)), fcinfo);
+    let (fit, state) = FitState::of(state, (unit, Some(as_of)), fcinfo);
     // Customers who had not ordered by as_of are not in the calibration period.
     if let Some(customer) = Customer::at(&summary.view(), as_of, unit) {
         fit.push(Observation { customer, weight: 1.0 });
     }
-    internal
+    Some(state)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn btyd_fit_add_summary(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     add_summary(state, summary, as_of, TimeUnit::Days, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn btyd_fit_add_summary_in_unit(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     unit: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let unit = time_unit(required(unit, "unit"));
     add_summary(state, summary, as_of, unit, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn btyd_fit_add_raw(
-    mut state: Internal,
+    state: Option<FitStateDatum>,
     x: Option<f64>,
     t_x: Option<f64>,
     t: Option<f64>,
     unit: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let unit = time_unit(required(unit, "unit"));
     let (Some(x), Some(t_x), Some(t)) = (x, t_x, t) else { return state };
     let customer = super::predict::checked_customer(x, t_x, t);
-    FitState::of(&mut state, (unit, None), fcinfo).push(Observation { customer, weight: 1.0 });
-    state
+    let (fit, state) = FitState::of(state, (unit, None), fcinfo);
+    fit.push(Observation { customer, weight: 1.0 });
+    Some(state)
 }
 
-parallel_functions!(FitState: btyd_fit_combine, btyd_fit_serialize, btyd_fit_deserialize);
+fit_combine_function!(Observation: btyd_fit_combine);
 
 /// Fits `kind` (see [`fit_state::fit_final`]).
-fn finish(mut internal: Internal, kind: Kind) -> Option<BtydModel> {
-    let model = fit_state::fit_final::<Model>(&mut internal, |(unit, as_of)| (kind, unit, as_of))?;
+fn finish(state: Option<FitStateDatum>, kind: Kind) -> Option<BtydModel> {
+    let model = fit_state::fit_final::<Model>(state, |(unit, as_of)| (kind, unit, as_of))?;
     Some(BtydModel::new(&model))
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn bgnbd_fit_final(state: Internal) -> Option<BtydModel> {
+fn bgnbd_fit_final(state: Option<FitStateDatum>) -> Option<BtydModel> {
     finish(state, Kind::BgNbd)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn mbgnbd_fit_final(state: Internal) -> Option<BtydModel> {
+fn mbgnbd_fit_final(state: Option<FitStateDatum>) -> Option<BtydModel> {
     finish(state, Kind::MbgNbd)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn pareto_nbd_fit_final(state: Internal) -> Option<BtydModel> {
+fn pareto_nbd_fit_final(state: Option<FitStateDatum>) -> Option<BtydModel> {
     finish(state, Kind::ParetoNbd)
 }
 
@@ -127,12 +134,11 @@ extension_sql_file!(
     name = "btyd_fit_aggregates",
     requires = [
         "btyd_model_type",
+        "fit_state_type",
         btyd_fit_add_summary,
         btyd_fit_add_summary_in_unit,
         btyd_fit_add_raw,
         btyd_fit_combine,
-        btyd_fit_serialize,
-        btyd_fit_deserialize,
         bgnbd_fit_final,
         mbgnbd_fit_final,
         pareto_nbd_fit_final,

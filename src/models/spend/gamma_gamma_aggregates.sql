@@ -1,16 +1,14 @@
 -- Part of pg_clv's install script, included by src/models/spend.rs (extension_sql_file!): the functions
 -- named here are the Rust functions of that file.
 CREATE AGGREGATE gamma_gamma_fit(s customer_summary, as_of date) (
-    sfunc = gamma_gamma_add_summary, stype = internal, finalfunc = gamma_gamma_fit_final,
-    combinefunc = gamma_gamma_combine, serialfunc = gamma_gamma_serialize, deserialfunc = gamma_gamma_deserialize, parallel = safe);
+    sfunc = gamma_gamma_add_summary, stype = fit_state, finalfunc = gamma_gamma_fit_final,
+    combinefunc = gamma_gamma_combine, parallel = safe);
 CREATE AGGREGATE gamma_gamma_fit(x double precision, mean_spend double precision) (
-    sfunc = gamma_gamma_add_raw, stype = internal, finalfunc = gamma_gamma_fit_final,
-    combinefunc = gamma_gamma_combine, serialfunc = gamma_gamma_serialize, deserialfunc = gamma_gamma_deserialize, parallel = safe);
+    sfunc = gamma_gamma_add_raw, stype = fit_state, finalfunc = gamma_gamma_fit_final,
+    combinefunc = gamma_gamma_combine, parallel = safe);
 COMMENT ON AGGREGATE gamma_gamma_fit(customer_summary, date) IS 'Fits the Gamma-Gamma spend model (Fader, Hardie & Lee 2005) on repeat buyers at as_of: repeat purchase days and mean spend per repeat day (clv.repeat_spend_mean). One-time buyers and repeat buyers without positive repeat spend are excluded and counted in the model. NULL when no customer qualifies.';
 COMMENT ON AGGREGATE gamma_gamma_fit(double precision, double precision) IS 'Fits the Gamma-Gamma spend model on raw (x, mean spend per repeat purchase) pairs; x < 1 or mean_spend <= 0 are excluded and counted.';
-COMMENT ON FUNCTION gamma_gamma_add_summary(internal, customer_summary, date) IS 'Transition function of clv.gamma_gamma_fit over summaries; not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_add_raw(internal, double precision, double precision) IS 'Transition function of clv.gamma_gamma_fit over raw numbers; not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_combine(internal, internal) IS 'Combine function of clv.gamma_gamma_fit (parallel query); not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_serialize(internal) IS 'Serialize function of clv.gamma_gamma_fit (parallel query); not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_deserialize(bytea, internal) IS 'Deserialize function of clv.gamma_gamma_fit (parallel query); not for direct use.';
-COMMENT ON FUNCTION gamma_gamma_fit_final(internal) IS 'Final function of clv.gamma_gamma_fit; not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_add_summary(fit_state, customer_summary, date) IS 'Transition function of clv.gamma_gamma_fit over summaries; not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_add_raw(fit_state, double precision, double precision) IS 'Transition function of clv.gamma_gamma_fit over raw numbers; not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_combine(fit_state, fit_state) IS 'Combine function of clv.gamma_gamma_fit (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_fit_final(fit_state) IS 'Final function of clv.gamma_gamma_fit; not for direct use.';

@@ -1,32 +1,32 @@
 -- Part of pg_clv's install script, included by src/models/btyd/fit.rs (extension_sql_file!): the functions
 -- named here are the Rust functions of that file.
 CREATE AGGREGATE bgnbd_fit(s customer_summary, as_of date) (
-    sfunc = btyd_fit_add_summary, stype = internal, finalfunc = bgnbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_summary, stype = fit_state, finalfunc = bgnbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE bgnbd_fit(s customer_summary, as_of date, unit text) (
-    sfunc = btyd_fit_add_summary_in_unit, stype = internal, finalfunc = bgnbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_summary_in_unit, stype = fit_state, finalfunc = bgnbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE bgnbd_fit(x double precision, t_x double precision, t double precision, unit text) (
-    sfunc = btyd_fit_add_raw, stype = internal, finalfunc = bgnbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_raw, stype = fit_state, finalfunc = bgnbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE mbgnbd_fit(s customer_summary, as_of date) (
-    sfunc = btyd_fit_add_summary, stype = internal, finalfunc = mbgnbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_summary, stype = fit_state, finalfunc = mbgnbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE mbgnbd_fit(s customer_summary, as_of date, unit text) (
-    sfunc = btyd_fit_add_summary_in_unit, stype = internal, finalfunc = mbgnbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_summary_in_unit, stype = fit_state, finalfunc = mbgnbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE mbgnbd_fit(x double precision, t_x double precision, t double precision, unit text) (
-    sfunc = btyd_fit_add_raw, stype = internal, finalfunc = mbgnbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_raw, stype = fit_state, finalfunc = mbgnbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE pareto_nbd_fit(s customer_summary, as_of date) (
-    sfunc = btyd_fit_add_summary, stype = internal, finalfunc = pareto_nbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_summary, stype = fit_state, finalfunc = pareto_nbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE pareto_nbd_fit(s customer_summary, as_of date, unit text) (
-    sfunc = btyd_fit_add_summary_in_unit, stype = internal, finalfunc = pareto_nbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_summary_in_unit, stype = fit_state, finalfunc = pareto_nbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 CREATE AGGREGATE pareto_nbd_fit(x double precision, t_x double precision, t double precision, unit text) (
-    sfunc = btyd_fit_add_raw, stype = internal, finalfunc = pareto_nbd_fit_final,
-    combinefunc = btyd_fit_combine, serialfunc = btyd_fit_serialize, deserialfunc = btyd_fit_deserialize, parallel = safe);
+    sfunc = btyd_fit_add_raw, stype = fit_state, finalfunc = pareto_nbd_fit_final,
+    combinefunc = btyd_fit_combine, parallel = safe);
 
 COMMENT ON AGGREGATE bgnbd_fit(customer_summary, date) IS 'Fits BG/NBD (Fader, Hardie & Lee 2005) by maximum likelihood on the customers who ordered by as_of, with times in days. NULL when there are none; a fit that does not converge says so in the model (and a WARNING).';
 COMMENT ON AGGREGATE bgnbd_fit(customer_summary, date, text) IS 'Fits BG/NBD on the customers who ordered by as_of, with times in unit (''days'' or ''weeks'').';
@@ -37,12 +37,10 @@ COMMENT ON AGGREGATE mbgnbd_fit(double precision, double precision, double preci
 COMMENT ON AGGREGATE pareto_nbd_fit(customer_summary, date) IS 'Fits Pareto/NBD (Schmittlein, Morrison & Colombo 1987) on the customers who ordered by as_of, times in days.';
 COMMENT ON AGGREGATE pareto_nbd_fit(customer_summary, date, text) IS 'Fits Pareto/NBD on the customers who ordered by as_of, with times in unit (''days'' or ''weeks'').';
 COMMENT ON AGGREGATE pareto_nbd_fit(double precision, double precision, double precision, text) IS 'Fits Pareto/NBD on raw (x, t_x, T) numbers in unit (''days'' or ''weeks'').';
-COMMENT ON FUNCTION btyd_fit_add_summary(internal, customer_summary, date) IS 'Transition function of the BTYD fit aggregates over summaries; not for direct use.';
-COMMENT ON FUNCTION btyd_fit_add_summary_in_unit(internal, customer_summary, date, text) IS 'Transition function of the BTYD fit aggregates over summaries with a unit; not for direct use.';
-COMMENT ON FUNCTION btyd_fit_add_raw(internal, double precision, double precision, double precision, text) IS 'Transition function of the BTYD fit aggregates over raw numbers; not for direct use.';
-COMMENT ON FUNCTION btyd_fit_combine(internal, internal) IS 'Combine function of the BTYD fit aggregates (parallel query); not for direct use.';
-COMMENT ON FUNCTION btyd_fit_serialize(internal) IS 'Serialize function of the BTYD fit aggregates (parallel query); not for direct use.';
-COMMENT ON FUNCTION btyd_fit_deserialize(bytea, internal) IS 'Deserialize function of the BTYD fit aggregates (parallel query); not for direct use.';
-COMMENT ON FUNCTION bgnbd_fit_final(internal) IS 'Final function of clv.bgnbd_fit; not for direct use.';
-COMMENT ON FUNCTION mbgnbd_fit_final(internal) IS 'Final function of clv.mbgnbd_fit; not for direct use.';
-COMMENT ON FUNCTION pareto_nbd_fit_final(internal) IS 'Final function of clv.pareto_nbd_fit; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_add_summary(fit_state, customer_summary, date) IS 'Transition function of the BTYD fit aggregates over summaries; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_add_summary_in_unit(fit_state, customer_summary, date, text) IS 'Transition function of the BTYD fit aggregates over summaries with a unit; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_add_raw(fit_state, double precision, double precision, double precision, text) IS 'Transition function of the BTYD fit aggregates over raw numbers; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_combine(fit_state, fit_state) IS 'Combine function of the BTYD fit aggregates (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION bgnbd_fit_final(fit_state) IS 'Final function of clv.bgnbd_fit; not for direct use.';
+COMMENT ON FUNCTION mbgnbd_fit_final(fit_state) IS 'Final function of clv.mbgnbd_fit; not for direct use.';
+COMMENT ON FUNCTION pareto_nbd_fit_final(fit_state) IS 'Final function of clv.pareto_nbd_fit; not for direct use.';
