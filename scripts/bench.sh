@@ -3,6 +3,9 @@
 # scripts/bench.py, which prints the results and writes docs/performance.md.
 #
 #   scripts/bench.sh [--scale CUSTOMERS] [--runs N] [--python-runs N] [--fresh] [--only SECTIONS]
+#   scripts/bench.sh --citus [--scale CUSTOMERS] [--runs N]
+#       one node against Citus (coordinator + 2 workers, scripts/citus.sh) on the same simulated
+#       customers (scripts/bench_citus.py); prints the table of docs/scaling.md
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BENCH_DIR="${PG_CLV_BENCH_DIR:-/tmp/pg_clv_bench-$(id -u)}"
@@ -14,6 +17,20 @@ ensure_toolchain
 ensure_apt_packages python3 python3-venv
 install_extension --release
 start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
+
+if [ "${1:-}" = "--citus" ]; then
+    shift
+    ensure_apt_packages python3-psycopg2
+    "$REPO_ROOT/scripts/citus.sh" start
+    trap '"$REPO_ROOT/scripts/citus.sh" stop' EXIT
+    "$PG_BIN/psql" -X -q -h "$BENCH_DIR" -p "$BENCH_PORT" -U postgres -d postgres \
+        -c "DROP DATABASE IF EXISTS pg_clv_bench_citus" -c "CREATE DATABASE pg_clv_bench_citus"
+    "$PG_BIN/psql" -X -q -h "$BENCH_DIR" -p "$BENCH_PORT" -U postgres -d pg_clv_bench_citus -c "CREATE EXTENSION pg_clv"
+    /usr/bin/python3 "$REPO_ROOT/scripts/bench_citus.py" \
+        --single "host=$BENCH_DIR port=$BENCH_PORT dbname=pg_clv_bench_citus user=postgres" \
+        --citus "host=127.0.0.1 port=$("$REPO_ROOT/scripts/citus.sh" port) dbname=pg_clv_citus user=postgres" "$@"
+    exit 0
+fi
 
 # lifetimes 0.11.3 in a private virtual environment, for the Python columns; skipped (with a
 # message in the results) when it cannot be installed.

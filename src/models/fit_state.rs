@@ -7,7 +7,7 @@
 //! Its SQL type is `clv.fit_state`, not `internal`, so that Citus pushes fits down to the
 //! shards (see [`crate::pg::expanded`]). On the wire (a parallel worker's or a shard's partial
 //! state) it is the merged observations in [`sorted_rows`]' compact form: for 1M customers in
-//! days, about 2.5 MB instead of 30 MB.
+//! days, 3.4 MB as Citus ships it (base64) instead of 23 MB at 32 bytes an observation.
 
 use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::call::check_for_interrupts;
@@ -166,12 +166,16 @@ fn fit_state_in(input: &CStr) -> FitStateDatum {
     let bytes = base64::engine::general_purpose::STANDARD.decode(input.to_bytes()).unwrap_or_else(|e| {
         raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type clv.fit_state: {e}"))
     });
-    if let Err(e) = crate::models::check_fit_state(&bytes) {
-        raise(INVALID_TEXT_REPRESENTATION, format!("invalid clv.fit_state: {e}"));
+    checked_flat(&bytes, INVALID_TEXT_REPRESENTATION)
+}
+
+/// A flat `clv.fit_state` of `bytes` once they read as one; else ERROR with `code`.
+fn checked_flat(bytes: &[u8], code: pgrx::PgSqlErrorCode) -> FitStateDatum {
+    if let Err(e) = crate::models::check_fit_state(bytes) {
+        raise(code, format!("invalid clv.fit_state: {e}"));
     }
-    FitStateDatum(
-        crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(&bytes)).into_datum(),
-    )
+    let flat = crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(bytes));
+    FitStateDatum(flat.into_datum())
 }
 
 /// Text output of `clv.fit_state`: base64 of the flat state (what Citus sends a coordinator).
@@ -187,11 +191,10 @@ fn fit_state_out(state: FitStateDatum) -> &'static CStr {
 /// Binary input of `clv.fit_state`: the flat state, checked by reading it.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn fit_state_recv(mut buffer: pgrx::datum::Internal) -> FitStateDatum {
-    let bytes = unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) };
-    if let Err(e) = crate::models::check_fit_state(bytes) {
-        raise(INVALID_BINARY_REPRESENTATION, format!("invalid clv.fit_state: {e}"));
-    }
-    FitStateDatum(crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(bytes)).into_datum())
+    checked_flat(
+        unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) },
+        INVALID_BINARY_REPRESENTATION,
+    )
 }
 
 /// Binary output of `clv.fit_state`: the flat state.
