@@ -13,10 +13,14 @@
 #   7. pg_clv on Citus (scripts/citus.sh: a coordinator and two workers): tests/citus compares
 #      every kind of query with one node and shows the plans; skipped only without
 #      ../shared/vendor, Citus' source
+#   8. the release: META.json against the PGXN meta spec, pgspot on the install and update
+#      scripts, a database owner who is not a superuser (tests/security), and the Debian
+#      package installed with apt-get, the upgrade from 0.1.0 and pg_dump/pg_restore
+#      (scripts/package.sh, scripts/upgrade_test.sh)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchain
-ensure_apt_packages python3 python3-psycopg2 python3-matplotlib postgresql-15-cron chromium
+ensure_apt_packages python3 python3-venv python3-psycopg2 python3-matplotlib postgresql-15-cron chromium
 cd "$REPO_ROOT"
 
 WORK="${TMPDIR:-/tmp}/pg_clv-test-$(id -u)"
@@ -26,13 +30,13 @@ mkdir -p "$WORK"
 is_root && chown "$(cluster_user):" "$WORK"
 trap 'stop_private_cluster "$REGRESS_DATA"; scripts/citus.sh stop' EXIT
 
-say "1/7 Formatting, lints and pure-Rust tests (clv-core)"
+say "1/8 Formatting, lints and pure-Rust tests (clv-core)"
 cargo fmt --all --check || die "cargo fmt --check: run 'cargo fmt --all'"
 cargo clippy -p clv-core --release --all-targets --quiet -- -D warnings
 cargo clippy -p pg_clv --all-targets --quiet -- -D warnings
 cargo test -p clv-core --release --quiet
 
-say "2/7 SQL tests inside PostgreSQL (cargo pgrx test)"
+say "2/8 SQL tests inside PostgreSQL (cargo pgrx test)"
 cargo pgrx test pg$PG_MAJOR --runas "$(cluster_user)" --pgdata "$WORK/pgrx-test-cluster"
 
 install_extension
@@ -60,7 +64,7 @@ run_pg_regress() {
     )
 }
 
-say "3/7 Golden SQL tests (tests/pg_regress), and the incremental refresh property test"
+say "3/8 Golden SQL tests (tests/pg_regress), and the incremental refresh property test"
 run_pg_regress tests/pg_regress --schedule=schedule
 /usr/bin/python3 tests/refresh/property.py \
     --dsn "host=$REGRESS_DATA port=$REGRESS_PORT dbname=pg_clv_regress user=postgres" --sequences 200
@@ -70,7 +74,7 @@ say "scheduled refresh (pg_cron): $scheduled"
 echo "$scheduled" | head -1 | grep -q '^succeeded ' || die "the pg_cron refresh job did not succeed: $scheduled"
 echo "$scheduled" | tail -1 | grep -q '^0 0 t ' || die "the pg_cron refresh left summaries unlike a rebuild: $scheduled"
 
-say "4/7 SQL examples of the documentation, and the HTML report"
+say "4/8 SQL examples of the documentation, and the HTML report"
 python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md
 run_pg_regress "$WORK/docs-regress" --schedule=schedule
 # The demo's HTML report, drawn from the demo's objects and opened in headless Chromium: the
@@ -89,13 +93,13 @@ rendered=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom
     || die "the HTML report rendered ${rendered:-no} of its $charts charts in headless Chromium"
 say "HTML report: $charts charts rendered in headless Chromium"
 
-say "5/7 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
+say "5/8 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
 scripts/fuzz.sh --no-install --calls 20000 --seed 20261203
 
-say "6/7 Cancel and load tests on the release build (docs/reliability.md)"
+say "6/8 Cancel and load tests on the release build (docs/reliability.md)"
 scripts/reliability.sh
 
-say "7/7 pg_clv on Citus: a coordinator and two workers (docs/scaling.md)"
+say "7/8 pg_clv on Citus: a coordinator and two workers (docs/scaling.md)"
 citus_status=0
 scripts/citus.sh start || citus_status=$?
 if [ "$citus_status" -eq 3 ]; then
@@ -108,4 +112,33 @@ else
         run_pg_regress tests/citus citus
     scripts/citus.sh stop
 fi
+
+say "8/8 The release: PGXN metadata, pgspot, a non-superuser owner, the package, upgrade, dump/restore"
+command -v pgxn_meta >/dev/null || cargo install pgxn_meta --version 0.7.0 --locked --quiet
+pgxn_meta META.json
+# A database owner without superuser rights (docs/security.md), on the cluster of stage 3.
+start_private_cluster "$REGRESS_DATA" "$REGRESS_PORT"
+"$PG_BIN/psql" -X -q -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres -d postgres \
+    -c "DROP DATABASE IF EXISTS pg_clv_owner WITH (FORCE)" -c "DROP ROLE IF EXISTS clv_owner" \
+    -c "CREATE ROLE clv_owner LOGIN" -c "CREATE DATABASE pg_clv_owner OWNER clv_owner"
+(
+    cd tests/security && rm -rf results regression.diffs regression.out && mkdir -p results
+    "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" --inputdir=. --outputdir=. \
+        --host="$REGRESS_DATA" --port="$REGRESS_PORT" --user=clv_owner --use-existing --dbname=pg_clv_owner \
+        database_owner || { cat regression.diffs; die "the database owner test failed (tests/security)"; }
+)
+stop_private_cluster "$REGRESS_DATA"
+DEB="$(scripts/package.sh "$WORK/package" | tail -1)"
+PGSPOT_VENV="${TMPDIR:-/tmp}/pg_clv_pgspot_venv-$(id -u)"
+"$PGSPOT_VENV/bin/pgspot" --version >/dev/null 2>&1 \
+    || { python3 -m venv "$PGSPOT_VENV" && "$PGSPOT_VENV/bin/pip" install -q "pgspot==0.9.4"; }
+for script in "$WORK"/package/postgresql-*/usr/share/postgresql/$PG_MAJOR/extension/pg_clv--*.sql; do
+    summary="$("$PGSPOT_VENV/bin/pgspot" --summary-only "$script")"
+    say "pgspot $(basename "$script"): $(echo $summary)"
+    echo "$summary" | grep -q "Errors: 0 " || { "$PGSPOT_VENV/bin/pgspot" "$script"; die "pgspot found errors"; }
+    # The warnings docs/security.md explains: PS017 only.
+    others="$("$PGSPOT_VENV/bin/pgspot" "$script" | grep '^PS' | grep -v '^PS017' || true)"
+    [ -z "$others" ] || die "pgspot warnings other than PS017 in $script: $others"
+done
+scripts/upgrade_test.sh "$DEB"
 say "All tests passed"

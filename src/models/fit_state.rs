@@ -160,6 +160,38 @@ macro_rules! fit_combine_function {
 }
 pub(crate) use fit_combine_function;
 
+/// The serialize and deserialize functions of 0.1.0, whose fit aggregates had an `internal`
+/// state: its catalog names them, so the new library keeps them until `ALTER EXTENSION pg_clv
+/// UPDATE` has run (the update script moves the aggregates to `clv.fit_state`, and no SQL
+/// declares these functions any more). The `internal` datum they get is this module's expanded
+/// state, which the 0.2.0 transition and combine functions make from 0.1.0's calls too.
+macro_rules! fit_functions_of_0_1_0 {
+    ($observation:ty: $serialize:ident, $deserialize:ident) => {
+        #[::pgrx::pg_extern(immutable, parallel_safe, strict, sql = false)]
+        fn $serialize(state: crate::models::fit_state::FitStateDatum) -> Vec<u8> {
+            use crate::pg::aggregate::AggregateState;
+            crate::pg::expanded::read_state::<crate::models::fit_state::FitState<$observation>>(state.0)
+                .serialize()
+        }
+
+        #[::pgrx::pg_extern(immutable, parallel_safe, strict, sql = false)]
+        fn $deserialize(
+            bytes: &[u8],
+            _unused: ::pgrx::datum::Internal,
+            fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> crate::models::fit_state::FitStateDatum {
+            let flat = crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(bytes));
+            let (_, datum) = crate::pg::expanded::state::<crate::models::fit_state::FitState<$observation>>(
+                Some(flat.into_datum()),
+                fcinfo,
+                |_| unreachable!("a flat state is read, not made"),
+            );
+            crate::models::fit_state::FitStateDatum(datum)
+        }
+    };
+}
+pub(crate) use fit_functions_of_0_1_0;
+
 /// Text input of `clv.fit_state`: base64 of the flat state, checked by reading it.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn fit_state_in(input: &CStr) -> FitStateDatum {

@@ -4,7 +4,8 @@
 use crate::models::btyd::predict::{checked_discount_rate, continuous_rate};
 use crate::models::btyd::BtydModel;
 use crate::models::fit_state::{
-    fit_combine_function, fit_final, read_as_of, write_as_of, FitObservation, FitState, FitStateDatum,
+    fit_combine_function, fit_final, fit_functions_of_0_1_0, read_as_of, write_as_of, FitObservation,
+    FitState, FitStateDatum,
 };
 use crate::models::stored_model;
 use crate::pg::dates::finite_day;
@@ -125,6 +126,7 @@ fn gamma_gamma_add_raw(
 }
 
 fit_combine_function!(SpendObservation: gamma_gamma_combine);
+fit_functions_of_0_1_0!(SpendObservation: gamma_gamma_serialize, gamma_gamma_deserialize);
 
 /// NULL when no repeat buyer with positive spend was seen (see [`fit_final`]).
 #[pg_extern(immutable, parallel_safe)]

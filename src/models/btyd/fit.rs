@@ -107,6 +107,7 @@ fn btyd_fit_add_raw(
 }
 
 fit_combine_function!(Observation: btyd_fit_combine);
+fit_state::fit_functions_of_0_1_0!(Observation: btyd_fit_serialize, btyd_fit_deserialize);
 
 /// Fits `kind` (see [`fit_state::fit_final`]).
 fn finish(state: Option<FitStateDatum>, kind: Kind) -> Option<BtydModel> {

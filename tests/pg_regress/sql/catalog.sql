@@ -51,3 +51,11 @@ SELECT clv.residual_value('{"version":1,"model":"bgnbd","unit":"days","params":{
                           s, '2024-01-01', 0.1)
 FROM scoring_plan;
 DROP TABLE scoring_plan;
+
+-- Nothing runs with its owner's rights, and every SQL or PL/pgSQL function pins its
+-- search_path (docs/security.md).
+SELECT function FROM extension_functions e JOIN pg_proc p ON p.oid = e.oid WHERE p.prosecdef;
+SELECT function FROM extension_functions e JOIN pg_proc p ON p.oid = e.oid
+JOIN pg_language l ON l.oid = p.prolang
+WHERE l.lanname IN ('sql', 'plpgsql')
+  AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false);
