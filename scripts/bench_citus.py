@@ -123,6 +123,11 @@ def main():
     a, b = measure(single, args.runs, False), measure(citus, args.runs, True)
     if a["model"] != b["model"] or a["spend"] != b["spend"]:
         raise SystemExit(f"the models differ:\n{a['model']}\n{b['model']}\n{a['spend']}\n{b['spend']}")
+    # Every customer's summary and score, compared as a digest.
+    every_customer = f"""SELECT md5(string_agg(md5(c.s::text || clv.p_alive(m.m, c.s, '{AS_OF}')::text), '' ORDER BY c.customer_id))
+                         FROM bench_summaries c CROSS JOIN bench_models m"""
+    if single.one(every_customer) != citus.one(every_customer):
+        raise SystemExit("the summaries or scores differ between one node and Citus")
     fit = f"SELECT clv.bgnbd_fit(s, '{AS_OF}') FROM bench_summaries"
     fit_bytes = float(fit_state_bytes(citus))
     rows_bytes = received_bytes(citus, "SELECT s FROM bench_summaries")
@@ -140,7 +145,8 @@ def main():
                        ("fit", "fit BG/NBD on the summaries"),
                        ("score", "score every customer (P(alive), models in a reference table)")]:
         print(f"| {label} | {a[key]:.2f} s | {b[key]:.2f} s | {b[key] / a[key]:.2f} |")
-    print(f"\nFit: the models are equal (text form, byte for byte). The coordinator received "
+    print(f"\nEvery customer's summary and P(alive) are equal on both (a digest of their text forms). "
+          f"Fit: the models are equal (text form, byte for byte). The coordinator received "
           f"{fit_bytes / 1024 ** 2:.2f} MB from the {shards} shards ({fit_bytes / customers:.2f} bytes per customer; "
           f"{patterns:,} distinct patterns after merging), against {rows_bytes / 1024 ** 2:.1f} MB for every "
           f"customer's summary; the coordinator backend's peak memory was {peak_fit / 1024:.0f} MB "

@@ -32,7 +32,11 @@ trap 'stop_private_cluster "$DATA"; remove_pg_clv' EXIT
 db() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres "$@"; }
 
 # Release 0.1.0, built once from its tag (a debug build: this tests the catalog, not speed).
-V010_COMMIT="$(git rev-parse "v0.1.0^{commit}" 2>/dev/null || echo ec9de3f)"
+# A shallow clone may lack it: fetch the tag, or the commit, from where the clone came from.
+git rev-parse -q --verify "v0.1.0^{commit}" >/dev/null || git cat-file -e "ec9de3f^{commit}" 2>/dev/null \
+    || git fetch -q origin tag v0.1.0 2>/dev/null || git fetch -q --unshallow 2>/dev/null || true
+V010_COMMIT="$(git rev-parse -q --verify "v0.1.0^{commit}" || git rev-parse -q --verify "ec9de3f^{commit}")" \
+    || die "release 0.1.0 (tag v0.1.0, commit ec9de3f) is not in this clone: git fetch origin tag v0.1.0"
 V010="$CACHE/0.1.0-$V010_COMMIT"
 if [ ! -f "$V010/usr/lib/postgresql/$PG_MAJOR/lib/pg_clv.so" ]; then
     say "Building pg_clv 0.1.0 from $V010_COMMIT (once; cached in $V010)"

@@ -213,8 +213,7 @@ impl<'a> SummaryView<'a> {
         Ok(Self { day_col, order_col, amount_col, n, stored_totals: Some((order_count, total)) })
     }
 
-    /// Reads and fully checks a summary from untrusted bytes (text input, binary receive,
-    /// parallel-worker state).
+    /// Reads and fully checks a summary from untrusted bytes (text input, binary receive).
     pub fn validated(bytes: &'a [u8]) -> Result<Self, SummaryError> {
         let view = Self::new(bytes)?;
         if bytes[1..4] != [0, 0, 0] {

@@ -3,16 +3,19 @@
 //!
 //! Both share one internal state: the purchase days seen so far, in arrival order, in the
 //! aggregate memory context. Sorting and merging happen once, when the state is serialized for
-//! a parallel leader or finalized. The serialized state is the stored summary format itself.
+//! a parallel leader or finalized. The serialized state is the stored summary format itself,
+//! and the leader decodes it straight into the group's state (see [`PartialSummary`]): with
+//! ~10 orders per customer in random order every process meets nearly every customer, so the
+//! leader combines about two partial states per customer, alone, and that step sets how much
+//! a parallel plan gains (docs/performance.md).
 //! `CREATE AGGREGATE` is written by hand because pgrx 0.18's `#[pg_aggregate]` generates a
 //! wrong deserialize signature for internal states (pgrx issue #2351).
 
 use super::CustomerSummary;
-use crate::pg::aggregate::{existing, parallel_functions, state, AggregateState};
+use crate::pg::aggregate::{existing, state};
 use crate::pg::amounts::{float8_micros, numeric_micros, NumericArg};
-use crate::pg::errors::{bad_summary, INVALID_BINARY_REPRESENTATION};
-use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
-use clv_core::codec::DecodeError;
+use crate::pg::errors::{bad_summary, raise, INVALID_BINARY_REPRESENTATION};
+use crate::pg::memory::{context_vec, leak_into, ContextAllocator, ContextVec};
 use clv_core::summary::{encode, encoded_len, normalize, PurchaseDay, SummaryView};
 use pgrx::datum::{Date, Internal, Timestamp, TimestampWithTimeZone};
 use pgrx::prelude::*;
@@ -37,29 +40,57 @@ impl SummaryState {
     }
 }
 
-impl AggregateState for SummaryState {
-    fn empty_like(&self, alloc: ContextAllocator) -> Self {
-        Self::new(alloc)
-    }
+/// A parallel worker's partial state as the leader receives it: the serialized bytes (the
+/// stored summary format), read where they lie, in the input row that carries them, which
+/// stays valid while PostgreSQL hands the deserialized value to the combine function. The
+/// combine function decodes the days straight into the group's state, so a partial state costs
+/// one pass and no allocation of its own.
+struct PartialSummary {
+    bytes: *const u8,
+    len: usize,
+}
 
-    fn merge(&mut self, other: &Self) {
-        self.days.extend_from_slice(&other.days);
+impl PartialSummary {
+    fn view(&self) -> SummaryView<'_> {
+        let bytes = unsafe { std::slice::from_raw_parts(self.bytes, self.len) };
+        SummaryView::new(bytes).expect("checked by customer_summary_deserialize")
     }
+}
 
-    /// The partial state is the stored summary format itself.
-    fn serialize(&mut self) -> Vec<u8> {
-        let days = self.normalized();
-        let mut bytes = vec![0; encoded_len(days.len())];
-        encode(days, &mut bytes);
-        bytes
-    }
+/// Serialize function (parallel query): the state as the stored summary format.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn customer_summary_serialize(mut internal: Internal) -> Vec<u8> {
+    let days = existing::<SummaryState>(&mut internal).expect("strict: state is not NULL").normalized();
+    let mut bytes = vec![0; encoded_len(days.len())];
+    encode(days, &mut bytes);
+    bytes
+}
 
-    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let view = SummaryView::validated(bytes)?;
-        let mut state = Self::new(alloc);
-        state.days.extend(view.iter());
-        Ok(state)
+/// Deserialize function (parallel query): checks the header (the bytes are a worker's, written
+/// by the function above) and keeps a view of them for the combine function.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn customer_summary_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
+    if let Err(e) = SummaryView::new(bytes) {
+        raise(INVALID_BINARY_REPRESENTATION, format!("invalid aggregate state: {e}"));
     }
+    // The bytes outlive this call until the combine function has read them (see PartialSummary).
+    let partial = PartialSummary { bytes: bytes.as_ptr(), len: bytes.len() };
+    let context = unsafe { pg_sys::CurrentMemoryContext };
+    Internal::from(Some(pg_sys::Datum::from(leak_into(context, partial).as_ptr())))
+}
+
+/// Combine function (parallel query): a worker's days added to the group's state.
+#[pg_extern(immutable, parallel_safe)]
+fn customer_summary_combine(
+    mut into: Internal,
+    mut from: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
+    if let Some(partial) = existing::<PartialSummary>(&mut from) {
+        let days = &mut state(&mut into, fcinfo, SummaryState::new).days;
+        days.extend(partial.view().iter());
+    }
+    into
 }
 
 /// Adds one order (NULL time or amount: skipped).
@@ -143,8 +174,6 @@ fn customer_summary_add_summary(
     internal
 }
 
-parallel_functions!(SummaryState: customer_summary_combine, customer_summary_serialize, customer_summary_deserialize);
-
 #[pg_extern(immutable, parallel_safe)]
 fn customer_summary_final(mut internal: Internal) -> Option<CustomerSummary> {
     let days = existing::<SummaryState>(&mut internal)?.normalized();
@@ -193,8 +222,8 @@ mod tests {
         super::customer_summary_deserialize(&bytes, Internal::default());
     }
 
-    /// The serialized partial state is the stored format: deserialize, combine and final
-    /// give back the summary, and serializing it again gives the same bytes.
+    /// The serialized partial state is the stored format: the deserialized state reads back
+    /// the same purchase days, which encode to the same bytes.
     #[pg_test]
     fn partial_state_is_the_stored_format() {
         let stored = Spi::get_one::<Vec<u8>>(
@@ -203,7 +232,9 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        let state = super::customer_summary_deserialize(&stored, Internal::default());
-        assert_eq!(super::customer_summary_serialize(state), stored);
+        let mut partial = super::customer_summary_deserialize(&stored, Internal::default());
+        let partial = crate::pg::aggregate::existing::<super::PartialSummary>(&mut partial).unwrap();
+        let days: Vec<_> = partial.view().iter().collect();
+        assert_eq!(clv_core::summary::encode_to_vec(days).unwrap(), stored);
     }
 }
