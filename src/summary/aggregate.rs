@@ -71,6 +71,7 @@ fn customer_summary_serialize(mut internal: Internal) -> Vec<u8> {
 #[pg_extern(immutable, parallel_safe, strict)]
 fn customer_summary_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
     if let Err(e) = SummaryView::new(bytes) {
+        let e = clv_core::codec::DecodeError::from(e);
         raise(INVALID_BINARY_REPRESENTATION, format!("invalid aggregate state: {e}"));
     }
     // The bytes outlive this call until the combine function has read them (see PartialSummary).
