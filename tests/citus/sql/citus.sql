@@ -119,7 +119,8 @@ FROM distributed.customer_summaries c CROSS JOIN distributed.models m;
 SELECT differences('TABLE one_node.predictions', 'TABLE distributed.predictions') AS predictions,
        (SELECT round(sum(value)::numeric, 2) FROM distributed.predictions) AS total_value;
 
--- What runs where. Summaries grouped by the distribution column: whole on each shard.
+-- What runs where (the plans name the first worker's port: scripts/citus.sh's default ports).
+-- Summaries grouped by the distribution column: whole on each shard.
 EXPLAIN (COSTS OFF)
 SELECT customer_id, clv.customer_summary(ordered_at, amount) FROM distributed.orders GROUP BY customer_id;
 -- A fit: worker_partial_agg on each shard (its patterns), coord_combine_agg on the
@@ -129,6 +130,10 @@ SELECT clv.pareto_nbd_fit(s, '1998-06-30') FROM distributed.customer_summaries;
 -- Scoring with the models in a reference table: on each shard.
 EXPLAIN (COSTS OFF)
 SELECT count(*) FILTER (WHERE p_alive > 0.5) FROM distributed.predictions;
+-- Or with the model as a scalar subquery: an InitPlan on each shard reads the reference table.
+EXPLAIN (COSTS OFF)
+SELECT count(*) FILTER (WHERE clv.p_alive((SELECT pareto_nbd FROM distributed.models), s, '1998-06-30') > 0.5)
+FROM distributed.customer_summaries;
 -- A segment view: whole on each shard, the settings from the reference table.
 EXPLAIN (COSTS OFF)
 SELECT * FROM distributed.wake_up_list;
