@@ -59,8 +59,8 @@ impl PartialSummary {
 
 /// Serialize function (parallel query): the state as the stored summary format.
 #[pg_extern(immutable, parallel_safe, strict)]
-fn customer_summary_serialize(mut internal: Internal) -> Vec<u8> {
-    let days = existing::<SummaryState>(&mut internal).expect("strict: state is not NULL").normalized();
+fn customer_summary_serialize(mut state: Internal) -> Vec<u8> {
+    let days = existing::<SummaryState>(&mut state).expect("strict: state is not NULL").normalized();
     let mut bytes = vec![0; encoded_len(days.len())];
     encode(days, &mut bytes);
     bytes
