@@ -131,7 +131,8 @@ fn prediction_grid(
         let recencies: Vec<f64> = if x == 0 {
             vec![0.0]
         } else {
-            (0..=steps).map(|i| t * f64::from(i) / f64::from(steps)).collect()
+            // A fraction of t, so that a huge t does not overflow on the way.
+            (0..=steps).map(|i| t * (f64::from(i) / f64::from(steps))).collect()
         };
         for t_x in recencies {
             let c = Customer { x: f64::from(x), t_x, t };

@@ -19,9 +19,14 @@ BEGIN
         RAISE EXCEPTION 'table % has no column %', tbl, coalesce(quote_ident(missing), 'NULL')
             USING ERRCODE = 'undefined_column';
     END IF;
+    -- Each column plays its own part (customer, time, amount, summary).
+    IF (SELECT count(DISTINCT c) FROM unnest(columns) c) < cardinality(columns) THEN
+        RAISE EXCEPTION 'columns of table % must be different, not %', tbl, columns
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
 END
 $$;
-COMMENT ON FUNCTION check_columns(regclass, name[]) IS 'Checks that a table has the named columns, for the summary refresh functions; not for direct use.';
+COMMENT ON FUNCTION check_columns(regclass, name[]) IS 'Checks that a table has the named columns, all different, for the summary refresh functions; not for direct use.';
 
 -- The trigger function behind clv.track_order_changes. Arguments: the change table, then the
 -- orders' customer, time and amount columns. Inserted orders are logged whole (they fold into

@@ -102,4 +102,7 @@ SELECT regress.error_of($$SELECT count(*) FROM diag_models, diag_summaries, clv.
 SELECT regress.error_of($$SELECT count(*) FROM diag_models, diag_summaries, clv.repeat_purchase_distribution(bgnbd, s, '1998-06-30', 0)$$) AS no_bins;
 SELECT regress.error_of($$SELECT count(*) FROM diag_models, clv.prediction_grid(bgnbd, 'Infinity', 52)$$) AS infinite_age;
 SELECT regress.error_of($$SELECT count(*) FROM diag_models, clv.prediction_grid(bgnbd, 39, 52, recency_steps => 1001)$$) AS grid_too_fine;
+-- The largest finite age: every recency on the grid stays finite (no overflow on the way).
+SELECT count(*) AS rows, count(*) FILTER (WHERE g.t_x = 'Infinity' OR g.t_x <> g.t_x) AS non_finite_recencies
+FROM diag_models, clv.prediction_grid(bgnbd, 1.7976931348623157e308, 1e9, max_x => 2, recency_steps => 3) g;
 DROP TABLE diag_summaries, diag_models;

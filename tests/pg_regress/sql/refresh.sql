@@ -50,5 +50,8 @@ SELECT count(*) AS customers_after_truncate FROM shop_summaries;
 -- Bad input.
 SELECT regress.error_of($$SELECT clv.track_order_changes('shop_summaries')$$) AS no_such_columns;
 SELECT regress.error_of($$SELECT clv.track_order_changes('no_such_table')$$) AS no_such_table;
+-- One column named for two parts (here the summaries' customer and summary columns).
+SELECT regress.error_of($$SELECT clv.rebuild_summaries('"Shop Orders; DROP TABLE x"', 'shop_summaries',
+                        '"Shop Orders; DROP TABLE x_clv_changes"', 'buyer', 'when', 'paid', 'buyer')$$) AS same_column_twice;
 DROP SCHEMA hostile CASCADE;
 DROP TABLE "Shop Orders; DROP TABLE x", "Shop Orders; DROP TABLE x_clv_changes", shop_summaries;
