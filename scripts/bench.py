@@ -17,13 +17,14 @@ import sys
 import tempfile
 import time
 
-PSQL = "/usr/lib/postgresql/15/bin/psql"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Database:
-    def __init__(self, host, port, dbname):
-        self.base = [PSQL, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", str(port), "-U", "postgres"]
+    def __init__(self, host, port, dbname, major=os.environ.get("PG_MAJOR", "15")):
+        self.major = major
+        psql = f"/usr/lib/postgresql/{major}/bin/psql"
+        self.base = [psql, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", str(port), "-U", "postgres"]
         self.dbname = dbname
 
     def run(self, sql, dbname=None):
@@ -212,11 +213,9 @@ def bench_fits(db, runs, lifetimes, work):
             "speed-up", "largest parameter difference", "parameters (pg_clv)"], rows, note)
 
 
-def bench_scoring(db, runs):
-    """Scoring every customer through a view, serial; the scan of the stored summaries alone
-    is the floor. The models sit in a one-row table that the view reads once per query
-    (scalar subqueries, evaluated before the scan). Rates count customers per second of the
-    one core."""
+def bench_scoring_setup(db):
+    """The fitted models in a one-row table that scoring reads once per query (scalar
+    subqueries, evaluated before the scan), and the view of all three scores."""
     db.run(f"""
         DROP TABLE IF EXISTS fitted_models CASCADE;
         CREATE TABLE fitted_models AS
@@ -229,10 +228,14 @@ def bench_scoring(db, runs):
                clv.customer_value({PURCHASES}, {SPEND}, s, '{AS_OF}') AS clv_12m
         FROM summaries;
     """)
+
+
+def scoring_queries(db):
+    """Each scoring query with the number of customers it scores."""
     customers = db.count("summaries")
     # DERT of the BG/NBD family is a quadrature per customer: timed on the first 10,000.
     few = min(customers, 10_000)
-    queries = {
+    return {
         "scan only (floor)": ("SELECT customer_id, s FROM summaries", customers),
         "p_alive": (f"SELECT customer_id, clv.p_alive({PURCHASES}, s, '{AS_OF}') FROM summaries", customers),
         "expected purchases (90 days)": (f"SELECT customer_id, clv.expected_purchases({PURCHASES}, s, '{AS_OF}', 90) FROM summaries", customers),
@@ -241,7 +244,14 @@ def bench_scoring(db, runs):
         f"DERT at 10% a year ({few:,} customers)": (f"SELECT customer_id, clv.dert({PURCHASES}, s, '{AS_OF}', 0.1) FROM summaries WHERE customer_id <= {few}", few),
         "all three (the view)": ("SELECT * FROM scored", customers),
     }
-    times = {name: (db.median_ms(SERIAL, q, runs), n) for name, (q, n) in queries.items()}
+
+
+def bench_scoring(db, runs):
+    """Scoring every customer through a view, serial; the scan of the stored summaries alone
+    is the floor. Rates count customers per second of the one core."""
+    bench_scoring_setup(db)
+    customers = db.count("summaries")
+    times = {name: (db.median_ms(SERIAL, q, runs), n) for name, (q, n) in scoring_queries(db).items()}
     rows = [(name, seconds(ms), f"{n / ms * 1000 / 1e6:.3f} M/s") for name, (ms, n) in times.items()]
     times = {name: ms for name, (ms, _) in times.items()}
     rate = customers / times["p_alive"] * 1000
@@ -352,6 +362,34 @@ def bench_memory(db):
     return "Peak backend memory", ["statement", "peak private memory", "peak resident (incl. shared buffers)"], rows, verdict
 
 
+def bench_majors(dbs, runs):
+    """The same summaries, fits and scoring on two PostgreSQL majors (each its own cluster on
+    this machine, the same simulated orders), measured in turns (a run on one, then on the
+    other) so that both see the same machine."""
+    for db in dbs:
+        bench_scoring_setup(db)
+    queries = {"summaries (pg_clv)": SUMMARY_QUERIES["pg_clv"]}
+    queries.update({f"fit {kind}": fit_query(kind) for kind in ("bgnbd", "pareto_nbd", "gamma_gamma")})
+    queries.update({f"scoring: {name}": query for name, (query, _) in scoring_queries(dbs[0]).items()})
+    rows, slower = [], []
+    for name, query in queries.items():
+        runs_ms = [[], []]
+        for _ in range(runs):
+            for i, db in enumerate(dbs):
+                runs_ms[i].append(db.execution_ms(SERIAL, query))
+        times = [statistics.median(ms) for ms in runs_ms]
+        ratio = times[1] / times[0]
+        rows.append((name, *(seconds(ms) for ms in times), f"{ratio:.2f}"))
+        if ratio > 1.10:
+            slower.append(f"{name} ({ratio:.2f})")
+    versions = " and ".join(db.run("SHOW server_version") for db in dbs)
+    verdict = (f"PostgreSQL {versions}, one cluster each with the same settings and data, release builds of the "
+               f"same commit. Target: nothing more than 10% slower on {dbs[1].major}: "
+               + (f"{met(False)}: {', '.join(slower)}." if slower else f"{met(True)}."))
+    header = ["query", f"PostgreSQL {dbs[0].major}", f"PostgreSQL {dbs[1].major}", f"{dbs[1].major} / {dbs[0].major}"]
+    return f"PostgreSQL {dbs[0].major} and {dbs[1].major} side by side", header, rows, verdict
+
+
 class Lifetimes:
     """lifetimes in its private virtual environment (scripts/bench_lifetimes.py)."""
 
@@ -422,19 +460,18 @@ def main():
     parser.add_argument("--fresh", action="store_true", help="recreate the extension and the data")
     parser.add_argument("--output", default=os.path.join(REPO, "docs", "performance.md"))
     parser.add_argument("--only", help="comma-separated sections to run (summaries, parallel query, fits, "
-                        "scoring, end to end, refresh, memory); they replace their sections in --output, "
+                        "scoring, end to end, refresh, memory, majors); they replace their sections in --output, "
                         "which keeps the others")
+    parser.add_argument("--other", metavar="MAJOR:HOST:PORT",
+                        help="a cluster of another PostgreSQL major for the majors section (scripts/bench.sh --majors)")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
 
-    db = Database(args.host, args.port, "pg_clv_bench")
-    if db.run("SELECT 1 FROM pg_database WHERE datname = 'pg_clv_bench'", dbname="postgres") != "1":
-        db.run("CREATE DATABASE pg_clv_bench", dbname="postgres")
-    if args.fresh:
-        # The summaries go too: DROP EXTENSION ... CASCADE would leave the table without its column.
-        db.run("DROP TABLE IF EXISTS summaries CASCADE; DROP EXTENSION IF EXISTS pg_clv CASCADE;")
-    db.run("CREATE EXTENSION IF NOT EXISTS pg_clv;")
-    ensure_data(db, args.scale)
+    db = open_database(args.host, args.port, os.environ.get("PG_MAJOR", "15"), args.fresh, args.scale)
+    other = None
+    if args.other:
+        major, host, port = args.other.split(":")
+        other = open_database(host, int(port), major, args.fresh, args.scale)
     work = os.path.join(tempfile.gettempdir(), f"pg_clv_bench_files-{os.getuid()}")
     os.makedirs(work, exist_ok=True)
     lifetimes = Lifetimes(args.python, args.python_runs) if args.python else None
@@ -450,8 +487,9 @@ def main():
         ("end to end", lambda: bench_end_to_end(db, args.runs, lifetimes, work)),
         ("refresh", lambda: bench_refresh(db, args.runs)),
         ("memory", lambda: bench_memory(db)),
+        ("majors", lambda: bench_majors([db, other], args.runs)),
     ]:
-        if only is None or name in only:
+        if name in only if only is not None else (name != "majors" or other is not None):
             print(f"benchmarking {name} ...", flush=True)
             sections.append(run())
 
@@ -474,6 +512,19 @@ def main():
     with open(args.output, "w") as f:
         f.write(text)
     print(f"written to {args.output}")
+
+
+def open_database(host, port, major, fresh, scale):
+    """The benchmark database of one cluster, with pg_clv and the simulated data."""
+    db = Database(host, port, "pg_clv_bench", major)
+    if db.run("SELECT 1 FROM pg_database WHERE datname = 'pg_clv_bench'", dbname="postgres") != "1":
+        db.run("CREATE DATABASE pg_clv_bench", dbname="postgres")
+    if fresh:
+        # The summaries go too: DROP EXTENSION ... CASCADE would leave the table without its column.
+        db.run("DROP TABLE IF EXISTS summaries CASCADE; DROP EXTENSION IF EXISTS pg_clv CASCADE;")
+    db.run("CREATE EXTENSION IF NOT EXISTS pg_clv;")
+    ensure_data(db, scale)
+    return db
 
 
 def splice(path, blocks):

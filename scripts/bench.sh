@@ -3,18 +3,41 @@
 # scripts/bench.py, which prints the results and writes docs/performance.md.
 #
 #   scripts/bench.sh [--scale CUSTOMERS] [--runs N] [--python-runs N] [--fresh] [--only SECTIONS]
+#   scripts/bench.sh --majors [--scale CUSTOMERS] [--runs N]
+#       summaries, fits and scoring on PostgreSQL 15 and 18 side by side (a cluster of each,
+#       the same data, measured in turns); replaces that section of docs/performance.md
 #   scripts/bench.sh --citus [--scale CUSTOMERS] [--runs N]
 #       one node against Citus (coordinator + 2 workers, scripts/citus.sh) on the same simulated
 #       customers (scripts/bench_citus.py); prints the table of docs/scaling.md
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-BENCH_DIR="${PG_CLV_BENCH_DIR:-/tmp/pg_clv_bench-$(id -u)}"
+# The benchmark cluster of PostgreSQL major $1 (run with PG_MAJOR=18 for 18 alone).
+bench_dir() { echo "${PG_CLV_BENCH_DIR:-/tmp/pg_clv_bench}-pg$1-$(id -u)"; }
+BENCH_DIR="$(bench_dir "$PG_MAJOR")"
 BENCH_PORT="${PG_CLV_BENCH_PORT:-55433}"
 
 VENV="${PG_CLV_BENCH_VENV:-${TMPDIR:-/tmp}/pg_clv_bench_venv-$(id -u)}"
 
 ensure_toolchain
 ensure_apt_packages python3 python3-venv
+if [ "${1:-}" = "--majors" ]; then
+    shift
+    # PostgreSQL 18's cluster beside 15's (its own directory and port); bench.py talks to both.
+    OTHER_MAJOR=18
+    OTHER_DIR="$(bench_dir $OTHER_MAJOR)"
+    OTHER_PORT=$((BENCH_PORT + 1))
+    use_major $OTHER_MAJOR
+    install_extension --release
+    start_private_cluster "$OTHER_DIR" "$OTHER_PORT"
+    trap 'select_major $OTHER_MAJOR; stop_private_cluster "$OTHER_DIR"' EXIT
+    use_major 15
+    BENCH_DIR="$(bench_dir 15)"
+    install_extension --release
+    start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
+    python3 "$REPO_ROOT/scripts/bench.py" --host "$BENCH_DIR" --port "$BENCH_PORT" \
+        --other "$OTHER_MAJOR:$OTHER_DIR:$OTHER_PORT" --only majors "$@"
+    exit 0
+fi
 install_extension --release
 start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
 

@@ -3,9 +3,31 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PG_MAJOR=15
+# The PostgreSQL major versions pg_clv is tested on; PG_MAJOR (environment) picks the one a
+# script builds for and runs against, 15 unless said otherwise. Both are laid out as Debian
+# lays them out (scripts/pg.sh): /usr/lib/postgresql/NN/bin.
+TESTED_MAJORS=(15 18)
+PG_MAJOR="${PG_MAJOR:-15}"
+case " ${TESTED_MAJORS[*]} " in
+    *" $PG_MAJOR "*) ;;
+    *) printf 'error: PG_MAJOR=%s: pg_clv is tested on PostgreSQL %s\n' "$PG_MAJOR" "${TESTED_MAJORS[*]}" >&2; exit 1 ;;
+esac
 PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
 PG_CONFIG="$PG_BIN/pg_config"
+export PG_MAJOR
+
+# Points this script (and the scripts it runs) at PostgreSQL major $1; use_major also makes
+# sure that it and the build tools are installed.
+select_major() {
+    PG_MAJOR="$1"
+    PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
+    PG_CONFIG="$PG_BIN/pg_config"
+    export PG_MAJOR
+}
+use_major() {
+    select_major "$1"
+    ensure_toolchain
+}
 PGRX_VERSION=0.18.1
 RUST_VERSION=1.95.0
 
@@ -57,17 +79,32 @@ ensure_cargo_pgrx() {
     cargo install cargo-pgrx --version "$PGRX_VERSION" --locked
 }
 
+# Registers every installed tested major with pgrx at once (`cargo pgrx init` rewrites its
+# configuration with exactly the versions it is given).
 ensure_pgrx_init() {
-    local config="${PGRX_HOME:-$HOME/.pgrx}/config.toml"
-    if [ -f "$config" ] && grep -q "pg$PG_MAJOR = \"$PG_CONFIG\"" "$config"; then return 0; fi
-    say "Registering PostgreSQL $PG_MAJOR with pgrx"
-    cargo pgrx init --pg$PG_MAJOR "$PG_CONFIG"
+    local config="${PGRX_HOME:-$HOME/.pgrx}/config.toml" major pg_config args=() missing=0
+    for major in "${TESTED_MAJORS[@]}"; do
+        pg_config="/usr/lib/postgresql/$major/bin/pg_config"
+        [ -x "$pg_config" ] || continue
+        args+=("--pg$major" "$pg_config")
+        [ -f "$config" ] && grep -q "pg$major = \"$pg_config\"" "$config" || missing=1
+    done
+    [ "$missing" = 0 ] && return 0
+    say "Registering PostgreSQL ${args[*]} with pgrx"
+    cargo pgrx init "${args[@]}"
+}
+
+# PostgreSQL major $1 installed as Debian lays it out (scripts/pg.sh): returns 3 when it
+# cannot be had here (PostgreSQL 18 without its vendored source).
+ensure_postgres() {
+    [ -x "/usr/lib/postgresql/$1/bin/pg_config" ] && [ -d "/usr/include/postgresql/$1/server" ] && return 0
+    "$REPO_ROOT/scripts/pg.sh" "$1"
 }
 
 # Everything the build needs.
 ensure_toolchain() {
-    ensure_apt_packages build-essential pkg-config libssl-dev \
-        "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" clang libclang-dev
+    ensure_apt_packages build-essential pkg-config libssl-dev clang libclang-dev
+    ensure_postgres "$PG_MAJOR" || die "PostgreSQL $PG_MAJOR is not available here (scripts/pg.sh $PG_MAJOR)"
     # cargo pgrx installs into the system PostgreSQL through sudo (`install --sudo`,
     # `test --runas`): root-owned directories, pgrx issue #1700.
     ensure_apt_packages sudo
@@ -114,11 +151,11 @@ start_private_cluster() {
 }
 
 # A throwaway cluster and database for one script: work directory
-# ${TMPDIR:-/tmp}/pg_clv-$1-$UID with the cluster in its cluster/ on port $2 (stopped when the
-# script exits), and a fresh database $3 with pg_clv created. Sets WORK, DATA, PORT,
+# ${TMPDIR:-/tmp}/pg_clv-$1-pgNN-$UID with the cluster in its cluster/ on port $2 (stopped when
+# the script exits), and a fresh database $3 with pg_clv created. Sets WORK, DATA, PORT,
 # SCRATCH_DB and DSN (for Python clients); scratch_psql runs psql there.
 start_scratch_database() {
-    WORK="${TMPDIR:-/tmp}/pg_clv-$1-$(id -u)"
+    WORK="${TMPDIR:-/tmp}/pg_clv-$1-pg$PG_MAJOR-$(id -u)"
     DATA="$WORK/cluster"
     PORT="$2"
     SCRATCH_DB="$3"
