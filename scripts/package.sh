@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds the Debian package postgresql-15-pg-clv_<version>_<arch>.deb from `cargo pgrx package`
-# (release), laid out as Debian's own postgresql-15-* extension packages are: the library in
-# /usr/lib/postgresql/15/lib, the control file and the SQL scripts (the install script and every
-# update script) in /usr/share/postgresql/15/extension, the docs in /usr/share/doc/<package>.
+# Builds the Debian package postgresql-NN-pg-clv_<version>_<arch>.deb for PostgreSQL NN =
+# PG_MAJOR (15 unless said otherwise) from `cargo pgrx package` (release), laid out as Debian's
+# own postgresql-NN-* extension packages are: the library in /usr/lib/postgresql/NN/lib, the
+# control file and the SQL scripts (the install script and every update script) in
+# /usr/share/postgresql/NN/extension, the docs in /usr/share/doc/<package>.
 #
-#   scripts/package.sh [OUTDIR]     (default: target/debian); prints the .deb's path
+#   scripts/package.sh [OUTDIR]             (default: target/debian); prints the .deb's path
+#   PG_MAJOR=18 scripts/package.sh [OUTDIR]
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OUTDIR="$(realpath -m "${1:-$REPO_ROOT/target/debian}")"
@@ -26,7 +28,8 @@ cp -a "$BUILT/usr" "$STAGE/"
 # cargo pgrx package copies the update scripts (sql/pg_clv--*--*.sql) beside the install script.
 ls "$STAGE/usr/share/postgresql/$PG_MAJOR/extension/pg_clv--$VERSION.sql" >/dev/null
 strip --strip-unneeded "$STAGE/usr/lib/postgresql/$PG_MAJOR/lib/pg_clv.so"
-cp README.md CHANGELOG.md "$STAGE/usr/share/doc/$PACKAGE/"
+# With the docs: the step before pg_upgrade from Debian's 15.20 (docs/upgrading.md).
+cp README.md CHANGELOG.md docs/upgrading.md sql/before_pg_upgrade.sql "$STAGE/usr/share/doc/$PACKAGE/"
 {
     echo "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
     echo "Upstream-Name: pg_clv"
