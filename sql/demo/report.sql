@@ -63,7 +63,7 @@ GROUP BY cohort ORDER BY cohort;
 
 \echo
 \echo '== Lifecycle stages at 1998-06-30 ========================================'
-SELECT * FROM lifecycle_overview ORDER BY stage;
+SELECT * FROM lifecycle_overview ORDER BY stage_order;
 
 \echo
 \echo '== RFM segments (quintiles) ==============================================='

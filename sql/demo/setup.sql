@@ -21,22 +21,35 @@ SELECT clv.rebuild_summaries('cdnow_orders', 'customer_summaries', 'cdnow_orders
 \ir ../segments.sql
 UPDATE segment_settings SET as_of = '1998-06-30';
 
--- Purchase and spend models at the end of the data (days), and every customer's predictions
--- as plain columns. Pareto/NBD rather than BG/NBD: it lets one-time buyers be lost.
+-- Purchase and spend models at segment_settings.as_of (days), and every customer's predictions
+-- at as_of as plain columns. Pareto/NBD rather than BG/NBD: it lets one-time buyers be lost.
 DROP TABLE IF EXISTS clv_models CASCADE;
 CREATE TABLE clv_models AS
-SELECT clv.pareto_nbd_fit(s, '1998-06-30') AS purchases,
-       clv.gamma_gamma_fit(s, '1998-06-30') AS spend
-FROM customer_summaries;
-COMMENT ON TABLE clv_models IS 'Pareto/NBD and Gamma-Gamma models fitted on CDNOW at 1998-06-30 (days).';
+SELECT clv.pareto_nbd_fit(s, p.as_of) AS purchases,
+       clv.gamma_gamma_fit(s, p.as_of) AS spend,
+       p.as_of                         AS fitted_as_of
+FROM customer_summaries, (SELECT coalesce(as_of, current_date) AS as_of FROM segment_settings) p
+GROUP BY p.as_of;
+COMMENT ON TABLE clv_models IS 'Pareto/NBD and Gamma-Gamma models fitted on CDNOW at segment_settings.as_of (days); refit when as_of moves.';
 
+-- One row per customer who ordered by as_of (key customer_id): stage, RFM segment and the
+-- models' predictions, the relation dashboards read (materialized as customer_scores by
+-- sql/nightly_refresh.sql).
 CREATE OR REPLACE VIEW customer_predictions AS
-SELECT c.customer_id,
-       clv.total_spend(c.s)                                               AS total_spend,
-       clv.p_alive(m.purchases, c.s, '1998-06-30')                        AS p_alive,
-       clv.expected_purchases(m.purchases, c.s, '1998-06-30', 365)        AS purchases_next_365_days,
-       clv.prob_no_purchase(m.purchases, c.s, '1998-06-30', 90)           AS churn_probability_90_days,
-       clv.expected_next_order_date(m.purchases, c.s, '1998-06-30')       AS expected_next_order_by,
-       clv.customer_value(m.purchases, m.spend, c.s, '1998-06-30')        AS value_next_12_months
-FROM customer_summaries c CROSS JOIN clv_models m;
-COMMENT ON VIEW customer_predictions IS 'Per customer at 1998-06-30: P(alive), expected purchases, 90-day churn probability, expected next order date and 12-month value (1% monthly discount).';
+SELECT f.customer_id,
+       f.as_of,
+       f.stage,
+       f.stage_order,
+       r.segment,
+       f.total_spend,
+       clv.p_alive(m.purchases, c.s, f.as_of)                            AS p_alive,
+       clv.expected_purchases(m.purchases, c.s, f.as_of, 365)            AS purchases_next_365_days,
+       clv.prob_no_purchase(m.purchases, c.s, f.as_of, 90)               AS churn_probability_90_days,
+       clv.expected_next_order_date(m.purchases, c.s, f.as_of)           AS expected_next_order_by,
+       clv.customer_value(m.purchases, m.spend, c.s, f.as_of)::numeric(38,2) AS value_next_12_months
+FROM customer_facts f
+JOIN customer_summaries_as_of c USING (customer_id)
+JOIN rfm_segments r USING (customer_id)
+CROSS JOIN clv_models m;
+COMMENT ON VIEW customer_predictions IS 'One row per customer who ordered by segment_settings.as_of (key customer_id): lifecycle stage, RFM segment, P(alive), expected purchases, 90-day churn probability, expected next order date and 12-month value (1% monthly discount) from clv_models.';
+\ir ../column_comments.sql
