@@ -4,7 +4,8 @@
 # objects, schedule their nightly refresh, print the report and write it as HTML with charts.
 #
 #   scripts/demo.sh          run the demo (again: quick, everything is reused)
-#   scripts/demo.sh stop     stop the demo cluster
+#   scripts/demo.sh bi       Superset with pg_clv's dashboard on the demo database (scripts/bi.sh demo)
+#   scripts/demo.sh stop     stop the demo cluster (and Superset)
 #
 # Environment: PG_CLV_DEMO_DIR (default /tmp/pg_clv_demo-$UID), PG_CLV_DEMO_PORT (55432).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,7 +15,11 @@ DEMO_PORT="${PG_CLV_DEMO_PORT:-55432}"
 DB=pg_clv_demo
 REPORT_DIR="${PG_CLV_DEMO_REPORT:-/tmp/pg_clv_demo_report-$(id -u)}"
 
+if [ "${1:-}" = bi ]; then
+    exec "$REPO_ROOT/scripts/bi.sh" demo
+fi
 if [ "${1:-}" = stop ]; then
+    "$REPO_ROOT/scripts/bi.sh" stop >/dev/null
     stop_private_cluster "$DEMO_DIR"
     say "Demo cluster stopped (data kept in $DEMO_DIR; delete it to start over)"
     exit 0
@@ -58,6 +63,8 @@ cohort retention):
 The demo cluster is running. Explore it:
     $connect
 Try:  SELECT * FROM customer_facts LIMIT 5;   SELECT * FROM vip_at_risk;   \\dv   \\df clv.*
+The dashboard in Superset (docs/bi.md):
+    $REPO_ROOT/scripts/demo.sh bi
 The nightly refresh (sql/nightly_refresh.sql) is a pg_cron job in database postgres:
     SELECT * FROM cron.job;   and here:   CALL nightly_clv_refresh();
 Stop it:

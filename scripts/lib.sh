@@ -172,3 +172,24 @@ start_scratch_database() {
 scratch_psql() {
     "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres -d "$SCRATCH_DB" "$@"
 }
+
+# pg_regress in directory $1 (inputs in ./sql and ./expected, run from there so that relative
+# \copy paths work), as REGRESS_USER (postgres) on database REGRESS_DB (pg_clv_regress) of the
+# cluster at REGRESS_HOST (REGRESS_DATA's socket unless given), REGRESS_PORT; extra arguments
+# pick the tests.
+# A golden file that must differ by major has a variant expected/NAME_1.out (pg_regress takes
+# either), whose first line says why.
+run_pg_regress() {
+    local dir="$1"; shift
+    (
+        cd "$dir"
+        rm -rf results regression.diffs regression.out
+        mkdir -p results
+        if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+                --inputdir=. --outputdir=. --host="${REGRESS_HOST:-$REGRESS_DATA}" --port="$REGRESS_PORT" \
+                --user="${REGRESS_USER:-postgres}" --use-existing --dbname="${REGRESS_DB:-pg_clv_regress}" "$@"; then
+            [ -f regression.diffs ] && cat regression.diffs
+            die "SQL output differs from the expected output ($dir/regression.diffs, PostgreSQL $PG_MAJOR)"
+        fi
+    )
+}

@@ -8,8 +8,9 @@
 #   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster, the property
 #      test of incremental summary refresh (tests/refresh/property.py) and the refresh run as
 #      a pg_cron job (tests/refresh/schedule.sql; 15 only: pg_cron is packaged for 15)
-#   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py), and the
-#      demo's HTML report opened in headless Chromium
+#   4. every SQL example of README.md and docs/*.md (scripts/docs_to_regress.py), the demo's
+#      HTML report opened in headless Chromium, and (15 only) BI tools on the views
+#      (scripts/bi.sh test: a BI login and an analyst, SQLAlchemy, pgjdbc, Superset's dashboard)
 #   5. the fuzz test (scripts/fuzz.sh): 20,000 adversarial calls, fixed seed
 #   6. cancel and load tests on the release build (scripts/reliability.sh)
 #   7. pg_clv on Citus (scripts/citus.sh: a coordinator and two workers): tests/citus compares
@@ -53,26 +54,6 @@ stage() {
 skipped() {
     say "SKIPPED: $*"
     STAGE_TIMES+=("$(printf '%6s    %s' - "SKIPPED: $*")")
-}
-
-# pg_regress in directory $1 (inputs in ./sql and ./expected, run from there so that relative
-# \copy paths work), as REGRESS_USER (postgres) on database REGRESS_DB (pg_clv_regress) of the
-# cluster at REGRESS_HOST (the stage's cluster), REGRESS_PORT; extra arguments pick the tests.
-# A golden file that must differ by major has a variant expected/NAME_1.out (pg_regress takes
-# either), whose first line says why.
-run_pg_regress() {
-    local dir="$1"; shift
-    (
-        cd "$dir"
-        rm -rf results regression.diffs regression.out
-        mkdir -p results
-        if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
-                --inputdir=. --outputdir=. --host="${REGRESS_HOST:-$REGRESS_DATA}" --port="$REGRESS_PORT" \
-                --user="${REGRESS_USER:-postgres}" --use-existing --dbname="${REGRESS_DB:-pg_clv_regress}" "$@"; then
-            [ -f regression.diffs ] && cat regression.diffs
-            die "SQL output differs from the expected output ($dir/regression.diffs, PostgreSQL $PG_MAJOR)"
-        fi
-    )
 }
 
 regress_psql() {
@@ -138,7 +119,7 @@ test_major() {
         say "scheduled refresh: not run on $PG_MAJOR (no pg_cron package for it here)"
     fi
 
-    stage "$tag 4 SQL examples of the documentation, and the HTML report"
+    stage "$tag 4 SQL examples of the documentation, the HTML report, BI tools"
     python3 scripts/docs_to_regress.py "$WORK/docs-regress" README.md docs/*.md docs/models/*.md
     run_pg_regress "$WORK/docs-regress" --schedule=schedule
     # The demo's HTML report, drawn from the demo's objects and opened in headless Chromium: the
@@ -157,6 +138,9 @@ test_major() {
         || die "the HTML report rendered ${rendered:-no} of its $charts charts in headless Chromium"
     say "HTML report: $charts charts rendered in headless Chromium"
     stop_private_cluster "$REGRESS_DATA"
+    # BI tools on the views (docs/bi.md): roles, SQLAlchemy, pgjdbc, Superset and its dashboard.
+    # On one major: the views are plain SQL, the same on both.
+    if [ "$PG_MAJOR" = 15 ]; then scripts/bi.sh test; fi
 
     stage "$tag 5 Fuzz test: every function and aggregate with adversarial inputs (docs/reliability.md)"
     scripts/fuzz.sh --no-install --calls 20000 --seed 20261203

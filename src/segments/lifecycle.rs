@@ -8,6 +8,7 @@ use crate::summary::CustomerSummary;
 use clv_core::segments::lifecycle::{stage, Stage, Thresholds};
 use pgrx::datum::Date;
 use pgrx::prelude::*;
+use std::ffi::CString;
 
 pg_newtype!(
     /// A `clv.lifecycle` enum value.
@@ -22,9 +23,29 @@ const STAGES: [Stage; 5] = [Stage::Prospect, Stage::New, Stage::Active, Stage::A
 /// The enum's label OIDs, looked up once per call site.
 struct LabelOids([pg_sys::Datum; 5]);
 
+/// The enum type is the calling function's declared result type, found by the function's OID
+/// rather than by the name `clv.lifecycle`: a name lookup needs USAGE on schema clv, which a
+/// role reading a view over `lifecycle_stage` (a BI login) does not need otherwise.
 fn stage_datum(fcinfo: pg_sys::FunctionCallInfo, stage: Stage) -> Lifecycle {
-    let lookup =
-        || LabelOids(STAGES.map(|s| pgrx::enum_helper::lookup_enum_by_label("clv.lifecycle", s.label())));
+    let lookup = || {
+        // SAFETY: `fcinfo` is the live call PostgreSQL made to lifecycle_stage, so its `flinfo`
+        // points to the function's lookup info, whose `fn_oid` names it in pg_proc.
+        let enum_type = unsafe { pg_sys::get_func_rettype((*(*fcinfo).flinfo).fn_oid) };
+        LabelOids(STAGES.map(|s| {
+            let label = CString::new(s.label()).expect("stage labels have no NUL byte");
+            // SAFETY: enum_in (the enum types' input function) reads the NUL-terminated label,
+            // which outlives the call, and the enum's type OID; it returns the label's OID, or
+            // raises an ERROR for a label the type lacks.
+            unsafe {
+                pg_sys::OidInputFunctionCall(
+                    pg_sys::Oid::from(pg_sys::F_ENUM_IN),
+                    label.as_ptr().cast_mut(),
+                    enum_type,
+                    -1,
+                )
+            }
+        }))
+    };
     let index = STAGES.iter().position(|&s| s == stage).expect("every stage is listed");
     Lifecycle(with_call_site_state(fcinfo, lookup, |labels| labels.0[index]))
 }

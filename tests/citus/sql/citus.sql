@@ -64,8 +64,9 @@ RESET search_path;
 SET client_min_messages = warning;
 \set ECHO all
 SELECT v AS view, differences('TABLE one_node.' || v, 'TABLE distributed.' || v) AS differences
-FROM unnest(ARRAY['customer_facts', 'lifecycle_overview', 'wake_up_list', 'spend_surge', 'shrinking_basket',
-                  'upsell_list', 'vip_at_risk', 'replenishment_due', 'rfm_segments', 'rfm_segment_overview']) v;
+FROM unnest(ARRAY['customer_summaries_as_of', 'customer_facts', 'lifecycle_overview', 'wake_up_list', 'spend_surge',
+                  'shrinking_basket', 'upsell_list', 'vip_at_risk', 'replenishment_due', 'rfm_segments',
+                  'rfm_segment_overview', 'cohort_retention']) v;
 
 -- KPIs and the cohort retention table.
 SELECT differences(format($q$

@@ -34,7 +34,7 @@ SET client_min_messages = warning;
 RESET client_min_messages;
 \set ECHO all
 UPDATE segment_settings SET as_of = '2022-12-31';
-SELECT stage, customers FROM lifecycle_overview ORDER BY stage;
+SELECT stage, customers FROM lifecycle_overview ORDER BY stage_order;
 
 -- Its own settings: the session's thread count, yes; the superuser's cap on it, no.
 SET clv.fit_threads = 2;
