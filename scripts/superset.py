@@ -61,7 +61,7 @@ CHARTS = [
         "column": "p_alive", "groupby": [], "bins": 20, "normalize": False, "row_limit": 100000}),
     ("Cohort retention (% of the cohort buying, by month since the first order)", "cohort_retention", "heatmap_v2", {
         "x_axis": "period",
-        "groupby": {"expressionType": "SQL", "sqlExpression": "to_char(cohort, 'YYYY-MM')", "label": "cohort"},
+        "groupby": {"expressionType": "SQL", "sqlExpression": "to_char(cohort, 'YYYY-MM')", "label": "cohort month"},
         "metric": metric("pct_retained", "MAX", "pct_retained"), "show_values": True, "normalize_across": "heatmap",
         "linear_color_scheme": "superset_seq_1", "sort_x_axis": "alpha_asc", "sort_y_axis": "alpha_asc",
         "row_limit": 10000}),
@@ -117,7 +117,7 @@ def build(args):
         chart = api.call("POST", "/api/v1/chart/", {
             "slice_name": name, "viz_type": viz, "datasource_id": datasets[table], "datasource_type": "table",
             "params": json.dumps(params), "dashboards": [dashboard]})["id"]
-        charts.append((chart, name))
+        charts.append((chart, name, api.call("GET", f"/api/v1/chart/{chart}")["result"]["uuid"]))
     # Two charts a row, each half the width of the 12-column grid.
     position = {"DASHBOARD_VERSION_KEY": "v2", "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
                 "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
@@ -127,11 +127,12 @@ def build(args):
         position["GRID_ID"]["children"].append(row)
         position[row] = {"type": "ROW", "id": row, "children": [], "parents": ["ROOT_ID", "GRID_ID"],
                          "meta": {"background": "BACKGROUND_TRANSPARENT"}}
-        for chart, name in charts[i:i + 2]:
+        for chart, name, chart_uuid in charts[i:i + 2]:
             key = f"CHART-{chart}"
             position[row]["children"].append(key)
+            # The export and the import know a chart of the layout by its uuid.
             position[key] = {"type": "CHART", "id": key, "children": [], "parents": ["ROOT_ID", "GRID_ID", row],
-                             "meta": {"chartId": chart, "width": 6, "height": 60, "sliceName": name}}
+                             "meta": {"chartId": chart, "uuid": chart_uuid, "width": 6, "height": 60, "sliceName": name}}
     api.call("PUT", f"/api/v1/dashboard/{dashboard}", {"position_json": json.dumps(position)})
     export = api.call("GET", f"/api/v1/dashboard/export/?q={urllib.request.quote(f'!({dashboard})')}", raw=True)
     shutil.rmtree(args.out, ignore_errors=True)
@@ -228,8 +229,9 @@ def render(url, dashboard, expected, screenshot):
         driver.get(f"{url}/superset/dashboard/{dashboard}/?standalone=1")
         deadline = time.time() + 180
         while True:
-            holders = driver.find_elements(By.CSS_SELECTOR, ".dashboard-chart")
-            drawn = [h for h in holders if h.find_elements(By.CSS_SELECTOR, "canvas, svg, table")]
+            holders = driver.find_elements(By.CSS_SELECTOR, "[data-test-chart-id]")
+            drawn = {h.get_attribute("data-test-chart-id") for h in holders
+                     if h.find_elements(By.CSS_SELECTOR, "canvas, svg, table")}
             errors = driver.find_elements(By.CSS_SELECTOR, ".alert-danger, [role=alert], .error-message")
             loading = driver.find_elements(By.CSS_SELECTOR, ".loading")
             if errors:
