@@ -26,6 +26,7 @@ class Database:
         psql = f"/usr/lib/postgresql/{major}/bin/psql"
         self.base = [psql, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", str(port), "-U", "postgres"]
         self.dbname = dbname
+        self.dsn = f"host={host} port={port} dbname={dbname} user=postgres"
 
     def run(self, sql, dbname=None):
         out = subprocess.run(
@@ -362,6 +363,25 @@ def bench_memory(db):
     return "Peak backend memory", ["statement", "peak private memory", "peak resident (incl. shared buffers)"], rows, verdict
 
 
+CANCEL_TARGET_MS = 100
+
+
+def bench_cancel(db):
+    """How fast the longest calls stop after statement_timeout or pg_cancel_backend
+    (tests/reliability/cancel.py, which fails only when a call does not stop)."""
+    sys.path.insert(0, os.path.join(REPO, "tests", "reliability"))
+    import cancel
+
+    rows, worst = [], 0.0
+    for name, how, code, late_ms in cancel.stop_times(db.dsn):
+        worst = max(worst, late_ms)
+        outcome = f"{late_ms:.1f}" if code == "57014" else f"not stopped ({code})"
+        rows.append((name, how, outcome))
+    verdict = (f"Target: every call stops within {CANCEL_TARGET_MS} ms of the request; "
+               f"slowest {worst:.1f} ms: {met(worst <= CANCEL_TARGET_MS)}.")
+    return "Cancel latency", ["call", "stopped by", "ms after the request"], rows, verdict
+
+
 def bench_majors(dbs, runs):
     """The same summaries, fits and scoring on two PostgreSQL majors (each its own cluster on
     this machine, the same simulated orders), measured in turns (a run on one, then on the
@@ -460,7 +480,7 @@ def main():
     parser.add_argument("--fresh", action="store_true", help="recreate the extension and the data")
     parser.add_argument("--output", default=os.path.join(REPO, "docs", "performance.md"))
     parser.add_argument("--only", help="comma-separated sections to run (summaries, parallel query, fits, "
-                        "scoring, end to end, refresh, memory, majors); they replace their sections in --output, "
+                        "scoring, end to end, refresh, memory, cancel, majors); they replace their sections in --output, "
                         "which keeps the others")
     parser.add_argument("--other", metavar="MAJOR:HOST:PORT",
                         help="a cluster of another PostgreSQL major for the majors section (scripts/bench.sh --majors)")
@@ -487,6 +507,7 @@ def main():
         ("end to end", lambda: bench_end_to_end(db, args.runs, lifetimes, work)),
         ("refresh", lambda: bench_refresh(db, args.runs)),
         ("memory", lambda: bench_memory(db)),
+        ("cancel", lambda: bench_cancel(db)),
         ("majors", lambda: bench_majors([db, other], args.runs)),
     ]:
         if name in only if only is not None else (name != "majors" or other is not None):

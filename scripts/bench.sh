@@ -19,7 +19,7 @@ BENCH_PORT="${PG_CLV_BENCH_PORT:-55433}"
 VENV="${PG_CLV_BENCH_VENV:-${TMPDIR:-/tmp}/pg_clv_bench_venv-$(id -u)}"
 
 ensure_toolchain
-ensure_apt_packages python3 python3-venv
+ensure_apt_packages python3 python3-venv python3-psycopg2
 if [ "${1:-}" = "--majors" ]; then
     shift
     # PostgreSQL 18's cluster beside 15's (its own directory and port); bench.py talks to both.
@@ -43,7 +43,6 @@ start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
 
 if [ "${1:-}" = "--citus" ]; then
     shift
-    ensure_apt_packages python3-psycopg2
     "$REPO_ROOT/scripts/citus.sh" start
     trap '"$REPO_ROOT/scripts/citus.sh" stop' EXIT
     "$PG_BIN/psql" -X -q -h "$BENCH_DIR" -p "$BENCH_PORT" -U postgres -d postgres \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine (installs what is missing), on every
 # tested PostgreSQL major (15, and 18 built from ../shared/vendor by scripts/pg.sh):
-#   1. cargo fmt --check, clippy -D warnings on both crates and for each major, and the
-#      pure-Rust tests of the mathematics (cargo test -p clv-core)
+#   1. cargo fmt --check, clippy -D warnings on both crates and for each major, the
+#      pure-Rust tests of the mathematics (cargo test -p clv-core), and the released SQL
+#      scripts unchanged (scripts/check_sql_scripts.py)
 # then, for PostgreSQL 15 and again for 18:
 #   2. SQL behaviour inside PostgreSQL (#[pg_test], cargo pgrx test)
 #   3. golden SQL files (pg_regress, tests/pg_regress) on a throwaway cluster, the property
@@ -76,8 +77,9 @@ for major in "${MAJORS[@]}"; do
 done
 ensure_pgrx_init
 
-stage "1 Formatting, lints and pure-Rust tests (clv-core)"
+stage "1 Formatting, lints, pure-Rust tests (clv-core) and the released SQL scripts"
 cargo fmt --all --check || die "cargo fmt --check: run 'cargo fmt --all'"
+/usr/bin/python3 scripts/check_sql_scripts.py
 cargo clippy -p clv-core --release --all-targets --quiet -- -D warnings
 for major in "${available[@]}"; do
     cargo clippy -p pg_clv --all-targets --no-default-features --features "pg$major pg_test" --quiet -- -D warnings

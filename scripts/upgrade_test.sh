@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Release tests a DBA would run, on a throwaway cluster (port 28840) of PostgreSQL $PG_MAJOR:
-#   1. the 0.2.0 Debian package (scripts/package.sh) installs with apt-get into a PostgreSQL
-#      whose extension directory holds no pg_clv files, and CREATE EXTENSION works;
+# Release tests a DBA would run, on a throwaway cluster (port 28840) of PostgreSQL $PG_MAJOR,
+# for the version being built ($VERSION, from Cargo.toml):
+#   1. its Debian package (scripts/package.sh) installs with apt-get into a PostgreSQL whose
+#      extension directory holds no pg_clv files, with every update script, and CREATE
+#      EXTENSION works;
 #   2. upgrade (PostgreSQL 15 only: release 0.1.0 was built for 15): release 0.1.0 (tag
-#      v0.1.0, built once and cached) installed and in use, then the 0.2.0 package installed
+#      v0.1.0, built once and cached) installed and in use, then the new package installed
 #      over it: the old catalog works with the new library, ALTER EXTENSION pg_clv UPDATE
-#      moves it to 0.2.0, the answers stay the same (tests/upgrade/check.sql), and the catalog
-#      equals a fresh 0.2.0 install object by object (on 18, the demo's objects are built on
-#      0.2.0 for step 3 instead);
+#      moves it through every update script to $VERSION, the answers stay the same
+#      (tests/upgrade/check.sql), and the catalog equals a fresh install object by object, so
+#      that an update script cannot miss a change of the module SQL (on 18, the demo's objects
+#      are built on $VERSION for step 3 instead);
 #   3. pg_dump and pg_restore of a database holding pg_clv values restore them exactly.
 # It installs into the system PostgreSQL and removes the package at the end.
 #
@@ -15,6 +18,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEB="$(realpath "$1")"
+VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$REPO_ROOT/Cargo.toml" | head -1)"
 PORT=28840
 WORK="${TMPDIR:-/tmp}/pg_clv-upgrade-pg$PG_MAJOR-$(id -u)"
 DATA="$WORK/cluster"
@@ -51,20 +55,22 @@ build_0_1_0() {
     fi
 }
 
-say "1/3 The 0.2.0 package, installed with apt-get where no pg_clv files are"
+say "1/3 The $VERSION package, installed with apt-get where no pg_clv files are"
 remove_pg_clv
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null
-dpkg -L "postgresql-$PG_MAJOR-pg-clv" | grep -q "$EXT_DIR/pg_clv--0.1.0--0.2.0.sql" || die "the package lacks the update script"
+for script in sql/pg_clv--*--*.sql; do
+    dpkg -L "postgresql-$PG_MAJOR-pg-clv" | grep -qx "$EXT_DIR/${script#sql/}" || die "the package lacks $script"
+done
 start_private_cluster "$DATA" "$PORT"
 db -d postgres -c "DROP DATABASE IF EXISTS pg_clv_package" -c "CREATE DATABASE pg_clv_package"
 answer=$(db -d pg_clv_package -At -c "CREATE EXTENSION pg_clv" \
     -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_clv'" \
     -c "SELECT clv.frequency(clv.customer_summary(d, 10.0)) FROM generate_series(DATE '2024-01-01', '2024-01-03', '1 day') d")
-[ "$answer" = $'0.2.0\n2' ] || die "CREATE EXTENSION from the package: got $answer"
-say "package: CREATE EXTENSION pg_clv gives version 0.2.0 and answers"
+[ "$answer" = "$VERSION"$'\n2' ] || die "CREATE EXTENSION from the package: got $answer"
+say "package: CREATE EXTENSION pg_clv gives version $VERSION and answers"
 
 if [ "$PG_MAJOR" = 15 ]; then
-    say "2/3 Upgrade: 0.1.0 in use, the 0.2.0 package over it, ALTER EXTENSION pg_clv UPDATE"
+    say "2/3 Upgrade: 0.1.0 in use, the $VERSION package over it, ALTER EXTENSION pg_clv UPDATE"
     build_0_1_0
     stop_private_cluster "$DATA"
     remove_pg_clv
@@ -85,20 +91,20 @@ if [ "$PG_MAJOR" = 15 ]; then
         || die "0.1.0 is not the installed version"
     # The package replaces the library; new sessions load it and serve the 0.1.0 catalog.
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null
-    checks library-0.2.0
+    checks "library-$VERSION"
     db -d pg_clv_upgrade -c "ALTER EXTENSION pg_clv UPDATE"
-    [ "$(db -d pg_clv_upgrade -At -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_clv'")" = 0.2.0 ] \
-        || die "ALTER EXTENSION pg_clv UPDATE did not reach 0.2.0"
-    checks updated-0.2.0
-    for stage in library-0.2.0 updated-0.2.0; do
+    [ "$(db -d pg_clv_upgrade -At -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_clv'")" = "$VERSION" ] \
+        || die "ALTER EXTENSION pg_clv UPDATE did not reach $VERSION"
+    checks "updated-$VERSION"
+    for stage in "library-$VERSION" "updated-$VERSION"; do
         for what in check report; do
             diff -u "$WORK/$what-0.1.0.out" "$WORK/$what-$stage.out" \
                 || die "$what output changed from 0.1.0 to $stage (above)"
         done
     done
-    say "upgrade: the 0.1.0 objects answer the same on the 0.2.0 library and after the update"
-    cat "$WORK/check-updated-0.2.0.out"
-    # The updated catalog against a fresh 0.2.0 one: every object of the extension with its
+    say "upgrade: the 0.1.0 objects answer the same on the $VERSION library and after the update"
+    cat "$WORK/check-updated-$VERSION.out"
+    # The updated catalog against a fresh one: every object of the extension with its
     # definition, comment and dependencies.
     db -d postgres -c "DROP DATABASE IF EXISTS pg_clv_fresh" -c "CREATE DATABASE pg_clv_fresh"
     db -d pg_clv_fresh -c "CREATE EXTENSION pg_clv"
@@ -106,13 +112,13 @@ if [ "$PG_MAJOR" = 15 ]; then
         db -d "$d" -At -f tests/upgrade/catalog.sql > "$WORK/catalog-$d.out"
     done
     diff -u "$WORK/catalog-pg_clv_fresh.out" "$WORK/catalog-pg_clv_upgrade.out" \
-        || die "the updated catalog differs from a fresh 0.2.0 install (above: - fresh, + updated)"
+        || die "the updated catalog differs from a fresh $VERSION install (above: - fresh, + updated)"
     say "upgrade: the catalog equals a fresh install ($(wc -l < "$WORK/catalog-pg_clv_fresh.out") lines of objects)"
     # And what is new works on the updated database.
     db -d pg_clv_upgrade -c "SELECT (clv.fit_statistics(purchases)).aic IS NOT NULL AS new_functions_work FROM clv_models"
-    cp "$WORK/check-updated-0.2.0.out" "$WORK/check-before.out"
+    cp "$WORK/check-updated-$VERSION.out" "$WORK/check-before.out"
 else
-    say "2/3 Upgrade from 0.1.0: not on PostgreSQL $PG_MAJOR (0.1.0 was built for 15 only); the demo's objects on 0.2.0"
+    say "2/3 Upgrade from 0.1.0: not on PostgreSQL $PG_MAJOR (0.1.0 was built for 15 only); the demo's objects on $VERSION"
     db -d postgres -c "DROP DATABASE IF EXISTS pg_clv_upgrade" -c "CREATE DATABASE pg_clv_upgrade"
     PGOPTIONS="-c client_min_messages=warning" db -d pg_clv_upgrade -f sql/load_cdnow.sql -f sql/demo/setup.sql \
         -f tests/upgrade/analyst_objects.sql >/dev/null

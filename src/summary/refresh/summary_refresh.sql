@@ -98,8 +98,12 @@ BEGIN
     PERFORM clv.check_columns(summaries, ARRAY[customer_column, summary_column]);
     PERFORM clv.check_columns(changes, ARRAY['customer_id', 'ordered_at', 'amount', 'recompute']::name[]);
     -- Order writers wait for the rebuild (their trigger writes the change table), so the log
-    -- and the orders read here agree.
-    EXECUTE format('LOCK TABLE %s IN SHARE MODE', changes);
+    -- and the orders read here agree; SHARE ROW EXCLUSIVE also makes a second rebuild or
+    -- refresh wait for this one (SHARE would let both in, then deadlock on the DELETE). The
+    -- orders first: a TRUNCATE of them, whose trigger then writes the change table, waits for
+    -- us instead of holding the orders we are about to read.
+    EXECUTE format('LOCK TABLE %s IN ACCESS SHARE MODE', orders);
+    EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', changes);
     EXECUTE format('DELETE FROM %s', changes);
     EXECUTE format('DELETE FROM %s', summaries);
     EXECUTE format('INSERT INTO %s (%I, %I) SELECT %I, clv.customer_summary(%I, %I) FROM %s WHERE %I IS NOT NULL GROUP BY %I',
@@ -124,8 +128,12 @@ BEGIN
     PERFORM clv.check_columns(summaries, ARRAY[customer_column, summary_column]);
     PERFORM clv.check_columns(changes, ARRAY['customer_id', 'ordered_at', 'amount', 'recompute']::name[]);
     -- Order writers wait for the refresh (their trigger writes the change table): the log
-    -- consumed and the orders read agree, whatever commits meanwhile.
-    EXECUTE format('LOCK TABLE %s IN SHARE MODE', changes);
+    -- consumed and the orders read agree, whatever commits meanwhile. The mode conflicts with
+    -- itself, so overlapping refreshes (a manual one during the nightly job) run one after
+    -- the other instead of deadlocking on the DELETE below. The orders first, as in
+    -- clv.rebuild_summaries.
+    EXECUTE format('LOCK TABLE %s IN ACCESS SHARE MODE', orders);
+    EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', changes);
     EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE customer_id IS NULL AND recompute)', changes) INTO truncated;
     IF truncated THEN
         -- A rebuild replaces every stored summary: it removes them all and recomputes.
