@@ -90,6 +90,11 @@ pub enum Runaway {
 #[derive(Debug, Clone, Copy)]
 pub struct Simulation {
     population: Population,
+    /// The distributions of each customer's purchase rate, dropout probability and ν, made
+    /// once from the checked population.
+    purchase_rate: Gamma,
+    dropout: Beta,
+    spend_scale: Gamma,
     seed: u64,
     acquisition_days: f64,
     observed_days: f64,
@@ -110,13 +115,18 @@ impl Simulation {
         observed_days: f64,
     ) -> Result<Self, String> {
         population.check().map_err(|name| format!("{name} must be a positive finite number"))?;
+        let invalid = |e: statrs::distribution::GammaError| format!("invalid population: {e}");
+        let purchase_rate = Gamma::new(population.r, population.alpha).map_err(invalid)?;
+        let spend_scale = Gamma::new(population.q, population.v).map_err(invalid)?;
+        let dropout =
+            Beta::new(population.a, population.b).map_err(|e| format!("invalid population: {e}"))?;
         if !(observed_days.is_finite() && observed_days > 0.0) {
             return Err("the simulation must end after it starts".into());
         }
         if !(acquisition_days > 0.0 && acquisition_days <= observed_days) {
             return Err("customers must arrive after the start and before the end".into());
         }
-        Ok(Self { population, seed, acquisition_days, observed_days })
+        Ok(Self { population, purchase_rate, dropout, spend_scale, seed, acquisition_days, observed_days })
     }
 
     /// Customer `id`: the same for the same seed, whatever else is simulated. `Err` when they
@@ -125,9 +135,9 @@ impl Simulation {
     pub fn customer(&self, id: u64) -> Result<SimulatedCustomer, Runaway> {
         let pop = &self.population;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(self.seed) ^ id);
-        let lambda = rng.sample(Gamma::new(pop.r, pop.alpha).expect("checked"));
-        let dropout = rng.sample(Beta::new(pop.a, pop.b).expect("checked"));
-        let nu = rng.sample(Gamma::new(pop.q, pop.v).expect("checked"));
+        let lambda = rng.sample(self.purchase_rate);
+        let dropout = rng.sample(self.dropout);
+        let nu = rng.sample(self.spend_scale);
         let spend = Gamma::new(pop.p, nu);
         let gaps = Exp::new(lambda);
         let order = |time: f64, rng: &mut Xoshiro256PlusPlus| SimulatedOrder {

@@ -2,6 +2,8 @@
 //! and Shang (2010) and lifetimes, predictions against lifetimes 0.11.3
 //! (data/donations/lifetimes_bgbb.json, from scripts/reference/lifetimes_donations_bgbb.py).
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use clv_core::math::optimize::FitOptions;
 use clv_core::models::bgbb::{BgbbModel, BgbbObservation, Opportunities};
 use clv_core::models::{StoredModel, WeightedObservation};

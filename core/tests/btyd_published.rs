@@ -1,6 +1,8 @@
 //! The BTYD models against published values on the CDNOW sample (2,357 customers, 39-week
 //! calibration, weeks), and properties every model must have.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use clv_core::math::optimize::{FitOptions, LogLikelihood};
 use clv_core::models::btyd::{Customer, Kind, Model, Observation, Patterns};
 use clv_core::models::WeightedObservation;
@@ -13,7 +15,7 @@ fn cdnow_patterns() -> Patterns {
         .lines()
         .skip(1)
         .map(|line| {
-            let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+            let f: Vec<f64> = line.split(',').map(|v| v.parse().expect("a number")).collect();
             Observation { customer: Customer { x: f[1], t_x: f[2], t: f[3] }, weight: 1.0 }
         })
         .collect();

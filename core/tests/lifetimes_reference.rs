@@ -2,6 +2,8 @@
 //! (data/cdnow/lifetimes_models_days.json, made by scripts/reference/lifetimes_cdnow_models.py):
 //! the same predictions from the same parameters, and the same parameters from the same data.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use clv_core::math::optimize::FitOptions;
 use clv_core::models::btyd::{Customer, Kind, Model, Observation, Patterns};
 use clv_core::models::gamma_gamma::{SpendModel, SpendObservation};

@@ -2,6 +2,9 @@
 //! independent derivation: FHL 2005's closed form for the Pareto/NBD DERT, direct quadrature
 //! of the definitions, and Bayes' rule with the models' own purchase probabilities.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+#![allow(clippy::disallowed_methods)] // statrs as an independent reference, inside its domain
+
 use clv_core::math::special::{integrate, ln_gamma};
 use clv_core::models::btyd::{Customer, Kind, Model, Observation, Patterns};
 use clv_core::time::TimeUnit;

@@ -2,6 +2,8 @@
 //! 1..7 as in the paper: regular α 0.704, β 1.182 (log-likelihood −1,680.27); high end
 //! α 0.668, β 3.806 (−1,611.16).
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use clv_core::math::optimize::FitOptions;
 use clv_core::models::sbg::{tenures, SbgModel};
 use clv_core::models::{StoredModel, WeightedObservation};

@@ -4,6 +4,8 @@
 //! On the same data, fits that start from a sample's maximum (on several threads) end where
 //! cold fits (on one thread) end.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use clv_core::math::optimize::{maximize, FitOptions, Start};
 use clv_core::models::btyd::{beta_geometric, pareto_nbd, Customer, Kind, Model, Observation, Patterns};
 use clv_core::models::gamma_gamma::{SpendModel, SpendObservation};
@@ -24,11 +26,12 @@ fn within_three_standard_errors(name: &str, got: f64, want: f64, std_error: f64)
 
 /// BTYD patterns (merged) and repeat buyers' spend (merged) of `customers` simulated customers.
 fn simulate(customers: u64) -> (Patterns, Vec<SpendObservation>, f64) {
-    let sim = Simulation::new(Population::CDNOW, 2026, ACQUISITION_DAYS, OBSERVED_DAYS).unwrap();
+    let sim = Simulation::new(Population::CDNOW, 2026, ACQUISITION_DAYS, OBSERVED_DAYS)
+        .expect("a valid population");
     let mut purchases = Vec::new();
     let mut spends = Vec::new();
     for id in 0..customers {
-        let c = sim.customer(id).unwrap();
+        let c = sim.customer(id).expect("CDNOW customers stay in range");
         let (first, last) = (c.orders[0].time, c.orders[c.orders.len() - 1].time);
         let x = (c.orders.len() - 1) as f64;
         let customer = Customer { x, t_x: last - first, t: OBSERVED_DAYS - first };

@@ -7,6 +7,8 @@
 //! (as hex; 0.1.0, or 0.2.0 for the types it added), and that those bytes decode to the same
 //! value.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use clv_core::codec::StoredValue;
 use clv_core::models::bgbb::BgbbModel;
 use clv_core::models::btyd::{FitInfo, Kind, Model};
@@ -22,7 +24,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex digits")).collect()
 }
 
 /// 1997-01-15: two orders (15.50), 1997-02-15: one (20.00), 1997-03-17: a refund (-5.25).

@@ -102,9 +102,7 @@ fn add(
     if weight == 0.0 {
         return state;
     }
-    let (fit, state) = BgbbState::of(state, (), fcinfo);
-    fit.push(BgbbObservation { customer: c, weight });
-    Some(state)
+    Some(BgbbState::update(state, (), fcinfo, |fit| fit.push(BgbbObservation { customer: c, weight })))
 }
 
 #[pg_extern(immutable, parallel_safe)]

@@ -61,17 +61,19 @@ pub struct FitState<O: FitObservation> {
 const STATE_VERSION: u8 = 2;
 
 impl<O: FitObservation> FitState<O> {
-    /// The state of a transition call (NULL on the first row) and the datum it returns;
-    /// every row must pass the same parameters.
-    pub fn of(
+    /// Lends the state of a transition call (NULL on the first row) to `change` and returns
+    /// the datum the call returns; every row must pass the same parameters.
+    pub fn update(
         datum: Option<FitStateDatum>,
         parameters: O::Parameters,
         fcinfo: pg_sys::FunctionCallInfo,
-    ) -> (&'static mut Self, FitStateDatum) {
-        let (fit, datum) =
-            expanded::state(datum.map(|d| d.0), fcinfo, |alloc| Self::empty(parameters, alloc));
-        check_same_parameters(fit.parameters, parameters, O::AGGREGATE, O::PARAMETERS);
-        (fit, FitStateDatum(datum))
+        change: impl FnOnce(&mut Self),
+    ) -> FitStateDatum {
+        let init = |alloc| Self::empty(parameters, alloc);
+        FitStateDatum(expanded::update(datum.map(|d| d.0), fcinfo, init, |fit: &mut Self| {
+            check_same_parameters(fit.parameters, parameters, O::AGGREGATE, O::PARAMETERS);
+            change(fit)
+        }))
     }
 
     fn empty(parameters: O::Parameters, alloc: ContextAllocator) -> Self {
@@ -139,10 +141,14 @@ pub fn combine<O: FitObservation>(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<FitStateDatum> {
     let Some(from) = from else { return into };
-    let from = expanded::read_state::<FitState<O>>(from.0);
-    let (into, datum) = expanded::state(into.map(|d| d.0), fcinfo, |alloc| from.empty_like(alloc));
-    into.merge(from);
-    Some(FitStateDatum(datum))
+    // PostgreSQL never combines a state with itself; if it did, the two borrows would alias.
+    if into.as_ref().is_some_and(|into| into.0 == from.0) {
+        raise(INVALID_BINARY_REPRESENTATION, "cannot combine an aggregate state with itself");
+    }
+    expanded::read(from.0, |from: &mut FitState<O>| {
+        let init = |alloc| from.empty_like(alloc);
+        Some(FitStateDatum(expanded::update(into.map(|d| d.0), fcinfo, init, |into| into.merge(from))))
+    })
 }
 
 /// Defines the combine function of the fit aggregates over observations `$observation`.
@@ -170,8 +176,10 @@ macro_rules! fit_functions_of_0_1_0 {
         #[::pgrx::pg_extern(immutable, parallel_safe, strict, sql = false)]
         fn $serialize(state: crate::models::fit_state::FitStateDatum) -> Vec<u8> {
             use crate::pg::aggregate::AggregateState;
-            crate::pg::expanded::read_state::<crate::models::fit_state::FitState<$observation>>(state.0)
-                .serialize()
+            crate::pg::expanded::read(
+                state.0,
+                |state: &mut crate::models::fit_state::FitState<$observation>| state.serialize(),
+            )
         }
 
         #[::pgrx::pg_extern(immutable, parallel_safe, strict, sql = false)]
@@ -181,12 +189,12 @@ macro_rules! fit_functions_of_0_1_0 {
             fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> crate::models::fit_state::FitStateDatum {
             let flat = crate::pg::datum::VarlenaBytes::build(bytes.len(), |out| out.copy_from_slice(bytes));
-            let (_, datum) = crate::pg::expanded::state::<crate::models::fit_state::FitState<$observation>>(
+            crate::models::fit_state::FitStateDatum(crate::pg::expanded::update(
                 Some(flat.into_datum()),
                 fcinfo,
                 |_| unreachable!("a flat state is read, not made"),
-            );
-            crate::models::fit_state::FitStateDatum(datum)
+                |_: &mut crate::models::fit_state::FitState<$observation>| (),
+            ))
         }
     };
 }
@@ -213,10 +221,12 @@ fn checked_flat(bytes: &[u8], code: pgrx::PgSqlErrorCode) -> FitStateDatum {
 /// Text output of `clv.fit_state`: base64 of the flat state (what Citus sends a coordinator).
 #[pg_extern(immutable, parallel_safe, strict)]
 fn fit_state_out(state: FitStateDatum) -> &'static CStr {
-    // Detoasting flattens an expanded state.
+    // SAFETY: a non-null datum of clv.fit_state; detoasting flattens an expanded state.
     let flat = unsafe { crate::pg::datum::VarlenaBytes::from_datum(state.0) };
     let text = base64::engine::general_purpose::STANDARD.encode(flat.bytes());
     let cstring = std::ffi::CString::new(text).expect("base64 has no NUL");
+    // SAFETY: pstrdup copies the NUL-terminated string into the current memory context, which
+    // outlives the call that returns it.
     unsafe { CStr::from_ptr(pg_sys::pstrdup(cstring.as_ptr())) }
 }
 
@@ -224,6 +234,7 @@ fn fit_state_out(state: FitStateDatum) -> &'static CStr {
 #[pg_extern(immutable, parallel_safe, strict)]
 fn fit_state_recv(mut buffer: pgrx::datum::Internal) -> FitStateDatum {
     checked_flat(
+        // SAFETY: the argument of a receive function.
         unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) },
         INVALID_BINARY_REPRESENTATION,
     )
@@ -232,11 +243,13 @@ fn fit_state_recv(mut buffer: pgrx::datum::Internal) -> FitStateDatum {
 /// Binary output of `clv.fit_state`: the flat state.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn fit_state_send(state: FitStateDatum) -> Vec<u8> {
+    // SAFETY: a non-null datum of clv.fit_state (flattened by detoasting if expanded).
     unsafe { crate::pg::datum::VarlenaBytes::from_datum(state.0) }.bytes().to_vec()
 }
 
 /// Checks that `bytes` are a flat `O` fit state (for the text input).
 pub fn check_flat<O: FitObservation>(bytes: &[u8]) -> Result<(), DecodeError> {
+    // SAFETY: CurrentMemoryContext is always a valid context during a call.
     let context = unsafe { pg_sys::CurrentMemoryContext };
     FitState::<O>::deserialize(bytes, ContextAllocator::new(context)).map(|_| ())
 }
@@ -269,13 +282,11 @@ where
     M: StoredModel,
     M::Observation: FitObservation,
 {
-    let fit = expanded::read_state::<FitState<M::Observation>>(state?.0);
-    let (setup, excluded) = (setup(fit.parameters), fit.excluded);
-    let merged = fit.merged();
-    if merged.is_empty() {
-        return None;
-    }
-    Some(fitted(merged, excluded, setup))
+    expanded::read(state?.0, |fit: &mut FitState<M::Observation>| {
+        let (setup, excluded) = (setup(fit.parameters), fit.excluded);
+        let merged = fit.merged();
+        (!merged.is_empty()).then(|| fitted(merged, excluded, setup))
+    })
 }
 
 /// `M` fitted on merged, non-empty observations with the session's fit options; ERROR when

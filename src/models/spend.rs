@@ -104,11 +104,12 @@ fn gamma_gamma_add_summary(
 ) -> Option<FitStateDatum> {
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
     let as_of = finite_day(as_of, "as_of");
-    let (spend, state) = SpendState::of(state, Some(as_of), fcinfo);
-    if let Some(seen) = summary.view().until(as_of) {
-        add_customer(spend, seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0));
-    }
-    Some(state)
+    let seen = summary.view().until(as_of).map(|seen| (seen.frequency(), seen.repeat_spend_mean()));
+    Some(SpendState::update(state, Some(as_of), fcinfo, |spend| {
+        if let Some((x, mean)) = seen {
+            add_customer(spend, x as f64, mean.unwrap_or(0.0));
+        }
+    }))
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -120,9 +121,7 @@ fn gamma_gamma_add_raw(
 ) -> Option<FitStateDatum> {
     let (Some(x), Some(mean_spend)) = (x, mean_spend) else { return state };
     check_raw_spend(x, mean_spend);
-    let (spend, state) = SpendState::of(state, None, fcinfo);
-    add_customer(spend, x, mean_spend);
-    Some(state)
+    Some(SpendState::update(state, None, fcinfo, |spend| add_customer(spend, x, mean_spend)))
 }
 
 fit_combine_function!(SpendObservation: gamma_gamma_combine);

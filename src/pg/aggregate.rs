@@ -35,11 +35,15 @@ pub fn state<T>(
         let state = leak_into(context, init(ContextAllocator::new(context)));
         *internal = Internal::from(Some(pg_sys::Datum::from(state.as_ptr())));
     }
+    // SAFETY: the pointer was set above or by an earlier call of the same aggregate, to a `T`
+    // in the aggregate context; the borrow of `internal` bounds the reference to this call.
     unsafe { internal.get_mut::<T>() }.expect("initialized above")
 }
 
 /// The state behind `internal`, if any rows were seen.
 pub fn existing<T>(internal: &mut Internal) -> Option<&mut T> {
+    // SAFETY: an `internal` state of the aggregates declared with `T` as their state (their
+    // support functions are all made by `parallel_functions!` for the same `T`).
     unsafe { internal.get_mut::<T>() }
 }
 
@@ -63,6 +67,7 @@ pub fn serialize<T: AggregateState>(mut state: Internal) -> Vec<u8> {
 /// Deserialize function: a state in the current memory context, which the combine function
 /// merges into the aggregate context.
 pub fn deserialize<T: AggregateState>(bytes: &[u8]) -> Internal {
+    // SAFETY: CurrentMemoryContext is always a valid context during a call.
     let context = unsafe { pg_sys::CurrentMemoryContext };
     let state = T::deserialize(bytes, ContextAllocator::new(context))
         .unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid aggregate state: {e}")));

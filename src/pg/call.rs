@@ -28,6 +28,9 @@ pub fn with_call_site_state<T: 'static, R>(
     init: impl FnOnce() -> T,
     f: impl FnOnce(&mut T) -> R,
 ) -> R {
+    // SAFETY: fcinfo and its flinfo are valid during the call; fn_extra is either NULL or the
+    // CallSiteCache put there by this function (checked by its magic number before use), in
+    // fn_mcxt, which lives as long as the call site.
     let (context, cache) = unsafe {
         let flinfo = (*fcinfo).flinfo;
         let mut context = PgMemoryContexts::For((*flinfo).fn_mcxt);
@@ -56,6 +59,7 @@ pub fn with_call_site_state<T: 'static, R>(
         Some(Ok(value)) => value,
         _ => {
             let mut context = context;
+            // SAFETY: fn_mcxt is live for the call site; `init` allocates there what it keeps.
             Box::new(unsafe { context.switch_to(|_| init()) })
         }
     };
@@ -73,12 +77,15 @@ pub fn composite_result(
     values: &[pg_sys::Datum],
     nulls: &[bool],
 ) -> pg_sys::Datum {
+    // SAFETY: fcinfo is the call's; get_call_result_type fills tupdesc for a composite result
+    // (asserted), copied and blessed in the call site's context by with_call_site_state.
     let init = || unsafe {
         let mut tupdesc = std::ptr::null_mut();
         let kind = pg_sys::get_call_result_type(fcinfo, std::ptr::null_mut(), &mut tupdesc);
         assert_eq!(kind, pg_sys::TypeFuncClass::TYPEFUNC_COMPOSITE, "function must return a composite type");
         ResultRow(pg_sys::BlessTupleDesc(pg_sys::CreateTupleDescCopy(tupdesc)))
     };
+    // SAFETY: one value and one null flag per attribute (asserted); heap_form_tuple copies them.
     with_call_site_state(fcinfo, init, |row| unsafe {
         assert_eq!((*row.0).natts as usize, values.len());
         let tuple = pg_sys::heap_form_tuple(row.0, values.as_ptr().cast_mut(), nulls.as_ptr().cast_mut());
@@ -91,6 +98,7 @@ pub fn composite_result(
 /// # Safety
 /// `composite` must be a non-null datum of a composite type with at least `attno` fields.
 pub unsafe fn composite_field(composite: pg_sys::Datum, attno: i16) -> Option<pg_sys::Datum> {
+    // SAFETY: the caller's promise; the detoasted tuple lives in the current context.
     unsafe {
         let header = pg_sys::pg_detoast_datum(composite.cast_mut_ptr()).cast::<pg_sys::HeapTupleHeaderData>();
         let mut is_null = false;

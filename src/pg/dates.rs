@@ -81,6 +81,7 @@ pub use clv_core::time::civil::IsoDay;
 
 #[cfg(any(test, feature = "pg_test"))]
 #[pgrx::pg_schema]
+#[allow(clippy::unwrap_used)] // test code: a panic is a failed test
 mod tests {
     use clv_core::time::civil::{format_iso_day, parse_iso_day};
     use pgrx::prelude::*;

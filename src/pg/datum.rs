@@ -17,8 +17,11 @@ impl VarlenaBytes {
         let ptr = datum.cast_mut_ptr::<pg_sys::varlena>();
         // Inline, uncompressed values (the common case) are read where they are; only
         // compressed or out-of-line values pay for a call into PostgreSQL.
+        // SAFETY: the caller passes a non-null varlena datum, whose first byte is its header.
         let plain =
             unsafe { pgrx::varatt_is_4b_u(ptr) || (pgrx::varatt_is_1b(ptr) && !pgrx::varatt_is_1b_e(ptr)) };
+        // SAFETY: as above; PostgreSQL detoasts into the current memory context (or returns
+        // the pointer itself), which outlives the call.
         let detoasted = if plain { ptr } else { unsafe { pg_sys::pg_detoast_datum_packed(ptr) } };
         Self(NonNull::new(detoasted).expect("non-null varlena"))
     }
@@ -33,6 +36,8 @@ impl VarlenaBytes {
                 format!("value of {len} bytes exceeds PostgreSQL's 1 GB limit"),
             );
         }
+        // SAFETY: palloc returns `total` writable bytes (or raises an ERROR); the header is set
+        // before the payload slice, which covers exactly the bytes after it.
         unsafe {
             let ptr = pg_sys::palloc(total).cast::<pg_sys::varlena>();
             pgrx::set_varsize_4b(ptr, total as i32);
@@ -43,6 +48,8 @@ impl VarlenaBytes {
     }
 
     pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `self.0` is a detoasted varlena (from_datum or build) in a memory context
+        // that lives for the current call at least, as `self` does; its header gives its length.
         unsafe {
             let ptr = self.0.as_ptr();
             std::slice::from_raw_parts(pgrx::vardata_any(ptr).cast::<u8>(), pgrx::varsize_any_exhdr(ptr))
@@ -63,10 +70,13 @@ impl VarlenaBytes {
     /// # Safety
     /// `buffer` must be the `internal` argument of a type's receive function.
     pub unsafe fn receive(buffer: &mut pgrx::datum::Internal) -> &[u8] {
+        // SAFETY: the caller passes a receive function's argument, a StringInfo.
         let buffer = unsafe { buffer.get_mut::<pg_sys::StringInfoData>() }.expect("receive buffer");
         let start = buffer.cursor as usize;
         let len = (buffer.len - buffer.cursor) as usize;
         buffer.cursor = buffer.len;
+        // SAFETY: `data[cursor..len]` is the unread part of the buffer, which PostgreSQL keeps
+        // until the receive function returns.
         unsafe { std::slice::from_raw_parts(buffer.data.add(start).cast::<u8>(), len) }
     }
 }
@@ -105,12 +115,14 @@ macro_rules! pg_newtype {
             }
         }
 
+        // SAFETY: `unbox` reads the datum as a varlena, which a datum of this type is.
         unsafe impl ::pgrx::datum::UnboxDatum for $rust {
             type As<'src> = Self where Self: 'src;
             unsafe fn unbox<'src>(datum: ::pgrx::datum::Datum<'src>) -> Self::As<'src>
             where
                 Self: 'src,
             {
+                // SAFETY: a non-null datum of this varlena type.
                 Self(unsafe { crate::pg::datum::VarlenaBytes::from_datum(datum.sans_lifetime()) })
             }
         }
@@ -153,20 +165,24 @@ macro_rules! pg_newtype {
                 is_null: bool,
                 _typoid: ::pgrx::pg_sys::Oid,
             ) -> Option<Self> {
+                // SAFETY: not NULL, so a varlena datum of this type.
                 (!is_null).then(|| Self(unsafe { crate::pg::datum::VarlenaBytes::from_datum(datum) }))
             }
         }
     };
     (@argument $rust:ident) => {
+        // SAFETY: the argument is read through FromDatum, which checks for NULL.
         unsafe impl<'fcx> ::pgrx::callconv::ArgAbi<'fcx> for $rust {
             unsafe fn unbox_arg_unchecked(arg: ::pgrx::callconv::Arg<'_, 'fcx>) -> Self {
                 let index = arg.index();
+                // SAFETY: pgrx passes an argument of this function, whose SQL type is $sql.
                 unsafe { arg.unbox_arg_using_from_datum() }
                     .unwrap_or_else(|| panic!("argument {index} must not be null"))
             }
         }
     };
     (@sql_name $rust:ident, $sql:literal, $origin:ident, $returns:expr) => {
+        // SAFETY: the SQL name is the type whose datums the newtype reads and returns.
         unsafe impl ::pgrx::pgrx_sql_entity_graph::metadata::SqlTranslatable for $rust {
             const TYPE_IDENT: &'static str = ::pgrx::pgrx_resolved_type!($rust);
             const TYPE_ORIGIN: ::pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
@@ -182,11 +198,13 @@ macro_rules! pg_newtype {
         }
     };
     (@result $rust:ident, $self:ident => $datum:expr) => {
+        // SAFETY: the returned datum is a value of the function's SQL result type.
         unsafe impl ::pgrx::callconv::BoxRet for $rust {
             unsafe fn box_into<'fcx>(
                 $self,
                 fcinfo: &mut ::pgrx::callconv::FcInfo<'fcx>,
             ) -> ::pgrx::datum::Datum<'fcx> {
+                // SAFETY: a datum in the current memory context, not NULL.
                 unsafe { fcinfo.return_raw_datum($datum) }
             }
         }
@@ -235,6 +253,7 @@ macro_rules! stored_type {
         /// Binary input: the stored format itself, checked by decoding it.
         #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
         fn $recv(mut buffer: ::pgrx::datum::Internal) -> $rust {
+            // SAFETY: the argument of a receive function.
             let bytes = unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) };
             let value = <$value as clv_core::codec::StoredValue>::decode(bytes).unwrap_or_else(|e| {
                 crate::pg::errors::raise(

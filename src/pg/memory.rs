@@ -22,12 +22,16 @@ impl ContextAllocator {
     }
 }
 
+// SAFETY: blocks come from palloc in one context, MAXALIGNed (larger alignments are refused),
+// and stay valid until freed here or until the context is reset, which the types that use
+// this allocator never outlive (aggregate states in their aggregate's context).
 unsafe impl Allocator for ContextAllocator {
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
         if layout.align() > PALLOC_ALIGN {
             return Err(AllocError);
         }
         // palloc raises an ERROR (a Rust panic through pgrx's FFI guard) when out of memory.
+        // SAFETY: the context is live while the state that holds this allocator is.
         let ptr = unsafe { pg_sys::MemoryContextAlloc(self.0, layout.size().max(1)) };
         NonNull::new(ptr.cast::<u8>())
             .map(|p| NonNull::slice_from_raw_parts(p, layout.size()))
@@ -35,6 +39,7 @@ unsafe impl Allocator for ContextAllocator {
     }
 
     unsafe fn deallocate(&self, ptr: NonNull<u8>, _layout: Layout) {
+        // SAFETY: Allocator's contract: `ptr` was allocated by this allocator (palloc).
         unsafe { pg_sys::pfree(ptr.as_ptr().cast()) }
     }
 
@@ -43,6 +48,7 @@ unsafe impl Allocator for ContextAllocator {
             return Err(AllocError);
         }
         // repalloc keeps the chunk in the context it was allocated in.
+        // SAFETY: Allocator's contract: `ptr` is a live block of this allocator.
         let grown = unsafe { pg_sys::repalloc(ptr.as_ptr().cast(), new.size().max(1)) };
         NonNull::new(grown.cast::<u8>())
             .map(|p| NonNull::slice_from_raw_parts(p, new.size()))
@@ -66,6 +72,7 @@ pub fn leak_into<T>(context: pg_sys::MemoryContext, value: T) -> NonNull<T> {
     const { assert!(std::mem::align_of::<T>() <= PALLOC_ALIGN, "palloc cannot align this type") };
     let layout = Layout::new::<T>();
     let chunk = ContextAllocator(context).allocate(layout).expect("aligned palloc").cast::<T>();
+    // SAFETY: a fresh chunk of `T`'s size and alignment (checked at compile time above).
     unsafe { chunk.as_ptr().write(value) };
     chunk
 }
@@ -73,6 +80,7 @@ pub fn leak_into<T>(context: pg_sys::MemoryContext, value: T) -> NonNull<T> {
 /// The aggregate memory context of the current call; ERRORs when not called as an aggregate.
 pub fn aggregate_context(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::MemoryContext {
     let mut context = std::ptr::null_mut();
+    // SAFETY: fcinfo is the current call's; PostgreSQL only reads it.
     let is_aggregate = unsafe { pg_sys::AggCheckCallContext(fcinfo, &mut context) };
     if is_aggregate == 0 {
         crate::pg::errors::raise(

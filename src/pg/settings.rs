@@ -47,6 +47,7 @@ pub fn fit_options() -> FitOptions<'static> {
 
 #[cfg(any(test, feature = "pg_test"))]
 #[pgrx::pg_schema]
+#[allow(clippy::unwrap_used)] // test code: a panic is a failed test
 mod tests {
     use pgrx::prelude::*;
 

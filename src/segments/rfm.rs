@@ -233,6 +233,7 @@ fn rfm_score(
 }
 
 fn scores_of(score: &RfmScore) -> Option<Scores> {
+    // SAFETY: an argument of type clv.rfm_score, a composite of five fields.
     let field = |attno| unsafe { composite_field(score.0, attno) }.map(|d| d.value() as i32);
     let [r, f, m, bins] = [1, 2, 3, 5].map(field);
     let to_score = |v: i32| u8::try_from(v).ok();
@@ -273,6 +274,7 @@ struct RulesCache {
 const RULES_HINT: &str = r#"Rules are a JSON array tried in order, e.g. [{"segment": "Champions", "r": [4, 5], "fm": [4, 5]}, {"segment": "Others"}]; ranges are on the 5-point scale. See clv.rfm_default_rules()."#;
 
 fn parse_rules(rules: &JsonbArg) -> Vec<Rule> {
+    // SAFETY: jsonb_out of a non-null jsonb argument returns a cstring in the current context.
     let text = unsafe {
         let cstr =
             pgrx::fcinfo::direct_function_call::<&CStr>(pg_sys::jsonb_out, &[Some(rules.0.as_datum())]);

@@ -52,6 +52,8 @@ struct PartialSummary {
 
 impl PartialSummary {
     fn view(&self) -> SummaryView<'_> {
+        // SAFETY: the deserialize function's bytea argument, which PostgreSQL keeps until the
+        // combine function that reads this partial state has returned (see PartialSummary).
         let bytes = unsafe { std::slice::from_raw_parts(self.bytes, self.len) };
         SummaryView::new(bytes).expect("checked by customer_summary_deserialize")
     }
@@ -76,6 +78,7 @@ fn customer_summary_deserialize(bytes: &[u8], _unused: Internal) -> Internal {
     }
     // The bytes outlive this call until the combine function has read them (see PartialSummary).
     let partial = PartialSummary { bytes: bytes.as_ptr(), len: bytes.len() };
+    // SAFETY: CurrentMemoryContext is always a valid context during a call.
     let context = unsafe { pg_sys::CurrentMemoryContext };
     Internal::from(Some(pg_sys::Datum::from(leak_into(context, partial).as_ptr())))
 }
@@ -202,6 +205,7 @@ extension_sql_file!(
 
 #[cfg(any(test, feature = "pg_test"))]
 #[pg_schema]
+#[allow(clippy::unwrap_used)] // test code: a panic is a failed test
 mod tests {
     use pgrx::datum::Internal;
     use pgrx::prelude::*;

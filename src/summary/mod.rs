@@ -123,6 +123,7 @@ fn customer_summary_out(summary: CustomerSummary) -> CString {
 /// Binary input: the stored format itself, checked completely.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn customer_summary_recv(mut buffer: Internal) -> CustomerSummary {
+    // SAFETY: the argument of a receive function.
     let bytes = unsafe { VarlenaBytes::receive(&mut buffer) };
     let view =
         SummaryView::validated(bytes).unwrap_or_else(|e| bad_summary(e, INVALID_BINARY_REPRESENTATION));

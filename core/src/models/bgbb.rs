@@ -13,8 +13,8 @@ use super::text::ModelText;
 use super::{FitRecord, StoredModel, WeightedObservation};
 use crate::codec::{DecodeError, StoredValue};
 use crate::math::optimize::{maximize, parallel_total, FitOptions, LogLikelihood, Start, WeightedTotal};
+use crate::math::special::ln_beta;
 use crate::math::special::{digamma, ln_gamma, ln_hyp2f1, log_add_exp, through_removable_singularity};
-use statrs::function::beta::ln_beta;
 use std::ops::Range;
 
 /// The largest number of opportunities: a likelihood has a term per opportunity after the last

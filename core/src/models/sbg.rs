@@ -10,8 +10,8 @@ use super::text::ModelText;
 use super::{FitRecord, StoredModel, WeightedObservation};
 use crate::codec::{DecodeError, StoredValue};
 use crate::math::optimize::{maximize, FitOptions, LogLikelihood, Start, WeightedTotal};
+use crate::math::special::ln_beta;
 use crate::math::special::{digamma, ln_hyp2f1};
-use statrs::function::beta::ln_beta;
 
 /// The most periods a cohort can span: a century of monthly periods, far beyond any data.
 pub const MAX_PERIODS: usize = 1_200;

@@ -59,12 +59,13 @@ fn add_summary(
 ) -> Option<FitStateDatum> {
     let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
     let as_of = finite_day(as_of, "as_of");
-    let (fit, state) = FitState::of(state, (unit, Some(as_of)), fcinfo);
     // Customers who had not ordered by as_of are not in the calibration period.
-    if let Some(customer) = Customer::at(&summary.view(), as_of, unit) {
-        fit.push(Observation { customer, weight: 1.0 });
-    }
-    Some(state)
+    let customer = Customer::at(&summary.view(), as_of, unit);
+    Some(FitState::update(state, (unit, Some(as_of)), fcinfo, |fit| {
+        if let Some(customer) = customer {
+            fit.push(Observation { customer, weight: 1.0 });
+        }
+    }))
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -101,9 +102,7 @@ fn btyd_fit_add_raw(
     let unit = time_unit(required(unit, "unit"));
     let (Some(x), Some(t_x), Some(t)) = (x, t_x, t) else { return state };
     let customer = super::predict::checked_customer(x, t_x, t);
-    let (fit, state) = FitState::of(state, (unit, None), fcinfo);
-    fit.push(Observation { customer, weight: 1.0 });
-    Some(state)
+    Some(FitState::update(state, (unit, None), fcinfo, |fit| fit.push(Observation { customer, weight: 1.0 })))
 }
 
 fit_combine_function!(Observation: btyd_fit_combine);

@@ -13,11 +13,11 @@
 
 use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
+use crate::math::special::{beta_reg, ln_beta};
 use crate::math::special::{
     digamma, integrate, laplace_of_power, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid,
     through_removable_singularity,
 };
-use statrs::function::beta::{beta_reg, ln_beta};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
