@@ -3,12 +3,11 @@
 //! set-returning `clv.retention_periods` behind cohort tables. Definitions: docs/kpis.md.
 
 use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::pg::args::required;
 use crate::pg::call::composite_result;
 use crate::pg::dates::{day_date, finite_day, period_unit};
 use crate::pg::datum::pg_newtype;
-use crate::pg::errors::{
-    bad_periods, float8_text, raise, raise_with_hint, required, INVALID_PARAMETER_VALUE,
-};
+use crate::pg::errors::{bad_periods, float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};

@@ -1,8 +1,8 @@
 //! `clv.generate_orders`: seeded simulated orders of BG/NBD + Gamma-Gamma customers.
 
+use crate::pg::args::required;
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::finite_day;
-use crate::pg::errors::required;
 use crate::pg::errors::{
     raise, raise_with_hint, DATETIME_FIELD_OVERFLOW, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
     PROGRAM_LIMIT_EXCEEDED,
@@ -17,7 +17,7 @@ const MICROS_PER_DAY: f64 = 86_400_000_000.0;
 const MAX_CUSTOMERS: i64 = 100_000_000;
 
 /// A date argument as a day whose midnight is a valid `timestamptz` (orders are timestamps).
-fn timestamp_day(date: Date, what: &str) -> i32 {
+fn midnight_day(date: Date, what: &str) -> i32 {
     let day = finite_day(date, what);
     let midnight = i64::from(day).checked_mul(MICROS_PER_DAY as i64);
     if midnight.is_none_or(|micros| TimestampWithTimeZone::try_from(micros).is_err()) {
@@ -61,9 +61,9 @@ fn generate_orders(
             Some("Simulate larger populations in several calls with consecutive customer ranges."),
         );
     }
-    let start = timestamp_day(required(start_date, "start_date"), "start_date");
-    let end = timestamp_day(required(end_date, "end_date"), "end_date");
-    let arrivals_end = acquisition_end.map_or(end, |d| timestamp_day(d, "acquisition_end"));
+    let start = midnight_day(required(start_date, "start_date"), "start_date");
+    let end = midnight_day(required(end_date, "end_date"), "end_date");
+    let arrivals_end = acquisition_end.map_or(end, |d| midnight_day(d, "acquisition_end"));
     let seed = required(seed, "seed");
     let [r, alpha, a, b, p, q, v] =
         [("r", r), ("alpha", alpha), ("a", a), ("b", b), ("p", p), ("q", q), ("v", v)]

@@ -1,10 +1,10 @@
 //! The BG/BB model in SQL: the type `clv.bgbb_model`, the aggregate `clv.bgbb_fit` over
 //! `(x, t_x, n)` histories (optionally weighted), and its predictions.
 
-use crate::models::btyd::predict::{checked_discount_rate, computed};
 use crate::models::fit_state::{fit_combine_function, fit_final, FitObservation, FitState, FitStateDatum};
 use crate::models::stored_model;
-use crate::pg::errors::{float8_text, raise, INVALID_PARAMETER_VALUE};
+use crate::pg::args::{self, computed};
+use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::bgbb::{BgbbModel as Model, BgbbObservation, Opportunities, MAX_OPPORTUNITIES};
 use pgrx::prelude::*;
@@ -67,11 +67,7 @@ type BgbbState = FitState<BgbbObservation>;
 
 /// `(x, t_x, n)` from SQL integers, checked.
 fn history(x: i32, t_x: i32, n: i32) -> Opportunities {
-    let count = |v: i32, name: &str| {
-        u32::try_from(v).unwrap_or_else(|_| {
-            raise(INVALID_PARAMETER_VALUE, format!("{name} must not be negative, not {v}"))
-        })
-    };
+    let count = args::not_negative;
     let c = Opportunities { x: count(x, "x"), t_x: count(t_x, "t_x"), n: count(n, "n") };
     c.check().unwrap_or_else(|why| raise(INVALID_PARAMETER_VALUE, why));
     c
@@ -79,12 +75,7 @@ fn history(x: i32, t_x: i32, n: i32) -> Opportunities {
 
 /// A number of future opportunities, checked: 0 to [`MAX_OPPORTUNITIES`].
 fn opportunities_ahead(opportunities: i32) -> u32 {
-    u32::try_from(opportunities).ok().filter(|&o| o <= MAX_OPPORTUNITIES).unwrap_or_else(|| {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!("opportunities must be between 0 and {MAX_OPPORTUNITIES}, not {opportunities}"),
-        )
-    })
+    args::integer_between(opportunities, "opportunities", 0, MAX_OPPORTUNITIES)
 }
 
 fn add(
@@ -93,13 +84,7 @@ fn add(
     weight: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<FitStateDatum> {
-    if !(weight.is_finite() && weight >= 0.0) {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!("weight must be finite and not negative, not {}", float8_text(weight)),
-        );
-    }
-    if weight == 0.0 {
+    if args::weight(weight) == 0.0 {
         return state;
     }
     Some(BgbbState::update(state, (), fcinfo, |fit| fit.push(BgbbObservation { customer: c, weight })))
@@ -195,7 +180,7 @@ fn bgbb_dert(
     discount_rate: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
-    let (c, rate) = (history(x, t_x, n), checked_discount_rate("discount_rate", discount_rate));
+    let (c, rate) = (history(x, t_x, n), args::discount_rate(discount_rate, "discount_rate"));
     computed(model.cached_value(fcinfo).dert(&c, rate), "the discounted expected residual transactions")
 }
 

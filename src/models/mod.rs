@@ -16,12 +16,18 @@ use crate::pg::errors::invalid_text;
 use clv_core::models::StoredModel;
 use std::ffi::{CStr, CString};
 
-/// Text input of a stored model (its JSON form).
+/// Text input of a stored model (its JSON form), checked as the binary input checks it.
 pub fn from_text<M: StoredModel>(input: &CStr, type_name: &str) -> M {
     let text = input.to_str().unwrap_or_else(|_| invalid_text(type_name, "not UTF-8"));
     clv_core::models::text::ModelText::parse(text)
         .and_then(|t| M::from_text(&t))
+        .and_then(|model| model.check_input().map(|()| model))
         .unwrap_or_else(|why| invalid_text(type_name, why))
+}
+
+/// The check of a model come in through binary input: [`StoredModel::check_input`].
+pub fn check_received<M: StoredModel>(model: &M) -> Result<(), String> {
+    model.check_input()
 }
 
 /// Text output of a stored model.
@@ -72,7 +78,9 @@ macro_rules! stored_model {
         io: $in_fn:ident, $out_fn:ident, $recv:ident, $send:ident,
         accessors: $parameters:ident, $kind:ident, $converged:ident, $log_likelihood:ident, $statistics:ident $(,)?
     ) => {
-        crate::pg::datum::stored_type!($(#[$doc])* $rust, $sql, $model, $recv, $send);
+        crate::pg::datum::stored_type!(
+            $(#[$doc])* $rust, $sql, $model, $recv, $send, check: crate::models::check_received::<$model>
+        );
 
         #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
         fn $in_fn(input: &::std::ffi::CStr) -> $rust {

@@ -1,9 +1,9 @@
 //! The shifted-beta-geometric model in SQL: the type `clv.sbg_model`, `clv.sbg_fit` over a
 //! cohort's survivor counts, and its retention curve, survival, expected lifetime and DERL.
 
-use crate::models::btyd::predict::checked_discount_rate;
 use crate::models::fit_state::fitted;
 use crate::models::stored_model;
+use crate::pg::args;
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use clv_core::models::sbg::{tenures, SbgModel as Model, TenureObservation, MAX_PERIODS};
 use clv_core::models::WeightedObservation;
@@ -50,14 +50,8 @@ fn sbg_fit(survivors: Array<i64>) -> SbgModel {
 }
 
 /// A period number, checked: 0 to [`MAX_PERIODS`] (`from` is the smallest allowed).
-fn period(period: i32, from: i32) -> u32 {
-    if !(from..=MAX_PERIODS as i32).contains(&period) {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!("period must be between {from} and {MAX_PERIODS}, not {period}"),
-        );
-    }
-    period as u32
+fn period(period: i32, from: u32) -> u32 {
+    args::integer_between(period, "period", from, MAX_PERIODS as u32)
 }
 
 #[pg_extern(immutable, parallel_safe, strict)]
@@ -101,18 +95,12 @@ fn derl(
     renewals: default!(i32, 0),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
-    let rate = checked_discount_rate("discount_rate", discount_rate);
-    let renewals = u32::try_from(renewals).ok().filter(|&r| r as usize <= MAX_PERIODS).unwrap_or_else(|| {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!("renewals must be between 0 and {MAX_PERIODS}, not {renewals}"),
-        )
-    });
-    let value = model.cached_value(fcinfo).derl(rate, renewals);
-    if !value.is_finite() {
-        raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the discounted expected residual lifetime");
-    }
-    value
+    let rate = args::discount_rate(discount_rate, "discount_rate");
+    let renewals = args::integer_between(renewals, "renewals", 0, MAX_PERIODS as u32);
+    args::computed(
+        model.cached_value(fcinfo).derl(rate, renewals),
+        "the discounted expected residual lifetime",
+    )
 }
 
 extension_sql_file!(

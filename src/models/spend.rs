@@ -1,17 +1,16 @@
 //! Spend and customer value: the type `clv.spend_model`, the aggregate `clv.gamma_gamma_fit`,
 //! `clv.expected_spend` and `clv.customer_value`.
 
-use crate::models::btyd::predict::{checked_discount_rate, continuous_rate};
+use crate::models::btyd::predict::continuous_rate;
 use crate::models::btyd::BtydModel;
 use crate::models::fit_state::{
     fit_combine_function, fit_final, fit_functions_of_0_1_0, read_as_of, write_as_of, FitObservation,
     FitState, FitStateDatum,
 };
 use crate::models::stored_model;
+use crate::pg::args;
 use crate::pg::dates::finite_day;
-use crate::pg::errors::{
-    float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
-};
+use crate::pg::errors::{float8_text, raise_with_hint, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::Customer;
@@ -75,15 +74,8 @@ type SpendState = FitState<SpendObservation>;
 /// ERROR (22023) unless `x` repeat purchase days and their `mean_spend` passed as numbers are
 /// a customer's history.
 fn check_raw_spend(x: f64, mean_spend: f64) {
-    if !(x.is_finite() && x >= 0.0) {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!("x must be a finite, non-negative number of repeat purchases, not {}", float8_text(x)),
-        );
-    }
-    if !mean_spend.is_finite() {
-        raise(INVALID_PARAMETER_VALUE, format!("mean_spend must be finite, not {}", float8_text(mean_spend)));
-    }
+    args::non_negative(x, "x", "repeat purchases");
+    args::finite(mean_spend, "mean_spend");
 }
 
 /// A customer's data: fitted on if a repeat buyer with positive mean spend, else excluded.
@@ -202,18 +194,8 @@ fn customer_value(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
     let day = finite_day(as_of, "as_of");
-    if !(0..=1200).contains(&months) {
-        raise(INVALID_PARAMETER_VALUE, format!("months must be between 0 and 1200, not {months}"));
-    }
-    if !(monthly_discount_rate.is_finite() && monthly_discount_rate > -1.0) {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!(
-                "monthly_discount_rate must be a finite rate above -1, not {}",
-                float8_text(monthly_discount_rate)
-            ),
-        );
-    }
+    let months = args::integer_between(months, "months", 0, 1200);
+    args::finite_above(monthly_discount_rate, "monthly_discount_rate", -1.0, "a finite rate above -1");
     let purchase_model = purchases.cached_value(fcinfo);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
@@ -222,14 +204,11 @@ fn customer_value(
         &purchase_model,
         &customer,
         spend_per_purchase,
-        months as u32,
+        months,
         monthly_discount_rate,
         &crate::pg::call::check_for_interrupts,
     );
-    if !value.is_finite() {
-        raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the customer value for these inputs");
-    }
-    Some(value)
+    Some(args::computed(value, "the customer value"))
 }
 
 /// COST as for `clv.dert`, which it calls.
@@ -243,7 +222,7 @@ fn residual_value(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
     let day = finite_day(as_of, "as_of");
-    let annual_discount_rate = checked_discount_rate("annual_discount_rate", annual_discount_rate);
+    let annual_discount_rate = args::discount_rate(annual_discount_rate, "annual_discount_rate");
     let purchase_model = purchases.cached_value(fcinfo);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
@@ -253,11 +232,7 @@ fn residual_value(
         continuous_rate(&purchase_model, annual_discount_rate),
         &crate::pg::call::check_for_interrupts,
     );
-    let value = transactions * spend_per_purchase;
-    if !value.is_finite() {
-        raise(NUMERIC_VALUE_OUT_OF_RANGE, "could not compute the residual value for these inputs");
-    }
-    Some(value)
+    Some(args::computed(transactions * spend_per_purchase, "the residual value"))
 }
 
 extension_sql_file!(

@@ -214,9 +214,16 @@ pub(crate) use pg_newtype;
 
 /// One of the extension's varlena types whose value `$value` is a
 /// [`clv_core::codec::StoredValue`]: the newtype `$rust` (see [`pg_newtype`]) with `new` and `value`,
-/// and the type's binary receive and send functions `$recv` and `$send`.
+/// and the type's binary receive and send functions `$recv` and `$send`. The receive function
+/// refuses bytes that do not decode, and values that `check` (`fn(&$value) -> Result<(),
+/// String>`, by default none) refuses.
 macro_rules! stored_type {
     ($(#[$doc:meta])* $rust:ident, $sql:literal, $value:ty, $recv:ident, $send:ident) => {
+        crate::pg::datum::stored_type!(
+            $(#[$doc])* $rust, $sql, $value, $recv, $send, check: |_: &$value| Ok::<(), String>(())
+        );
+    };
+    ($(#[$doc:meta])* $rust:ident, $sql:literal, $value:ty, $recv:ident, $send:ident, check: $check:expr) => {
         crate::pg::datum::pg_newtype!($(#[$doc])* varlena $rust, $sql);
 
         impl $rust {
@@ -255,12 +262,15 @@ macro_rules! stored_type {
         fn $recv(mut buffer: ::pgrx::datum::Internal) -> $rust {
             // SAFETY: the argument of a receive function.
             let bytes = unsafe { crate::pg::datum::VarlenaBytes::receive(&mut buffer) };
-            let value = <$value as clv_core::codec::StoredValue>::decode(bytes).unwrap_or_else(|e| {
-                crate::pg::errors::raise(
-                    crate::pg::errors::INVALID_BINARY_REPRESENTATION,
-                    format!(concat!("invalid ", $sql, ": {}"), e),
-                )
-            });
+            let value = <$value as clv_core::codec::StoredValue>::decode(bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|value| ($check)(&value).map(|()| value))
+                .unwrap_or_else(|why| {
+                    crate::pg::errors::raise(
+                        crate::pg::errors::INVALID_BINARY_REPRESENTATION,
+                        format!(concat!("invalid ", $sql, ": {}"), why),
+                    )
+                });
             $rust::new(&value)
         }
 

@@ -45,12 +45,6 @@ pub fn float8_text(v: f64) -> String {
     }
 }
 
-/// The value of an argument that must not be NULL (in functions that are not STRICT because
-/// other arguments may be); ERROR 22023 naming the argument.
-pub fn required<T>(value: Option<T>, argument: &str) -> T {
-    value.unwrap_or_else(|| raise(INVALID_PARAMETER_VALUE, format!("{argument} must not be NULL")))
-}
-
 /// ERROR 22P02 for text input that is not a value of `type_name`, saying why.
 pub fn invalid_text(type_name: &str, why: impl std::fmt::Display) -> ! {
     raise(INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type {type_name}: {why}"))

@@ -2,11 +2,12 @@
 //! `clv.rfm_score` (composite `clv.rfm_score`) and `clv.rfm_segment`.
 
 use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::pg::args::required;
 use crate::pg::call::{composite_field, composite_result, with_call_site_state};
 use crate::pg::dates::{finite_day, IsoDay};
 use crate::pg::datum::{pg_newtype, stored_type};
-use crate::pg::errors::{invalid_text, required};
-use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE};
+use crate::pg::errors::invalid_text;
+use crate::pg::errors::{raise_with_hint, INVALID_PARAMETER_VALUE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::StoredValue;
@@ -132,13 +133,8 @@ impl AggregateState for BreaksState {
 const STATE_VERSION: u8 = 1;
 
 fn checked_bins(bins: i32) -> u8 {
-    match u8::try_from(bins) {
-        Ok(b) if (MIN_BINS..=MAX_BINS).contains(&b) => b,
-        _ => raise(
-            INVALID_PARAMETER_VALUE,
-            format!("bins must be between {MIN_BINS} and {MAX_BINS}, not {bins}"),
-        ),
-    }
+    // At most MAX_BINS, a u8.
+    crate::pg::args::integer_between(bins, "bins", MIN_BINS.into(), MAX_BINS.into()) as u8
 }
 
 fn breaks_add(

@@ -57,7 +57,13 @@ SEGMENT_RULES = ['[{"segment": "Champions", "r": [4, 5], "fm": [4, 5]}, {"segmen
                  '[{"segment": "x", "r": [0, 99]}]', '[{"segment": 1}]', '[{"r": [1, 5]}]',
                  '[' * 5000 + ']' * 5000, '"text"', '[{"segment": "x", "f": [1e308, -1e308]}]']
 EXTREME_NUMBERS = ["0", "-0", "1e308", "-1e308", "5e-324", "1e-320", "99999999999999999999",
-                   "-1", "1e400", "2147483648", "18446744073709551616", "0.0000001"]
+                   "-1", "1e400", "2147483648", "18446744073709551616", "0.0000001",
+                   # tiny, subnormal and huge but valid parameters, and fractional counts
+                   "1.4e-140", "2.2250738585072014e-308", "1e-300", "1.7976931348623157e308", "1e200", "0.5"]
+# Doubles written over a stored value's parameters and fit record (binary forms are a version
+# byte, then float8 fields).
+EXTREME_DOUBLES = [0.0, -0.0, -1.0, 0.5, 1.4e-140, 5e-324, 2.2250738585072014e-308, 1e-300, 1e200,
+                   1.7976931348623157e308, float("inf"), float("-inf"), float("nan")]
 
 
 def sql_literal(value):
@@ -116,8 +122,10 @@ class Pools:
             return json.dumps(value)
         if kind == 3:  # deep nesting
             return "[" * 100000 + "]" * 100000 if r.random() < 0.5 else '{"a":' * 3000 + "1" + "}" * 3000
-        if kind == 4:  # extreme numbers in place of the numbers
-            return re.sub(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", lambda _: r.choice(EXTREME_NUMBERS), text)
+        if kind == 4:  # extreme numbers in place of some numbers (parameters, fit fields, counts)
+            share = r.choice([0.15, 0.4, 1.0])
+            return re.sub(r"-?\d+(\.\d+)?([eE][-+]?\d+)?",
+                          lambda m: r.choice(EXTREME_NUMBERS) if r.random() < share else m.group(0), text)
         if kind == 5:  # a number replaced by a string or null
             return re.sub(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", lambda m: r.choice([m.group(0), '"1"', "null", "[]"]), text)
         if kind == 6:  # huge
@@ -376,10 +384,15 @@ class Fuzzer:
             payload = payload[: r.randrange(len(payload) + 1)]
         elif roll < 0.8:
             payload += bytes(r.getrandbits(8) for _ in range(r.randint(1, 16)))
-        elif roll < 0.9 and len(payload) > 8:
+        elif roll < 0.85 and len(payload) > 8:
             i = r.randrange(len(payload) - 8)
             payload[i:i + 8] = r.choice([b"\xff" * 8, b"\x00" * 8, struct.pack("<d", float("nan")),
                                          struct.pack("<d", 1e308), struct.pack("<Q", 2 ** 63)])
+        elif roll < 0.9 and len(payload) > 9:
+            # An extreme double over one field: a parameter, a log-likelihood, a count.
+            for _ in range(r.randint(1, 2)):
+                i = 1 + 8 * r.randrange((len(payload) - 1) // 8)
+                payload[i:i + 8] = struct.pack("<d", r.choice(EXTREME_DOUBLES))
         data = (b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0) + struct.pack("!hi", 1, len(payload))
                 + bytes(payload) + struct.pack("!h", -1))
         table = f"fuzz.recv_{type_name[4:]}"

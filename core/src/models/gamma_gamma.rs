@@ -122,6 +122,17 @@ impl StoredModel for SpendModel {
         })
     }
 
+    /// The common checks, and a finite, non-negative count of customers left out.
+    fn check_input(&self) -> Result<(), String> {
+        super::check_record(&self.params, self.fit_record())?;
+        match self.fit.as_ref().map(|f| f.excluded) {
+            Some(e) if !(e.is_finite() && e >= 0.0) => {
+                Err(format!("excluded must be a non-negative finite number, not {e}"))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn to_text(&self) -> ModelText {
         let mut text = ModelText::new(NAME, self.as_of, &PARAM_NAMES, &self.params);
         if let Some(f) = &self.fit {

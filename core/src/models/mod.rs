@@ -63,6 +63,32 @@ pub trait StoredModel: StoredValue + Clone {
     fn to_text(&self) -> ModelText;
     /// The model a text form describes; `Err` says why it describes none.
     fn from_text(text: &ModelText) -> Result<Self, String>;
+
+    /// Why this value, come in through a text or binary input function, would break a promise
+    /// of the functions that read it (a NaN BIC, a prediction that cannot be computed), if it
+    /// would: the one check every input path of every model runs (`src/models/mod.rs`).
+    /// Values already stored are read as they are: a stored value never becomes unreadable.
+    fn check_input(&self) -> Result<(), String> {
+        check_record(self.params(), self.fit_record())
+    }
+}
+
+/// Parameters positive and finite; a fit record with a finite log-likelihood, standard errors
+/// non-negative and finite or not estimable (NaN), and a positive, finite customer count (a
+/// weighted fit's may be fractional: weights are numbers of customers).
+pub fn check_record(params: &[f64], fit: Option<FitRecord<'_>>) -> Result<(), String> {
+    btyd::check_params(params)?;
+    let Some(fit) = fit else { return Ok(()) };
+    if !fit.log_likelihood.is_finite() {
+        return Err(format!("log_likelihood must be finite, not {}", fit.log_likelihood));
+    }
+    if !(fit.customers.is_finite() && fit.customers > 0.0) {
+        return Err(format!("customers must be a positive finite number, not {}", fit.customers));
+    }
+    if let Some(e) = fit.std_errors.iter().find(|e| !(e.is_nan() || (e.is_finite() && **e >= 0.0))) {
+        return Err(format!("std_errors must be non-negative and finite (or null), not {e}"));
+    }
+    Ok(())
 }
 
 /// What every fit records, whatever the model.
@@ -102,6 +128,23 @@ mod tests {
         let text = model.to_text().to_json();
         let back = M::from_text(&ModelText::parse(&text).unwrap()).unwrap();
         assert_eq!(back.encode(), model.encode(), "{text}");
+    }
+
+    /// Input that would make `fit_statistics` or a prediction non-finite is refused.
+    #[test]
+    fn input_checks_refuse_broken_fit_records() {
+        let record = |customers: f64, log_likelihood: f64, se: f64| FitRecord {
+            log_likelihood,
+            std_errors: &[se, se],
+            customers,
+            converged: true,
+        };
+        let ok = |customers, ll, se| check_record(&[1.0, 2.0], Some(record(customers, ll, se))).is_ok();
+        assert!(ok(2357.0, -9582.4, 0.1) && ok(0.5, 3.0, f64::NAN));
+        assert!(!ok(-3.0, -1.0, 0.1) && !ok(0.0, -1.0, 0.1) && !ok(f64::INFINITY, -1.0, 0.1));
+        assert!(!ok(10.0, f64::NAN, 0.1) && !ok(10.0, -1.0, -0.1) && !ok(10.0, -1.0, f64::INFINITY));
+        assert!(check_record(&[1.4e-140, 1.0], None).is_ok(), "tiny but positive: the predictions refuse it");
+        assert!(check_record(&[0.0, 1.0], None).is_err());
     }
 
     #[test]

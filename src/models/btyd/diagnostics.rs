@@ -10,8 +10,8 @@
 //! Set-returning functions decode their model per call: PostgreSQL keeps a set-returning
 //! function's own state where a call-site cache would go.
 
-use super::predict::{checked_time, computed};
 use super::BtydModel;
+use crate::pg::args::{computed, time_span};
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::{day_date, finite_day, period_unit};
 use crate::pg::errors::{bad_periods, raise, INVALID_PARAMETER_VALUE};
@@ -22,16 +22,10 @@ use pgrx::datum::Date;
 use pgrx::prelude::*;
 
 /// The most bins of a distribution and rows or columns of a grid: far more than a chart shows.
-const MAX_BINS: i32 = 1000;
+const MAX_BINS: u32 = 1000;
 
-fn checked_count(value: i32, argument: &str, from: i32) -> u32 {
-    if !(from..=MAX_BINS).contains(&value) {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!("{argument} must be between {from} and {MAX_BINS}, not {value}"),
-        );
-    }
-    value as u32
+fn bins(value: i32, argument: &str, from: u32) -> u32 {
+    crate::pg::args::integer_between(value, argument, from, MAX_BINS)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 200)]
@@ -59,7 +53,7 @@ fn repeat_purchase_distribution(
     as_of: Date,
     max_x: default!(i32, 7),
 ) -> TableIterator<'static, (name!(repeat_purchases, i32), name!(probability, f64), name!(observed, bool))> {
-    let max_x = checked_count(max_x, "max_x", 1);
+    let max_x = bins(max_x, "max_x", 1);
     let m = model.value();
     let day = finite_day(as_of, "as_of");
     let Some(c) = Customer::at(&s.view(), day, m.unit) else { return TableIterator::new(Vec::new()) };
@@ -89,7 +83,7 @@ fn holdout_comparison(
         name!(expected_holdout_purchases, f64),
     ),
 > {
-    let max_x = checked_count(max_x, "max_x", 1);
+    let max_x = bins(max_x, "max_x", 1);
     let (from, to) = (finite_day(calibration_end, "calibration_end"), finite_day(holdout_end, "holdout_end"));
     if to < from {
         raise(
@@ -121,8 +115,8 @@ fn prediction_grid(
     'static,
     (name!(x, i32), name!(t_x, f64), name!(p_alive, f64), name!(expected_purchases, f64)),
 > {
-    let (max_x, steps) = (checked_count(max_x, "max_x", 0), checked_count(recency_steps, "recency_steps", 1));
-    let (t, horizon) = (checked_time(t, "t"), checked_time(horizon, "horizon"));
+    let (max_x, steps) = (bins(max_x, "max_x", 0), bins(recency_steps, "recency_steps", 1));
+    let (t, horizon) = (time_span(t, "t"), time_span(horizon, "horizon"));
     let m = model.value();
     let mut rows = Vec::new();
     for x in 0..=max_x {

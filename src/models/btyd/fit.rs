@@ -9,8 +9,8 @@ use super::BtydModel;
 use crate::models::fit_state::{
     self, fit_combine_function, read_as_of, write_as_of, FitObservation, FitStateDatum,
 };
+use crate::pg::args::required;
 use crate::pg::dates::{finite_day, time_unit};
-use crate::pg::errors::required;
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::{Customer, Kind, Model, Observation};

@@ -2,11 +2,10 @@
 //! converted to the model's unit) or from raw `(x, t_x, T)` numbers in the model's unit.
 
 use super::BtydModel;
+use crate::pg::args;
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::{day_date, finite_day};
-use crate::pg::errors::{
-    float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
-};
+use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
 use crate::summary::CustomerSummary;
 use clv_core::models::btyd::{Customer, Model};
 use pgrx::datum::Date;
@@ -25,37 +24,7 @@ fn customer_at(model: &Model, summary: &CustomerSummary, as_of: Date) -> Option<
 }
 
 fn checked_horizon(horizon: f64) -> f64 {
-    checked_time(horizon, "horizon")
-}
-
-/// A span of time in the model's unit, checked: finite and not negative.
-pub(crate) fn checked_time(value: f64, argument: &str) -> f64 {
-    if !(value.is_finite() && value >= 0.0) {
-        raise(
-            INVALID_PARAMETER_VALUE,
-            format!("{argument} must be a finite number of time units, not {}", float8_text(value)),
-        );
-    }
-    value
-}
-
-fn checked_count(n: i32) -> u32 {
-    u32::try_from(n).unwrap_or_else(|_| {
-        raise(INVALID_PARAMETER_VALUE, format!("number of purchases must not be negative, not {n}"))
-    })
-}
-
-/// A prediction, or an ERROR when it could not be computed (series that do not converge,
-/// which needs extreme parameters): never NaN.
-pub(crate) fn computed(value: f64, what: &str) -> f64 {
-    if !value.is_finite() {
-        raise_with_hint(
-            NUMERIC_VALUE_OUT_OF_RANGE,
-            format!("could not compute {what} for these inputs"),
-            Some("The model's parameters or the customer's history are too extreme for the series to converge."),
-        );
-    }
-    value
+    args::time_span(horizon, "horizon")
 }
 
 /// A prediction for the customer of a summary at `as_of` (NULL if they had not ordered by
@@ -69,7 +38,7 @@ fn for_summary(
     what: &str,
 ) -> Option<f64> {
     let m = model.cached_value(fcinfo);
-    customer_at(&m, s, as_of).map(|c| computed(predict(&m, &c), what))
+    customer_at(&m, s, as_of).map(|c| args::computed(predict(&m, &c), what))
 }
 
 /// A prediction for raw `(x, t_x, T)` in the model's unit.
@@ -81,19 +50,7 @@ fn for_raw(
     what: &str,
 ) -> f64 {
     let c = checked_customer(x, t_x, t);
-    computed(predict(&model.cached_value(fcinfo), &c), what)
-}
-
-/// A discount rate argument, checked: above 0 and at most [`MAX_DISCOUNT_RATE`].
-pub(crate) fn checked_discount_rate(argument: &str, rate: f64) -> f64 {
-    if !(rate > 0.0 && rate <= MAX_DISCOUNT_RATE) {
-        raise_with_hint(
-            INVALID_PARAMETER_VALUE,
-            format!("{argument} must be above 0 and at most {MAX_DISCOUNT_RATE}, not {}", float8_text(rate)),
-            Some("0.1 discounts a purchase one period (a year, for an annual rate) from now by 10%."),
-        );
-    }
-    rate
+    args::computed(predict(&model.cached_value(fcinfo), &c), what)
 }
 
 /// The continuous discount rate per time unit of `model` of a (checked) effective annual
@@ -102,8 +59,6 @@ pub(crate) fn continuous_rate(model: &Model, annual_discount_rate: f64) -> f64 {
     annual_discount_rate.ln_1p() / DAYS_PER_YEAR * model.unit.days()
 }
 
-/// The largest discount rate: 100,000% a period, beyond any real use.
-const MAX_DISCOUNT_RATE: f64 = 1000.0;
 const DAYS_PER_YEAR: f64 = 365.25;
 
 // COST is in units of a built-in operator (about 25 ns): with the real cost of a prediction the
@@ -202,7 +157,7 @@ fn expected_purchases_raw(
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_purchases")]
 fn expected_purchases_new_customer(model: BtydModel, horizon: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
-    computed(
+    args::computed(
         model.cached_value(fcinfo).expected_purchases_new_customer(checked_horizon(horizon)),
         "expected purchases",
     )
@@ -217,7 +172,7 @@ fn prob_purchases(
     horizon: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let (n, horizon) = (checked_count(n), checked_horizon(horizon));
+    let (n, horizon) = (args::not_negative(n, "number of purchases"), checked_horizon(horizon));
     for_summary(&model, &s, as_of, fcinfo, |m, c| m.prob_purchases(c, n, horizon), "the probability")
 }
 
@@ -231,7 +186,7 @@ fn prob_purchases_raw(
     horizon: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
-    let (n, horizon) = (checked_count(n), checked_horizon(horizon));
+    let (n, horizon) = (args::not_negative(n, "number of purchases"), checked_horizon(horizon));
     for_raw(&model, (x, t_x, t), fcinfo, |m, c| m.prob_purchases(c, n, horizon), "the probability")
 }
 
@@ -268,7 +223,7 @@ fn dert(
     annual_discount_rate: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
-    let annual_discount_rate = checked_discount_rate("annual_discount_rate", annual_discount_rate);
+    let annual_discount_rate = args::discount_rate(annual_discount_rate, "annual_discount_rate");
     for_summary(
         &model,
         &s,
@@ -288,7 +243,7 @@ fn dert_raw(
     annual_discount_rate: f64,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> f64 {
-    let annual_discount_rate = checked_discount_rate("annual_discount_rate", annual_discount_rate);
+    let annual_discount_rate = args::discount_rate(annual_discount_rate, "annual_discount_rate");
     for_raw(
         &model,
         (x, t_x, t),

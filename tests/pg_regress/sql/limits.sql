@@ -53,3 +53,9 @@ SET clv.fit_threads = 1;
 SET clv.max_fit_threads = 64;
 RESET ROLE;
 DROP ROLE limits_analyst;
+-- Stored values that would break a promise are refused on input, text and binary alike
+-- (fit_statistics gave a BIC of NaN for a negative customer count), and a tiny but positive
+-- parameter gives a clear ERROR, not an internal one (statrs' Beta panicked on it).
+SELECT regress.error_of($$SELECT '{"version": 1, "model": "sbg", "params": {"alpha": 1, "beta": 1}, "log_likelihood": -5, "std_errors": {"alpha": 0.1, "beta": 0.1}, "customers": -3, "patterns": 2, "iterations": 5, "converged": true}'::clv.sbg_model$$) AS negative_customers_text;
+SELECT regress.error_of($$SELECT '{"version": 1, "model": "gamma_gamma", "params": {"p": 6, "q": 3, "v": 15}, "log_likelihood": -5, "std_errors": {"p": 0.1, "q": 0.1, "v": 0.1}, "customers": 946, "excluded": -1, "iterations": 5, "converged": true}'::clv.spend_model$$) AS negative_excluded_text;
+SELECT regress.error_of($$SELECT clv.expected_purchases('{"version": 1, "model": "bgbb", "params": {"alpha": 1.2, "beta": 0.75, "gamma": 1.4e-140, "delta": 2.78}}', 3, 5, 6, 5)$$) AS tiny_gamma;
