@@ -45,9 +45,9 @@ if [ "${1:-}" = "--citus" ]; then
     shift
     "$REPO_ROOT/scripts/citus.sh" start
     trap '"$REPO_ROOT/scripts/citus.sh" stop' EXIT
-    "$PG_BIN/psql" -X -q -h "$BENCH_DIR" -p "$BENCH_PORT" -U postgres -d postgres \
+    cluster_psql "$BENCH_DIR" "$BENCH_PORT" -d postgres \
         -c "DROP DATABASE IF EXISTS pg_clv_bench_citus" -c "CREATE DATABASE pg_clv_bench_citus"
-    "$PG_BIN/psql" -X -q -h "$BENCH_DIR" -p "$BENCH_PORT" -U postgres -d pg_clv_bench_citus -c "CREATE EXTENSION pg_clv"
+    cluster_psql "$BENCH_DIR" "$BENCH_PORT" -d pg_clv_bench_citus -c "CREATE EXTENSION pg_clv"
     /usr/bin/python3 "$REPO_ROOT/scripts/bench_citus.py" \
         --single "host=$BENCH_DIR port=$BENCH_PORT dbname=pg_clv_bench_citus user=postgres" \
         --citus "host=127.0.0.1 port=$("$REPO_ROOT/scripts/citus.sh" port) dbname=pg_clv_citus user=postgres" "$@"

@@ -14,9 +14,8 @@ import time
 
 import psycopg2
 
-# The simulation and the dates of scripts/bench.py.
-START, ACQUISITION_END, END, AS_OF = "2022-01-01", "2023-01-01", "2024-01-01", "2023-12-31"
-POPULATION = "r => 0.9, alpha => 30, a => 0.7, b => 7"
+# The simulation and the dates of the one-node benchmark, so that the figures compare.
+from bench import ACQUISITION_END, AS_OF, END, POPULATION, START
 
 
 class Node:

@@ -86,7 +86,7 @@ superset_py() {
 # The demo's objects, the roles and their grants in database $REGRESS_DB of the test cluster.
 prepare_database() {
     start_private_cluster "$REGRESS_DATA" "$REGRESS_PORT" -c listen_addresses=127.0.0.1
-    local psql=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres)
+    local psql=(cluster_psql "$REGRESS_DATA" "$REGRESS_PORT")
     PGOPTIONS="-c client_min_messages=warning" "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $REGRESS_DB WITH (FORCE)" \
         -c "DROP ROLE IF EXISTS bi_reader" -c "DROP ROLE IF EXISTS analyst" \
         -c "CREATE ROLE bi_reader LOGIN" -c "CREATE ROLE analyst LOGIN" -c "CREATE DATABASE $REGRESS_DB"
@@ -136,8 +136,8 @@ case "$ACTION" in
     demo)
         ensure_apt_packages python3-venv curl
         [ -f "$DEMO_DIR/postmaster.pid" ] || die "the demo is not running: run scripts/demo.sh first"
-        PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -h "$DEMO_DIR" -p "${PG_CLV_DEMO_PORT:-55432}" \
-            -U postgres -d pg_clv_demo -c "DO \$\$ BEGIN CREATE ROLE bi_reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" \
+        PGOPTIONS="-c client_min_messages=warning" cluster_psql "$DEMO_DIR" "${PG_CLV_DEMO_PORT:-55432}" \
+            -d pg_clv_demo -c "DO \$\$ BEGIN CREATE ROLE bi_reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" \
             -c "DO \$\$ BEGIN CREATE ROLE analyst LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" \
             -v bi_role=bi_reader -v analyst_role=analyst -f sql/bi_grants.sql
         start_superset 8088 "$DEMO_DIR-superset"

@@ -49,7 +49,7 @@ build_citus() {
 
 citus_psql() {
     local node="$1"; shift
-    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$(node_port "$node")" -U postgres "$@"
+    cluster_psql 127.0.0.1 "$(node_port "$node")" "$@"
 }
 
 start_citus() {

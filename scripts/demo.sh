@@ -30,14 +30,14 @@ ensure_apt_packages postgresql-15-cron python3-psycopg2 python3-matplotlib
 install_extension --release
 # pg_cron runs the nightly refresh (sql/nightly_refresh.sql) in the demo database; a demo
 # cluster started before without it is restarted with it.
-if "$PG_BIN/psql" -X -At -h "$DEMO_DIR" -p "$DEMO_PORT" -U postgres -d postgres -c "SHOW shared_preload_libraries" \
+if cluster_psql "$DEMO_DIR" "$DEMO_PORT" -At -d postgres -c "SHOW shared_preload_libraries" \
         2>/dev/null | grep -qv pg_cron; then
     stop_private_cluster "$DEMO_DIR"
 fi
 start_private_cluster "$DEMO_DIR" "$DEMO_PORT" -c shared_preload_libraries=pg_cron -c cron.use_background_workers=on
 
 export PGOPTIONS="-c client_min_messages=warning"
-psql_demo=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DEMO_DIR" -p "$DEMO_PORT" -U postgres)
+psql_demo=(cluster_psql "$DEMO_DIR" "$DEMO_PORT")
 "${psql_demo[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 cd "$REPO_ROOT"
 say "Loading the CDNOW sample and creating the summaries"

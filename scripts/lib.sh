@@ -168,9 +168,18 @@ start_scratch_database() {
     scratch_psql -c "CREATE EXTENSION pg_clv"
 }
 
+# psql as the scripts run it: no psqlrc, quiet, stop at the first error, as postgres on the
+# cluster whose socket directory (or host) is $1 and port $2; the rest are psql's arguments.
+# PG_BIN picks the major's psql.
+cluster_psql() {
+    local host="$1" port="$2"
+    shift 2
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U postgres "$@"
+}
+
 # psql on the database of start_scratch_database (a later -d picks another).
 scratch_psql() {
-    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres -d "$SCRATCH_DB" "$@"
+    cluster_psql "$DATA" "$PORT" -d "$SCRATCH_DB" "$@"
 }
 
 # pg_regress in directory $1 (inputs in ./sql and ./expected, run from there so that relative

@@ -50,7 +50,7 @@ mkdir -p "$WORK"
 is_root && chown "$(cluster_user):" "$WORK"
 
 psql_at() {  # psql_at MAJOR DATADIR PORT [psql arguments]
-    "/usr/lib/postgresql/$1/bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$2" -p "$3" -U postgres "${@:4}"
+    PG_BIN="/usr/lib/postgresql/$1/bin" cluster_psql "$2" "$3" "${@:4}"
 }
 old_db() { psql_at $OLD "$OLD_DATA" $OLD_PORT "$@"; }
 new_db() { psql_at $NEW "$NEW_DATA" $NEW_PORT "$@"; }

@@ -58,7 +58,7 @@ skipped() {
 }
 
 regress_psql() {
-    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$REGRESS_DATA" -p "$REGRESS_PORT" -U postgres "$@"
+    cluster_psql "$REGRESS_DATA" "$REGRESS_PORT" "$@"
 }
 
 stage "0 The tools, and PostgreSQL ${MAJORS[*]} (scripts/pg.sh builds 18 once, cached)"

@@ -35,7 +35,7 @@ remove_pg_clv() {
 }
 trap 'stop_private_cluster "$DATA"; remove_pg_clv' EXIT
 
-db() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DATA" -p "$PORT" -U postgres "$@"; }
+db() { cluster_psql "$DATA" "$PORT" "$@"; }
 
 # Release 0.1.0, built once from its tag (a debug build: this tests the catalog, not speed).
 build_0_1_0() {
