@@ -133,13 +133,10 @@ mod tests {
     /// Input that would make `fit_statistics` or a prediction non-finite is refused.
     #[test]
     fn input_checks_refuse_broken_fit_records() {
-        let record = |customers: f64, log_likelihood: f64, se: f64| FitRecord {
-            log_likelihood,
-            std_errors: &[se, se],
-            customers,
-            converged: true,
+        let ok = |customers: f64, log_likelihood: f64, se: f64| {
+            let record = FitRecord { log_likelihood, std_errors: &[se, se], customers, converged: true };
+            check_record(&[1.0, 2.0], Some(record)).is_ok()
         };
-        let ok = |customers, ll, se| check_record(&[1.0, 2.0], Some(record(customers, ll, se))).is_ok();
         assert!(ok(2357.0, -9582.4, 0.1) && ok(0.5, 3.0, f64::NAN));
         assert!(!ok(-3.0, -1.0, 0.1) && !ok(0.0, -1.0, 0.1) && !ok(f64::INFINITY, -1.0, 0.1));
         assert!(!ok(10.0, f64::NAN, 0.1) && !ok(10.0, -1.0, -0.1) && !ok(10.0, -1.0, f64::INFINITY));
