@@ -81,6 +81,7 @@ stage "1 Formatting, lints, pure-Rust tests (clv-core) and the released SQL scri
 cargo fmt --all --check || die "cargo fmt --check: run 'cargo fmt --all'"
 /usr/bin/python3 scripts/check_sql_scripts.py
 cargo clippy -p clv-core --release --all-targets --quiet -- -D warnings
+cargo clippy -p pg_clv_macros --all-targets --quiet -- -D warnings
 for major in "${available[@]}"; do
     cargo clippy -p pg_clv --all-targets --no-default-features --features "pg$major pg_test" --quiet -- -D warnings
 done

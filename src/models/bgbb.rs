@@ -1,37 +1,19 @@
-//! The BG/BB model in SQL: the type `clv.bgbb_model`, the aggregate `clv.bgbb_fit` over
-//! `(x, t_x, n)` histories (optionally weighted), and its predictions.
+//! The BG/BB model in SQL: the aggregate `clv.bgbb_fit` over `(x, t_x, n)` histories
+//! (optionally weighted), and the predictions of `clv.bgbb_model` ([`BgbbModel`], declared in
+//! `src/models/mod.rs`).
 
 use crate::models::fit_state::{fit_combine_function, fit_final, FitObservation, FitState, FitStateDatum};
-use crate::models::stored_model;
+use crate::models::BgbbModel;
 use crate::pg::args::{self, computed};
 use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::bgbb::{BgbbModel as Model, BgbbObservation, Opportunities, MAX_OPPORTUNITIES};
 use pgrx::prelude::*;
 
-stored_model!(
-    /// A `clv.bgbb_model` value.
-    BgbbModel,
-    "bgbb_model",
-    Model,
-    io: bgbb_model_in, bgbb_model_out, bgbb_model_recv, bgbb_model_send,
-    accessors: bgbb_model_parameters, bgbb_model_kind, bgbb_model_converged, bgbb_model_log_likelihood,
-        bgbb_fit_statistics,
-);
-
-extension_sql_file!("bgbb/bgbb_model_shell.sql", name = "bgbb_model_shell", creates = [Type(BgbbModel)]);
-
-extension_sql_file!(
-    "bgbb/bgbb_model_type.sql",
-    name = "bgbb_model_type",
-    requires = ["bgbb_model_shell", bgbb_model_in, bgbb_model_out, bgbb_model_recv, bgbb_model_send],
-);
-
 // ---- clv.bgbb_fit --------------------------------------------------------------------------
 
 /// A BG/BB fit's rows: weighted histories; nothing else that rows must agree on.
 impl FitObservation for BgbbObservation {
-    const KIND: u8 = 3;
     type Parameters = ();
     const AGGREGATE: &'static str = "bgbb_fit";
     const PARAMETERS: &'static str = "parameters";
@@ -187,15 +169,5 @@ fn bgbb_dert(
 extension_sql_file!(
     "bgbb/bgbb_comments.sql",
     name = "bgbb_comments",
-    requires = [
-        bgbb_p_alive,
-        bgbb_p_alive_ahead,
-        bgbb_expected_purchases,
-        bgbb_dert,
-        bgbb_model_parameters,
-        bgbb_model_kind,
-        bgbb_model_converged,
-        bgbb_model_log_likelihood,
-        bgbb_fit_statistics
-    ],
+    requires = [bgbb_p_alive, bgbb_p_alive_ahead, bgbb_expected_purchases, bgbb_dert],
 );

@@ -31,10 +31,15 @@ pg_newtype!(
     "fit_state"
 );
 
-/// One customer's data for a model's fit, as the aggregate's state holds it.
-pub trait FitObservation: WeightedObservation + 'static {
-    /// Which fit a state belongs to, so that one model's state is never read as another's.
+/// Which fit a state belongs to, so that one model's state is never read as another's: the
+/// byte each model's entry in `stored_models!` (`src/models/mod.rs`) gives, which also lists
+/// every kind for `clv.fit_state`'s input.
+pub trait FitKind {
     const KIND: u8;
+}
+
+/// One customer's data for a model's fit, as the aggregate's state holds it.
+pub trait FitObservation: WeightedObservation + FitKind + 'static {
     /// What every row of one aggregate call must agree on (as_of, time unit).
     type Parameters: Copy + PartialEq + 'static;
     /// For the error when rows disagree: "{AGGREGATE} needs the same {PARAMETERS} for every row".

@@ -2,9 +2,11 @@
 //! (`clv.spend_model`) with expected spend and customer value ([`spend`]).
 //!
 //! Each model is one implementation of [`clv_core::models::StoredModel`] (its math file) and
-//! one [`stored_model!`] declaration here, which makes its SQL type's value, text and binary
-//! I/O and the `clv.model_*` accessors; the type's `CREATE TYPE` and comments are in the
-//! `.sql` files next to the declaration.
+//! one entry of the `stored_models!` declaration below (crate `pg_clv_macros`), which makes
+//! its SQL type (`BtydModel` for `clv.btyd_model`), the type's text and binary I/O, the
+//! `clv.model_*` and `clv.fit_statistics` overloads, all their SQL and comments, and the
+//! registry of fit kinds ([`check_fit_state`]). Its module holds its fit aggregates and its
+//! predictions.
 
 pub mod bgbb;
 pub mod btyd;
@@ -67,89 +69,36 @@ pub fn fit_statistics<M: StoredModel>(
     )
 }
 
-/// Declares the SQL side of a stored model `$model` (a [`StoredModel`]) as SQL type `$sql`:
-/// the value newtype `$rust` with its binary receive and send functions (see
-/// [`crate::pg::datum::stored_type`]), text input and output, and the accessors
-/// `clv.model_parameters`, `clv.model_kind`, `clv.model_converged`,
-/// `clv.model_log_likelihood` and `clv.fit_statistics` for it. The idents name the generated functions.
-macro_rules! stored_model {
-    (
-        $(#[$doc:meta])* $rust:ident, $sql:literal, $model:ty,
-        io: $in_fn:ident, $out_fn:ident, $recv:ident, $send:ident,
-        accessors: $parameters:ident, $kind:ident, $converged:ident, $log_likelihood:ident, $statistics:ident $(,)?
-    ) => {
-        crate::pg::datum::stored_type!(
-            $(#[$doc])* $rust, $sql, $model, $recv, $send, check: crate::models::check_received::<$model>
-        );
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
-        fn $in_fn(input: &::std::ffi::CStr) -> $rust {
-            $rust::new(&crate::models::from_text::<$model>(input, $sql))
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
-        fn $out_fn(model: $rust) -> ::std::ffi::CString {
-            crate::models::to_text(&model.value())
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict, name = "model_parameters")]
-        fn $parameters(
-            model: $rust,
-        ) -> ::pgrx::iter::TableIterator<
-            'static,
-            (
-                ::pgrx::name!(parameter, String),
-                ::pgrx::name!(estimate, f64),
-                ::pgrx::name!(std_error, Option<f64>),
-            ),
-        > {
-            ::pgrx::iter::TableIterator::new(crate::models::parameter_rows(&model.value()))
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict, name = "model_kind")]
-        fn $kind(model: $rust) -> &'static str {
-            clv_core::models::StoredModel::name(&model.value())
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict, name = "model_converged")]
-        fn $converged(model: $rust) -> Option<bool> {
-            clv_core::models::StoredModel::fit_record(&model.value()).map(|f| f.converged)
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict, name = "model_log_likelihood")]
-        fn $log_likelihood(model: $rust) -> Option<f64> {
-            clv_core::models::StoredModel::fit_record(&model.value()).map(|f| f.log_likelihood)
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict, name = "fit_statistics")]
-        fn $statistics(
-            model: $rust,
-        ) -> ::pgrx::iter::TableIterator<
-            'static,
-            (
-                ::pgrx::name!(model, String),
-                ::pgrx::name!(parameters, i32),
-                ::pgrx::name!(customers, Option<f64>),
-                ::pgrx::name!(log_likelihood, Option<f64>),
-                ::pgrx::name!(aic, Option<f64>),
-                ::pgrx::name!(bic, Option<f64>),
-                ::pgrx::name!(converged, Option<bool>),
-            ),
-        > {
-            ::pgrx::iter::TableIterator::once(crate::models::fit_statistics(&model.value()))
-        }
-    };
-}
-pub(crate) use stored_model;
-
-/// Checks that `bytes` are the flat state of one of the fits (`clv.fit_state`'s text input).
-pub fn check_fit_state(bytes: &[u8]) -> Result<(), clv_core::codec::DecodeError> {
-    use clv_core::models::{bgbb::BgbbObservation, btyd::Observation, gamma_gamma::SpendObservation};
-    use fit_state::{check_flat, flat_kind, FitObservation};
-    match flat_kind(bytes)? {
-        Observation::KIND => check_flat::<Observation>(bytes),
-        SpendObservation::KIND => check_flat::<SpendObservation>(bytes),
-        BgbbObservation::KIND => check_flat::<BgbbObservation>(bytes),
-        _ => Err(clv_core::codec::DecodeError::Invalid("unknown kind of fit")),
-    }
+pg_clv_macros::stored_models! {
+    /// A `clv.btyd_model` value.
+    btyd_model: clv_core::models::btyd::Model {
+        fit_kind: 1 for clv_core::models::btyd::Observation,
+        comment: "A Buy-Till-You-Die purchase model (bgnbd, mbgnbd or pareto_nbd): parameters, time unit, and how it was fitted (log-likelihood, standard errors, customers, convergence). Prints as JSON; published parameters can be entered as JSON.",
+        text_fields: "version, model, unit, params",
+        parameters: "The parameters of a purchase model with their standard errors (NULL when not estimable or entered by hand), one row each.",
+        kind: "bgnbd, mbgnbd or pareto_nbd.",
+    },
+    /// A `clv.spend_model` value.
+    spend_model: clv_core::models::gamma_gamma::SpendModel {
+        fit_kind: 2 for clv_core::models::gamma_gamma::SpendObservation,
+        comment: "A Gamma-Gamma spend model (p, q, v) and how it was fitted (customers used and excluded, log-likelihood, standard errors, convergence). Prints as JSON.",
+        text_fields: "version, model, params",
+        parameters: "The parameters p, q, v of a spend model with their standard errors, one row each.",
+        kind: "gamma_gamma.",
+    },
+    /// A `clv.bgbb_model` value.
+    bgbb_model: clv_core::models::bgbb::BgbbModel {
+        fit_kind: 3 for clv_core::models::bgbb::BgbbObservation,
+        comment: "A BG/BB model (Fader, Hardie & Shang 2010) of repeat transactions at discrete opportunities: parameters alpha, beta (transaction probability) and gamma, delta (dropout probability), and how it was fitted. Prints as JSON; published parameters can be entered as JSON.",
+        text_fields: "version, model, params",
+        parameters: "The parameters of a BG/BB model with their standard errors (NULL when not estimable or entered by hand), one row each.",
+        kind: "bgbb.",
+    },
+    /// A `clv.sbg_model` value (fitted from an array: no fit kind).
+    sbg_model: clv_core::models::sbg::SbgModel {
+        comment: "A shifted-beta-geometric model of contractual retention (Fader & Hardie 2007): parameters alpha, beta of the Beta-distributed cancellation probability, and how it was fitted. Prints as JSON; published parameters can be entered as JSON.",
+        text_fields: "version, model, params",
+        parameters: "The parameters of an sBG model with their standard errors (NULL when not estimable or entered by hand), one row each.",
+        kind: "sbg.",
+    },
 }

@@ -2,31 +2,13 @@
 //! cohort's survivor counts, and its retention curve, survival, expected lifetime and DERL.
 
 use crate::models::fit_state::fitted;
-use crate::models::stored_model;
+use crate::models::SbgModel;
 use crate::pg::args;
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use clv_core::models::sbg::{tenures, SbgModel as Model, TenureObservation, MAX_PERIODS};
 use clv_core::models::WeightedObservation;
 use pgrx::datum::Array;
 use pgrx::prelude::*;
-
-stored_model!(
-    /// A `clv.sbg_model` value.
-    SbgModel,
-    "sbg_model",
-    Model,
-    io: sbg_model_in, sbg_model_out, sbg_model_recv, sbg_model_send,
-    accessors: sbg_model_parameters, sbg_model_kind, sbg_model_converged, sbg_model_log_likelihood,
-        sbg_fit_statistics,
-);
-
-extension_sql_file!("sbg/sbg_model_shell.sql", name = "sbg_model_shell", creates = [Type(SbgModel)]);
-
-extension_sql_file!(
-    "sbg/sbg_model_type.sql",
-    name = "sbg_model_type",
-    requires = ["sbg_model_shell", sbg_model_in, sbg_model_out, sbg_model_recv, sbg_model_send],
-);
 
 /// Fits on survivor counts `S(0), ..., S(n)` (a few periods: no interrupt checks needed beyond
 /// the optimizer's own).
@@ -106,18 +88,6 @@ fn derl(
 extension_sql_file!(
     "sbg/sbg_comments.sql",
     name = "sbg_comments",
-    requires = [
-        "sbg_model_type",
-        sbg_fit,
-        survival,
-        retention_rate,
-        retention_curve,
-        expected_lifetime,
-        derl,
-        sbg_model_parameters,
-        sbg_model_kind,
-        sbg_model_converged,
-        sbg_model_log_likelihood,
-        sbg_fit_statistics
-    ],
+    requires =
+        ["sbg_model_type", sbg_fit, survival, retention_rate, retention_curve, expected_lifetime, derl],
 );

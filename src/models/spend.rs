@@ -7,7 +7,7 @@ use crate::models::fit_state::{
     fit_combine_function, fit_final, fit_functions_of_0_1_0, read_as_of, write_as_of, FitObservation,
     FitState, FitStateDatum,
 };
-use crate::models::stored_model;
+use crate::models::SpendModel;
 use crate::pg::args;
 use crate::pg::dates::finite_day;
 use crate::pg::errors::{float8_text, raise_with_hint, NUMERIC_VALUE_OUT_OF_RANGE};
@@ -19,29 +19,10 @@ use clv_core::models::value::customer_value as discounted_value;
 use pgrx::datum::Date;
 use pgrx::prelude::*;
 
-stored_model!(
-    /// A `clv.spend_model` value.
-    SpendModel,
-    "spend_model",
-    Model,
-    io: spend_model_in, spend_model_out, spend_model_recv, spend_model_send,
-    accessors: spend_model_parameters, spend_model_kind, spend_model_converged, spend_model_log_likelihood,
-        spend_fit_statistics,
-);
-
-extension_sql_file!("spend/spend_model_shell.sql", name = "spend_model_shell", creates = [Type(SpendModel)]);
-
-extension_sql_file!(
-    "spend/spend_model_type.sql",
-    name = "spend_model_type",
-    requires = ["spend_model_shell", spend_model_in, spend_model_out, spend_model_recv, spend_model_send],
-);
-
 // ---- clv.gamma_gamma_fit -------------------------------------------------------------------
 
 /// A Gamma-Gamma fit's rows: repeat buyers' (x, mean spend), at the same as_of.
 impl FitObservation for SpendObservation {
-    const KIND: u8 = 2;
     type Parameters = Option<i32>;
     const AGGREGATE: &'static str = "gamma_gamma_fit";
     const PARAMETERS: &'static str = "as_of";
@@ -238,15 +219,5 @@ fn residual_value(
 extension_sql_file!(
     "spend/spend_comments.sql",
     name = "spend_comments",
-    requires = [
-        expected_spend,
-        expected_spend_raw,
-        customer_value,
-        residual_value,
-        spend_model_parameters,
-        spend_model_kind,
-        spend_model_converged,
-        spend_model_log_likelihood,
-        spend_fit_statistics
-    ],
+    requires = [expected_spend, expected_spend_raw, customer_value, residual_value],
 );

@@ -4,8 +4,3 @@ COMMENT ON FUNCTION p_alive(bgbb_model, integer, integer, integer) IS 'BG/BB: pr
 COMMENT ON FUNCTION p_alive_ahead(bgbb_model, integer, integer, integer, integer, boolean) IS 'BG/BB: probability that the customer is alive at opportunity n + 1 + opportunities, whatever they do in between; with assume_no_purchase, given no transaction in between.';
 COMMENT ON FUNCTION expected_purchases(bgbb_model, integer, integer, integer, integer) IS 'BG/BB: expected transactions in the next opportunities (Fader, Hardie & Shang 2010 eq. 13).';
 COMMENT ON FUNCTION dert(bgbb_model, integer, integer, integer, double precision) IS 'BG/BB: discounted expected residual transactions, the next opportunity discounted by 1 + discount_rate, each later one by another such factor (Fader, Hardie & Shang 2010 eq. 14).';
-COMMENT ON FUNCTION model_parameters(bgbb_model) IS 'The parameters of a BG/BB model with their standard errors (NULL when not estimable or entered by hand), one row each.';
-COMMENT ON FUNCTION model_kind(bgbb_model) IS 'bgbb.';
-COMMENT ON FUNCTION model_converged(bgbb_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
-COMMENT ON FUNCTION model_log_likelihood(bgbb_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
-COMMENT ON FUNCTION fit_statistics(bgbb_model) IS 'One row to compare fitted models on the same data: model, number of parameters k, customers n, log-likelihood, AIC (2k - 2 ln L) and BIC (k ln n - 2 ln L), lower is better; converged. NULL fit columns for a model entered by hand.';

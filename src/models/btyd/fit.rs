@@ -20,7 +20,6 @@ use pgrx::prelude::*;
 
 /// A BTYD fit's rows: `(x, t_x, T)` in the unit of the fit, at the same as_of.
 impl FitObservation for Observation {
-    const KIND: u8 = 1;
     type Parameters = (TimeUnit, Option<i32>);
     const AGGREGATE: &'static str = "a fit";
     const PARAMETERS: &'static str = "as_of and unit";

@@ -6,8 +6,3 @@ COMMENT ON FUNCTION retention_rate(sbg_model, integer) IS 'sBG: share of the cus
 COMMENT ON FUNCTION retention_curve(sbg_model, integer) IS 'sBG: survival and retention rate for periods 0 to periods, one row each, for charts (retention_rate is NULL for period 0).';
 COMMENT ON FUNCTION expected_lifetime(sbg_model) IS 'sBG: mean number of periods a new customer pays, (alpha + beta - 1) / (alpha - 1); ERROR 22003 when alpha <= 1, where the mean is infinite.';
 COMMENT ON FUNCTION derl(sbg_model, double precision, integer) IS 'sBG: discounted expected residual lifetime of a customer who has renewed renewals times (Fader & Hardie 2010 eq. 6): the expected number of their future payments, the next undiscounted and each later one discounted by another 1 + discount_rate.';
-COMMENT ON FUNCTION model_parameters(sbg_model) IS 'The parameters of an sBG model with their standard errors (NULL when not estimable or entered by hand), one row each.';
-COMMENT ON FUNCTION model_kind(sbg_model) IS 'sbg.';
-COMMENT ON FUNCTION model_converged(sbg_model) IS 'Whether the fit converged; NULL for a model entered by hand.';
-COMMENT ON FUNCTION model_log_likelihood(sbg_model) IS 'Log-likelihood of the fitted parameters; NULL for a model entered by hand.';
-COMMENT ON FUNCTION fit_statistics(sbg_model) IS 'One row to compare fitted models on the same data: model, number of parameters k, customers n, log-likelihood, AIC (2k - 2 ln L) and BIC (k ln n - 2 ln L), lower is better; converged. NULL fit columns for a model entered by hand.';

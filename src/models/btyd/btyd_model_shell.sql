@@ -1,3 +1,0 @@
--- Part of pg_clv's install script, included by src/models/btyd/mod.rs (extension_sql_file!): the functions
--- named here are the Rust functions of that file.
-CREATE TYPE btyd_model;
