@@ -83,11 +83,27 @@ def measure(node, runs, distributed):
     return out
 
 
-def fit_state_bytes(node):
-    """The bytes of the fit states the shards send the coordinator (the text Citus ships)."""
-    return node.one(f"""SELECT sum(result::bigint) FROM run_command_on_shards('bench_summaries',
-        $$SELECT octet_length(worker_partial_agg('clv.bgnbd_fit(clv.customer_summary,date)'::regprocedure,
-                                                 ROW(s, '{AS_OF}'::date))::text) FROM %s$$)""")
+def partial_state_bytes(node, aggregate, arguments):
+    """The bytes of the partial states (`clv.fit_state`'s text, which Citus ships) that the
+    shards send the coordinator for `aggregate` (a regprocedure) over `arguments` (a row)."""
+    return float(node.one(f"""SELECT sum(result::bigint) FROM run_command_on_shards('bench_summaries',
+        $$SELECT octet_length(worker_partial_agg('{aggregate}'::regprocedure, {arguments})::text) FROM %s$$)"""))
+
+
+# The KPI and RFM aggregates over every customer, with their regprocedure and the arguments
+# Citus passes worker_partial_agg (docs/scaling.md lists the bytes each ships).
+KPIS = {
+    "rfm_breaks": ("clv.rfm_breaks(clv.customer_summary,date)", f"ROW(s, '{AS_OF}'::date)",
+                   f"clv.rfm_breaks(s, '{AS_OF}')"),
+    "business_profile": ("clv.business_profile(clv.customer_summary,date)", f"ROW(s, '{AS_OF}'::date)",
+                         f"clv.business_profile(s, '{AS_OF}')"),
+    "revenue_share_top": ("clv.revenue_share_top(clv.customer_summary,float8)", "ROW(s, 0.1::float8)",
+                          "clv.revenue_share_top(s, 0.1)"),
+    "repeat_purchase_rate": ("clv.repeat_purchase_rate(clv.customer_summary,date)", f"ROW(s, '{AS_OF}'::date)",
+                             f"clv.repeat_purchase_rate(s, '{AS_OF}')"),
+    "churn_rate": ("clv.churn_rate(clv.customer_summary,date,date)", "ROW(s, '2023-07-01'::date, '2024-01-01'::date)",
+                   "clv.churn_rate(s, '2023-07-01', '2024-01-01')"),
+}
 
 
 def received_bytes(node, sql):
@@ -128,7 +144,16 @@ def main():
     if single.one(every_customer) != citus.one(every_customer):
         raise SystemExit("the summaries or scores differ between one node and Citus")
     fit = f"SELECT clv.bgnbd_fit(s, '{AS_OF}') FROM bench_summaries"
-    fit_bytes = float(fit_state_bytes(citus))
+    fit_bytes = partial_state_bytes(citus, "clv.bgnbd_fit(clv.customer_summary,date)", f"ROW(s, '{AS_OF}'::date)")
+    kpis = {}
+    for name, (aggregate, arguments, call) in KPIS.items():
+        answer = f"SELECT ({call})::text FROM bench_summaries"
+        if single.one(answer) != citus.one(answer):
+            raise SystemExit(f"{name} differs between one node and Citus")
+        plan = "\n".join(r[0] for r in citus.run(f"EXPLAIN (VERBOSE, COSTS OFF) {answer}"))
+        if "worker_partial_agg" not in plan:
+            raise SystemExit(f"{name} is not pushed down to the workers:\n{plan}")
+        kpis[name] = partial_state_bytes(citus, aggregate, arguments)
     rows_bytes = received_bytes(citus, "SELECT s FROM bench_summaries")
     shards = citus.one("SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'bench_summaries'::regclass")
     patterns = citus.one(f"SELECT (clv.bgnbd_fit(s, '{AS_OF}')::text::jsonb ->> 'patterns')::int FROM bench_summaries")
@@ -150,6 +175,13 @@ def main():
           f"{patterns:,} distinct patterns after merging), against {rows_bytes / 1024 ** 2:.1f} MB for every "
           f"customer's summary; the coordinator backend's peak memory was {peak_fit / 1024:.0f} MB "
           f"({(peak_fit - peak_idle) / 1024:.0f} MB above an idle session's).")
+    print("\nKPI and RFM aggregates, combined on the workers (`worker_partial_agg` in the plan; each answer equal "
+          "to one node's):\n")
+    print("| aggregate | the coordinator received | per customer |")
+    print("|---|---:|---:|")
+    for name, sent in kpis.items():
+        print(f"| `clv.{name}` | {sent / 1024 ** 2:.2f} MB | {sent / customers:.2f} bytes |")
+    print(f"| (every customer's summary, 0.2.0) | {rows_bytes / 1024 ** 2:.1f} MB | {rows_bytes / customers:.0f} bytes |")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 -- pg_clv 0.2.0 to 0.3.0 (ALTER EXTENSION pg_clv UPDATE), written as the changes land.
--- Functions are copied from the module SQL with CREATE OR REPLACE (scripts/check_sql_scripts.py
--- checks that they are the same word for word), and tests/upgrade compares the updated catalog
--- with a fresh install object by object. Stored values keep their binary formats.
+-- Functions of the module SQL are copied with CREATE OR REPLACE (scripts/check_sql_scripts.py
+-- checks that they are the same word for word), new ones as the generated install script
+-- defines them, and tests/upgrade compares the updated catalog with a fresh install object by
+-- object. Stored values keep their binary formats.
 \echo Use "ALTER EXTENSION pg_clv UPDATE TO '0.3.0'" to load this file. \quit
 
 -- Overlapping refreshes wait for each other instead of deadlocking (the orders locked first,
@@ -88,3 +89,271 @@ BEGIN
         $sql$, changes, orders, summaries, customer_column, ordered_at_column, amount_column, summary_column);
 END
 $$;
+
+-- The KPI aggregates (repeat_purchase_rate, churn_rate, revenue_share_top, business_profile)
+-- and rfm_breaks had an internal state in 0.2.0; in 0.3.0 it is clv.fit_state, as the fits',
+-- so that Citus combines them on its workers instead of gathering every customer's summary.
+-- Their new support functions (the generated install script's definitions):
+CREATE  FUNCTION "repeat_purchase_rate_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date /* Option < Date > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'repeat_purchase_rate_add_wrapper';
+
+CREATE  FUNCTION "repeat_purchase_rate_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'repeat_purchase_rate_final_wrapper';
+
+CREATE  FUNCTION "repeat_purchase_rate_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'repeat_purchase_rate_combine_wrapper';
+
+CREATE  FUNCTION "churn_rate_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"period_start" date, /* Option < Date > */
+	"period_end" date, /* Option < Date > */
+	"active_within" INT /* Option < i32 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'churn_rate_add_wrapper';
+
+CREATE  FUNCTION "churn_rate_add_default"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"period_start" date, /* Option < Date > */
+	"period_end" date /* Option < Date > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'churn_rate_add_default_wrapper';
+
+CREATE  FUNCTION "churn_rate_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'churn_rate_final_wrapper';
+
+CREATE  FUNCTION "churn_rate_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'churn_rate_combine_wrapper';
+
+CREATE  FUNCTION "revenue_share_top_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"fraction" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'revenue_share_top_add_wrapper';
+
+CREATE  FUNCTION "revenue_share_top_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'revenue_share_top_final_wrapper';
+
+CREATE  FUNCTION "revenue_share_top_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'revenue_share_top_combine_wrapper';
+
+CREATE  FUNCTION "business_profile_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"window_days" INT /* Option < i32 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'business_profile_add_wrapper';
+
+CREATE  FUNCTION "business_profile_add_year"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date /* Option < Date > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'business_profile_add_year_wrapper';
+
+CREATE  FUNCTION "business_profile_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS business_profile /* Option < BusinessProfile > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'business_profile_final_wrapper';
+
+CREATE  FUNCTION "business_profile_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'business_profile_combine_wrapper';
+
+CREATE  FUNCTION "rfm_breaks_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"bins" INT /* Option < i32 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'rfm_breaks_add_wrapper';
+
+CREATE  FUNCTION "rfm_breaks_add_quintiles"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date /* Option < Date > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'rfm_breaks_add_quintiles_wrapper';
+
+CREATE  FUNCTION "rfm_breaks_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'rfm_breaks_combine_wrapper';
+
+CREATE  FUNCTION "rfm_breaks_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS rfm_breaks /* Option < RfmBreaks > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'rfm_breaks_final_wrapper';
+
+COMMENT ON FUNCTION repeat_purchase_rate_add(fit_state, customer_summary, date) IS 'Transition function of clv.repeat_purchase_rate; not for direct use.';
+COMMENT ON FUNCTION repeat_purchase_rate_final(fit_state) IS 'Final function of clv.repeat_purchase_rate; not for direct use.';
+COMMENT ON FUNCTION repeat_purchase_rate_combine(fit_state, fit_state) IS 'Combine function of clv.repeat_purchase_rate (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION churn_rate_add(fit_state, customer_summary, date, date, integer) IS 'Transition function of clv.churn_rate with active_within; not for direct use.';
+COMMENT ON FUNCTION churn_rate_add_default(fit_state, customer_summary, date, date) IS 'Transition function of clv.churn_rate; not for direct use.';
+COMMENT ON FUNCTION churn_rate_final(fit_state) IS 'Final function of clv.churn_rate; not for direct use.';
+COMMENT ON FUNCTION churn_rate_combine(fit_state, fit_state) IS 'Combine function of clv.churn_rate (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION revenue_share_top_add(fit_state, customer_summary, double precision) IS 'Transition function of clv.revenue_share_top; not for direct use.';
+COMMENT ON FUNCTION revenue_share_top_final(fit_state) IS 'Final function of clv.revenue_share_top; not for direct use.';
+COMMENT ON FUNCTION revenue_share_top_combine(fit_state, fit_state) IS 'Combine function of clv.revenue_share_top (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION business_profile_add(fit_state, customer_summary, date, integer) IS 'Transition function of clv.business_profile(customer_summary, date, integer); not for direct use.';
+COMMENT ON FUNCTION business_profile_add_year(fit_state, customer_summary, date) IS 'Transition function of clv.business_profile(customer_summary, date); not for direct use.';
+COMMENT ON FUNCTION business_profile_final(fit_state) IS 'Final function of clv.business_profile; not for direct use.';
+COMMENT ON FUNCTION business_profile_combine(fit_state, fit_state) IS 'Combine function of clv.business_profile (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_add(fit_state, customer_summary, date, integer) IS 'Transition function of clv.rfm_breaks(customer_summary, date, integer); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_add_quintiles(fit_state, customer_summary, date) IS 'Transition function of clv.rfm_breaks(customer_summary, date); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_combine(fit_state, fit_state) IS 'Combine function of clv.rfm_breaks (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION rfm_breaks_final(fit_state) IS 'Final function of clv.rfm_breaks; not for direct use.';
+COMMENT ON TYPE fit_state IS
+'The partial state of pg_clv''s aggregates: of a fit (clv.bgnbd_fit and the others), the merged, weighted observations; of a KPI (clv.repeat_purchase_rate, clv.churn_rate, clv.revenue_share_top, clv.business_profile) or clv.rfm_breaks, its counts and values. A type of its own rather than internal so that Citus runs these aggregates on its shards and sends these states, not every customer, to the coordinator. Not for storing: the form may change between versions.';
+
+-- Each aggregate is moved in place, as 0.2.0 moved the fits (CREATE AGGREGATE cannot change a
+-- state type and DROP AGGREGATE would take users' views with it): its catalog row points at the
+-- new support functions and type, its dependencies follow, and the old functions go. This part
+-- edits the catalog: only pg_catalog is on the search path, and pg_clv's objects are qualified.
+SET LOCAL search_path = pg_catalog, pg_temp;
+DO $move$
+DECLARE
+    moved record;
+    state_type pg_catalog.oid := '@extschema@.fit_state'::pg_catalog.regtype;
+BEGIN
+    FOR moved IN
+        SELECT a.aggregate::pg_catalog.regprocedure AS aggregate,
+               a.transition::pg_catalog.regprocedure AS transition,
+               a.combine::pg_catalog.regprocedure AS combine,
+               a.final::pg_catalog.regprocedure AS final
+        FROM (VALUES
+            ('@extschema@.repeat_purchase_rate(@extschema@.customer_summary, date)', '@extschema@.repeat_purchase_rate_add(@extschema@.fit_state, @extschema@.customer_summary, date)',
+             '@extschema@.repeat_purchase_rate_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.repeat_purchase_rate_final(@extschema@.fit_state)'),
+            ('@extschema@.churn_rate(@extschema@.customer_summary, date, date)', '@extschema@.churn_rate_add_default(@extschema@.fit_state, @extschema@.customer_summary, date, date)',
+             '@extschema@.churn_rate_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.churn_rate_final(@extschema@.fit_state)'),
+            ('@extschema@.churn_rate(@extschema@.customer_summary, date, date, integer)', '@extschema@.churn_rate_add(@extschema@.fit_state, @extschema@.customer_summary, date, date, integer)',
+             '@extschema@.churn_rate_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.churn_rate_final(@extschema@.fit_state)'),
+            ('@extschema@.revenue_share_top(@extschema@.customer_summary, float8)', '@extschema@.revenue_share_top_add(@extschema@.fit_state, @extschema@.customer_summary, float8)',
+             '@extschema@.revenue_share_top_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.revenue_share_top_final(@extschema@.fit_state)'),
+            ('@extschema@.business_profile(@extschema@.customer_summary, date, integer)', '@extschema@.business_profile_add(@extschema@.fit_state, @extschema@.customer_summary, date, integer)',
+             '@extschema@.business_profile_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.business_profile_final(@extschema@.fit_state)'),
+            ('@extschema@.business_profile(@extschema@.customer_summary, date)', '@extschema@.business_profile_add_year(@extschema@.fit_state, @extschema@.customer_summary, date)',
+             '@extschema@.business_profile_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.business_profile_final(@extschema@.fit_state)'),
+            ('@extschema@.rfm_breaks(@extschema@.customer_summary, date, integer)', '@extschema@.rfm_breaks_add(@extschema@.fit_state, @extschema@.customer_summary, date, integer)',
+             '@extschema@.rfm_breaks_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.rfm_breaks_final(@extschema@.fit_state)'),
+            ('@extschema@.rfm_breaks(@extschema@.customer_summary, date)', '@extschema@.rfm_breaks_add_quintiles(@extschema@.fit_state, @extschema@.customer_summary, date)',
+             '@extschema@.rfm_breaks_combine(@extschema@.fit_state, @extschema@.fit_state)', '@extschema@.rfm_breaks_final(@extschema@.fit_state)')
+        ) AS a(aggregate, transition, combine, final)
+    LOOP
+        -- The dependencies CREATE AGGREGATE records on the support functions (none on the
+        -- state type), on the new ones instead of the old.
+        DELETE FROM pg_catalog.pg_depend d
+        USING pg_catalog.pg_aggregate g
+        WHERE g.aggfnoid OPERATOR(pg_catalog.=) moved.aggregate
+          AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND d.objid OPERATOR(pg_catalog.=) moved.aggregate
+          AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND d.deptype OPERATOR(pg_catalog.=) 'n'
+          AND d.refobjid OPERATOR(pg_catalog.=) ANY (ARRAY[g.aggtransfn, g.aggcombinefn, g.aggfinalfn,
+                                                           g.aggserialfn, g.aggdeserialfn]::pg_catalog.oid[]);
+        INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
+        SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, moved.aggregate, 0, 'pg_catalog.pg_proc'::pg_catalog.regclass,
+               f.function, 0, 'n'
+        FROM (VALUES (moved.transition::pg_catalog.oid), (moved.combine::pg_catalog.oid),
+                     (moved.final::pg_catalog.oid)) AS f(function);
+        UPDATE pg_catalog.pg_aggregate
+        SET aggtransfn = moved.transition::pg_catalog.oid::pg_catalog.regproc,
+            aggcombinefn = moved.combine::pg_catalog.oid::pg_catalog.regproc,
+            aggfinalfn = moved.final::pg_catalog.oid::pg_catalog.regproc,
+            aggserialfn = 0, aggdeserialfn = 0, aggtranstype = state_type
+        WHERE aggfnoid OPERATOR(pg_catalog.=) moved.aggregate;
+    END LOOP;
+END
+$move$;
+
+-- 0.2.0's support functions of these aggregates, unused now (the library keeps their symbols
+-- for a 0.2.0 catalog until this update has run).
+DROP FUNCTION @extschema@.business_profile_add(internal, @extschema@.customer_summary, date, integer);
+DROP FUNCTION @extschema@.business_profile_add_year(internal, @extschema@.customer_summary, date);
+DROP FUNCTION @extschema@.business_profile_combine(internal, internal);
+DROP FUNCTION @extschema@.business_profile_serialize(internal);
+DROP FUNCTION @extschema@.business_profile_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.business_profile_final(internal);
+DROP FUNCTION @extschema@.churn_rate_add(internal, @extschema@.customer_summary, date, date, integer);
+DROP FUNCTION @extschema@.churn_rate_add_default(internal, @extschema@.customer_summary, date, date);
+DROP FUNCTION @extschema@.churn_rate_combine(internal, internal);
+DROP FUNCTION @extschema@.churn_rate_serialize(internal);
+DROP FUNCTION @extschema@.churn_rate_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.churn_rate_final(internal);
+DROP FUNCTION @extschema@.repeat_purchase_rate_add(internal, @extschema@.customer_summary, date);
+DROP FUNCTION @extschema@.repeat_purchase_rate_combine(internal, internal);
+DROP FUNCTION @extschema@.repeat_purchase_rate_serialize(internal);
+DROP FUNCTION @extschema@.repeat_purchase_rate_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.repeat_purchase_rate_final(internal);
+DROP FUNCTION @extschema@.revenue_share_top_add(internal, @extschema@.customer_summary, float8);
+DROP FUNCTION @extschema@.revenue_share_top_combine(internal, internal);
+DROP FUNCTION @extschema@.revenue_share_top_serialize(internal);
+DROP FUNCTION @extschema@.revenue_share_top_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.revenue_share_top_final(internal);
+DROP FUNCTION @extschema@.rfm_breaks_add(internal, @extschema@.customer_summary, date, integer);
+DROP FUNCTION @extschema@.rfm_breaks_add_quintiles(internal, @extschema@.customer_summary, date);
+DROP FUNCTION @extschema@.rfm_breaks_combine(internal, internal);
+DROP FUNCTION @extschema@.rfm_breaks_serialize(internal);
+DROP FUNCTION @extschema@.rfm_breaks_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.rfm_breaks_final(internal);

@@ -1,8 +1,14 @@
 //! Retention KPIs in SQL: the aggregates `clv.repeat_purchase_rate`, `clv.churn_rate`,
 //! `clv.revenue_share_top` and `clv.business_profile`, the per-customer `clv.churned`, and the
 //! set-returning `clv.retention_periods` behind cohort tables. Definitions: docs/kpis.md.
+//!
+//! The aggregates' states travel as `clv.fit_state` (see `crate::models::fit_state`), so that
+//! Citus combines them on the workers; their kinds are listed in `stored_models!`.
 
-use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::models::fit_state::{
+    self, combine_function, functions_of_internal_state, read_state_header, state_header, FitStateDatum,
+};
+use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::args::required;
 use crate::pg::call::composite_result;
 use crate::pg::dates::{day_date, finite_day, period_unit};
@@ -16,17 +22,16 @@ use clv_core::kpi::{
     ProfileCounts, ProfileCustomer,
 };
 use clv_core::money::{micros_to_f64, MicrosSum};
-use pgrx::datum::{Date, Internal, IntoDatum};
+use pgrx::datum::{Date, IntoDatum};
 use pgrx::prelude::*;
 
-const STATE_VERSION: u8 = 1;
 const DEFAULT_ACTIVE_WITHIN_DAYS: i32 = 90;
 const DEFAULT_WINDOW_DAYS: i32 = 365;
 
 // ---- shares of customers: repeat_purchase_rate, churn_rate ---------------------------------
 
 /// The parameters of an aggregate that counts customers and how many of them meet a condition.
-trait ShareQuestion: Copy + PartialEq {
+pub(crate) trait ShareQuestion: Copy + PartialEq {
     const AGGREGATE: &'static str;
     const PARAMETERS: &'static str;
     fn write(self, w: Writer) -> Writer;
@@ -38,7 +43,7 @@ trait ShareQuestion: Copy + PartialEq {
 /// Repeat-purchase rate at a date: of the customers who ordered by then, the share who bought
 /// on two or more days.
 #[derive(Clone, Copy, PartialEq)]
-struct RepeatBuyerAt(i32);
+pub(crate) struct RepeatBuyerAt(i32);
 
 impl ShareQuestion for RepeatBuyerAt {
     const AGGREGATE: &'static str = "repeat_purchase_rate";
@@ -74,35 +79,47 @@ impl ShareQuestion for ChurnPeriod {
     }
 }
 
-struct ShareState<Q> {
+pub(crate) struct ShareState<Q> {
     question: Q,
     counted: u64,
     meeting: u64,
 }
 
-impl<Q: ShareQuestion> ShareState<Q> {
+pub(crate) type RepeatRateState = ShareState<RepeatBuyerAt>;
+pub(crate) type ChurnRateState = ShareState<ChurnPeriod>;
+
+impl<Q: ShareQuestion + 'static> ShareState<Q>
+where
+    Self: fit_state::FitKind,
+{
     fn add(
-        mut internal: Internal,
+        state: Option<FitStateDatum>,
         question: Q,
         summary: Option<CustomerSummary>,
         fcinfo: pg_sys::FunctionCallInfo,
-    ) -> Internal {
-        let share = state(&mut internal, fcinfo, |_| Self { question, counted: 0, meeting: 0 });
-        check_same_parameters(share.question, question, Q::AGGREGATE, Q::PARAMETERS);
-        if let Some(meets) = summary.and_then(|s| question.ask(&s)) {
-            share.counted += 1;
-            share.meeting += u64::from(meets);
-        }
-        internal
+    ) -> Option<FitStateDatum> {
+        let meets = summary.and_then(|s| question.ask(&s));
+        let init = |_| Self { question, counted: 0, meeting: 0 };
+        Some(fit_state::update(state, fcinfo, init, |share: &mut Self| {
+            check_same_parameters(share.question, question, Q::AGGREGATE, Q::PARAMETERS);
+            if let Some(meets) = meets {
+                share.counted += 1;
+                share.meeting += u64::from(meets);
+            }
+        }))
     }
 
-    fn finish(mut internal: Internal) -> Option<f64> {
-        let share = existing::<Self>(&mut internal)?;
-        (share.counted > 0).then(|| share.meeting as f64 / share.counted as f64)
+    fn finish(state: Option<FitStateDatum>) -> Option<f64> {
+        fit_state::read(state, |share: &mut Self| {
+            (share.counted > 0).then(|| share.meeting as f64 / share.counted as f64)
+        })?
     }
 }
 
-impl<Q: ShareQuestion> AggregateState for ShareState<Q> {
+impl<Q: ShareQuestion> AggregateState for ShareState<Q>
+where
+    Self: fit_state::FitKind,
+{
     fn empty_like(&self, _alloc: ContextAllocator) -> Self {
         Self { question: self.question, counted: 0, meeting: 0 }
     }
@@ -114,11 +131,11 @@ impl<Q: ShareQuestion> AggregateState for ShareState<Q> {
     }
 
     fn serialize(&mut self) -> Vec<u8> {
-        self.question.write(Writer::new(STATE_VERSION)).u64(self.counted).u64(self.meeting).finish()
+        self.question.write(state_header::<Self>()).u64(self.counted).u64(self.meeting).finish()
     }
 
     fn deserialize(bytes: &[u8], _alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let mut r = read_state_header::<Self>(bytes)?;
         let state = Self { question: Q::read(&mut r)?, counted: r.u64()?, meeting: r.u64()? };
         r.finish()?;
         Ok(state)
@@ -127,21 +144,22 @@ impl<Q: ShareQuestion> AggregateState for ShareState<Q> {
 
 #[pg_extern(immutable, parallel_safe)]
 fn repeat_purchase_rate_add(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let as_of = finite_day(required(as_of, "as_of"), "as_of");
     ShareState::add(state, RepeatBuyerAt(as_of), summary, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn repeat_purchase_rate_final(state: Internal) -> Option<f64> {
-    ShareState::<RepeatBuyerAt>::finish(state)
+fn repeat_purchase_rate_final(state: Option<FitStateDatum>) -> Option<f64> {
+    RepeatRateState::finish(state)
 }
 
-parallel_functions!(ShareState<RepeatBuyerAt>: repeat_purchase_rate_combine, repeat_purchase_rate_serialize, repeat_purchase_rate_deserialize);
+combine_function!(RepeatRateState: repeat_purchase_rate_combine);
+functions_of_internal_state!(RepeatRateState: repeat_purchase_rate_serialize, repeat_purchase_rate_deserialize);
 
 fn churn_period(start: Option<Date>, end: Option<Date>, active_within: Option<i32>) -> ChurnPeriod {
     let start = finite_day(required(start, "period_start"), "period_start");
@@ -158,34 +176,35 @@ fn churn_period(start: Option<Date>, end: Option<Date>, active_within: Option<i3
 
 #[pg_extern(immutable, parallel_safe)]
 fn churn_rate_add(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     period_start: Option<Date>,
     period_end: Option<Date>,
     active_within: Option<i32>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     ShareState::add(state, churn_period(period_start, period_end, active_within), summary, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn churn_rate_add_default(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     period_start: Option<Date>,
     period_end: Option<Date>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let period = churn_period(period_start, period_end, Some(DEFAULT_ACTIVE_WITHIN_DAYS));
     ShareState::add(state, period, summary, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn churn_rate_final(state: Internal) -> Option<f64> {
-    ShareState::<ChurnPeriod>::finish(state)
+fn churn_rate_final(state: Option<FitStateDatum>) -> Option<f64> {
+    ChurnRateState::finish(state)
 }
 
-parallel_functions!(ShareState<ChurnPeriod>: churn_rate_combine, churn_rate_serialize, churn_rate_deserialize);
+combine_function!(ChurnRateState: churn_rate_combine);
+functions_of_internal_state!(ChurnRateState: churn_rate_serialize, churn_rate_deserialize);
 
 /// Whether one customer churned in the period: NULL when not active at its start.
 #[pg_extern(immutable, parallel_safe, strict)]
@@ -203,17 +222,14 @@ extension_sql_file!(
     name = "share_aggregates",
     requires = [
         "customer_summary_type",
+        "fit_state_type",
         repeat_purchase_rate_add,
         repeat_purchase_rate_final,
         repeat_purchase_rate_combine,
-        repeat_purchase_rate_serialize,
-        repeat_purchase_rate_deserialize,
         churn_rate_add,
         churn_rate_add_default,
         churn_rate_final,
         churn_rate_combine,
-        churn_rate_serialize,
-        churn_rate_deserialize,
         churned,
     ],
 );
@@ -221,7 +237,7 @@ extension_sql_file!(
 // ---- revenue_share_top ---------------------------------------------------------------------
 
 /// Every customer's total spend.
-struct TopShareState {
+pub(crate) struct TopShareState {
     fraction: f64,
     spends: ContextVec<MicrosSum>,
 }
@@ -242,12 +258,12 @@ impl AggregateState for TopShareState {
     }
 
     fn serialize(&mut self) -> Vec<u8> {
-        let header = Writer::new(STATE_VERSION).f64(self.fraction).u64(self.spends.len() as u64);
+        let header = state_header::<Self>().f64(self.fraction).u64(self.spends.len() as u64);
         self.spends.iter().fold(header, |w, &spend| w.i128(spend.into())).finish()
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let mut r = read_state_header::<Self>(bytes)?;
         let mut state = Self { fraction: r.f64()?, spends: context_vec(alloc) };
         for _ in 0..r.u64()? {
             state.spends.push(r.i128()?.into());
@@ -259,11 +275,11 @@ impl AggregateState for TopShareState {
 
 #[pg_extern(immutable, parallel_safe)]
 fn revenue_share_top_add(
-    mut internal: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     fraction: Option<f64>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let fraction = required(fraction, "fraction");
     if !(fraction > 0.0 && fraction <= 1.0) {
         raise_with_hint(
@@ -272,32 +288,33 @@ fn revenue_share_top_add(
             Some("0.1 asks for the share of revenue from the top 10% of customers."),
         );
     }
-    let top = state(&mut internal, fcinfo, |alloc| TopShareState { fraction, spends: context_vec(alloc) });
-    check_same_parameters(top.fraction.to_bits(), fraction.to_bits(), "revenue_share_top", "fraction");
-    if let Some(summary) = summary {
-        top.spends.push(summary.view().total_spend().into());
-    }
-    internal
+    let spend = summary.map(|s| s.view().total_spend());
+    let init = |alloc| TopShareState { fraction, spends: context_vec(alloc) };
+    Some(fit_state::update(state, fcinfo, init, |top: &mut TopShareState| {
+        check_same_parameters(top.fraction.to_bits(), fraction.to_bits(), "revenue_share_top", "fraction");
+        if let Some(spend) = spend {
+            top.spends.push(spend.into());
+        }
+    }))
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn revenue_share_top_final(mut internal: Internal) -> Option<f64> {
-    let top = existing::<TopShareState>(&mut internal)?;
-    top_share(&mut top.spends, top.fraction)
+fn revenue_share_top_final(state: Option<FitStateDatum>) -> Option<f64> {
+    fit_state::read(state, |top: &mut TopShareState| top_share(&mut top.spends, top.fraction))?
 }
 
-parallel_functions!(TopShareState: revenue_share_top_combine, revenue_share_top_serialize, revenue_share_top_deserialize);
+combine_function!(TopShareState: revenue_share_top_combine);
+functions_of_internal_state!(TopShareState: revenue_share_top_serialize, revenue_share_top_deserialize);
 
 extension_sql_file!(
     "kpi/revenue_share_top_aggregate.sql",
     name = "revenue_share_top_aggregate",
     requires = [
         "customer_summary_type",
+        "fit_state_type",
         revenue_share_top_add,
         revenue_share_top_final,
         revenue_share_top_combine,
-        revenue_share_top_serialize,
-        revenue_share_top_deserialize,
     ],
 );
 
@@ -315,7 +332,7 @@ extension_sql_file!(
     creates = [Type(BusinessProfile)],
 );
 
-struct ProfileState {
+pub(crate) struct ProfileState {
     as_of: i32,
     window_days: i32,
     counts: ProfileCounts,
@@ -348,7 +365,7 @@ impl AggregateState for ProfileState {
 
     fn serialize(&mut self) -> Vec<u8> {
         let c = &self.counts;
-        let w = Writer::new(STATE_VERSION)
+        let w = state_header::<Self>()
             .i32(self.as_of)
             .i32(self.window_days)
             .u64(c.customers)
@@ -363,7 +380,7 @@ impl AggregateState for ProfileState {
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let mut r = read_state_header::<Self>(bytes)?;
         let (as_of, window_days) = (r.i32()?, r.i32()?);
         let counts = ProfileCounts {
             customers: r.u64()?,
@@ -387,65 +404,68 @@ impl AggregateState for ProfileState {
 }
 
 fn profile_add(
-    mut internal: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     window_days: i32,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let as_of = finite_day(required(as_of, "as_of"), "as_of");
     if window_days < 1 {
         raise(INVALID_PARAMETER_VALUE, format!("window_days must be at least 1, not {window_days}"));
     }
-    let profile = state(&mut internal, fcinfo, |alloc| ProfileState {
+    let init = |alloc| ProfileState {
         as_of,
         window_days,
         counts: ProfileCounts::default(),
         spends: context_vec(alloc),
         cycles: context_vec(alloc),
-    });
-    check_same_parameters(
-        (profile.as_of, profile.window_days),
-        (as_of, window_days),
-        "business_profile",
-        "as_of and window_days",
-    );
-    if let Some(customer) = summary.and_then(|s| ProfileCustomer::of(&s.view(), as_of, window_days)) {
-        profile.counts.add(&customer);
-        profile.spends.push(customer.spend.into());
-        profile.cycles.extend(customer.cycle_days);
-    }
-    internal
+    };
+    let customer = summary.and_then(|s| ProfileCustomer::of(&s.view(), as_of, window_days));
+    Some(fit_state::update(state, fcinfo, init, |profile: &mut ProfileState| {
+        check_same_parameters(
+            (profile.as_of, profile.window_days),
+            (as_of, window_days),
+            "business_profile",
+            "as_of and window_days",
+        );
+        if let Some(customer) = customer {
+            profile.counts.add(&customer);
+            profile.spends.push(customer.spend.into());
+            profile.cycles.extend(customer.cycle_days);
+        }
+    }))
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn business_profile_add(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     window_days: Option<i32>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     profile_add(state, summary, as_of, required(window_days, "window_days"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn business_profile_add_year(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     profile_add(state, summary, as_of, DEFAULT_WINDOW_DAYS, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn business_profile_final(
-    mut internal: Internal,
+    state: Option<FitStateDatum>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<BusinessProfile> {
-    let state = existing::<ProfileState>(&mut internal)?;
-    let p = Profile::new(&state.counts, &mut state.spends, &mut state.cycles)?;
+    let p = fit_state::read(state, |state: &mut ProfileState| {
+        Profile::new(&state.counts, &mut state.spends, &mut state.cycles)
+    })??;
     let count = |n: u64| i64::try_from(n).expect("customer count fits in bigint").into_datum();
     let optional = |v: Option<f64>| v.and_then(|v| v.into_datum());
     let values = [
@@ -465,7 +485,8 @@ fn business_profile_final(
     Some(BusinessProfile(composite_result(fcinfo, &datums, &nulls)))
 }
 
-parallel_functions!(ProfileState: business_profile_combine, business_profile_serialize, business_profile_deserialize);
+combine_function!(ProfileState: business_profile_combine);
+functions_of_internal_state!(ProfileState: business_profile_serialize, business_profile_deserialize);
 
 extension_sql_file!(
     "kpi/business_profile_aggregates.sql",
@@ -473,12 +494,11 @@ extension_sql_file!(
     requires = [
         "customer_summary_type",
         "business_profile_type",
+        "fit_state_type",
         business_profile_add,
         business_profile_add_year,
         business_profile_final,
         business_profile_combine,
-        business_profile_serialize,
-        business_profile_deserialize,
     ],
 );
 

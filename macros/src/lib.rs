@@ -16,6 +16,9 @@
 //!   (`FitKind`), and the registry of kinds `check_fit_state` that `clv.fit_state`'s input
 //!   uses; a kind used twice does not compile.
 //!
+//! A last `states { N for Type, ... }` block gives the kind bytes of the other aggregates whose
+//! states travel as `clv.fit_state` (KPIs, RFM breaks), in the same registry.
+//!
 //! The Rust names are the C symbols a catalog refers to, so they never change once released.
 
 use proc_macro::TokenStream;
@@ -23,7 +26,7 @@ use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{format_ident, quote};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{braced, Attribute, Ident, LitInt, LitStr, Path, Token};
+use syn::{braced, Attribute, Ident, LitInt, LitStr, Path, Token, Type};
 
 /// One model: `/// doc` `<sql>: <clv-core type> { fields }`.
 struct Entry {
@@ -82,11 +85,49 @@ impl Parse for Entry {
     }
 }
 
-struct Registry(Punctuated<Entry, Token![,]>);
+/// `N for Type`: an aggregate state's kind byte.
+struct StateKind {
+    byte: LitInt,
+    state: Type,
+}
+
+impl Parse for StateKind {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let byte = input.parse()?;
+        input.parse::<Token![for]>()?;
+        Ok(Self { byte, state: input.parse()? })
+    }
+}
+
+struct Registry {
+    models: Vec<Entry>,
+    states: Punctuated<StateKind, Token![,]>,
+}
 
 impl Parse for Registry {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        Ok(Self(Punctuated::parse_terminated(input)?))
+        let mut models = Vec::new();
+        loop {
+            let at_states = input.peek(Ident) && input.peek2(syn::token::Brace);
+            if input.is_empty() || at_states {
+                break;
+            }
+            models.push(input.parse()?);
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        let mut states = Punctuated::new();
+        if !input.is_empty() {
+            let keyword: Ident = input.parse()?;
+            if keyword != "states" {
+                return Err(syn::Error::new(keyword.span(), "expected a stored model or `states { ... }`"));
+            }
+            let body;
+            braced!(body in input);
+            states = Punctuated::parse_terminated(&body)?;
+        }
+        Ok(Self { models, states })
     }
 }
 
@@ -239,19 +280,32 @@ pub fn stored_models(input: TokenStream) -> TokenStream {
 
 fn expand(registry: &Registry) -> syn::Result<TokenStream2> {
     let mut out = TokenStream2::new();
-    let mut kinds: Vec<(u8, &Path)> = Vec::new();
-    for entry in &registry.0 {
+    // (byte, the state type whose flat form carries it)
+    let mut kinds: Vec<(u8, TokenStream2)> = Vec::new();
+    let mut register = |byte: &LitInt, state: TokenStream2| -> syn::Result<()> {
+        let value: u8 = byte.base10_parse()?;
+        if kinds.iter().any(|(k, _)| *k == value) {
+            return Err(syn::Error::new(byte.span(), format!("state kind {value} is used twice")));
+        }
+        kinds.push((value, state));
+        Ok(())
+    };
+    for entry in &registry.models {
         out.extend(entry.expand()?);
         if let Some((byte, observation)) = &entry.fit_kind {
-            let value: u8 = byte.base10_parse()?;
-            if kinds.iter().any(|(k, _)| *k == value) {
-                return Err(syn::Error::new(byte.span(), format!("fit kind {value} is used twice")));
-            }
-            kinds.push((value, observation));
+            register(byte, quote! { crate::models::fit_state::FitState<#observation> })?;
         }
     }
-    let arms = kinds.iter().map(|(byte, observation)| {
-        quote! { #byte => crate::models::fit_state::check_flat::<#observation>(bytes), }
+    for StateKind { byte, state } in &registry.states {
+        register(byte, quote! { #state })?;
+        out.extend(quote! {
+            impl crate::models::fit_state::FitKind for #state {
+                const KIND: u8 = #byte;
+            }
+        });
+    }
+    let arms = kinds.iter().map(|(byte, state)| {
+        quote! { #byte => crate::models::fit_state::check_flat::<#state>(bytes), }
     });
     let unknown = LitStr::new("unknown kind of fit", Span::call_site());
     out.extend(quote! {

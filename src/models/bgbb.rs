@@ -2,7 +2,7 @@
 //! (optionally weighted), and the predictions of `clv.bgbb_model` ([`BgbbModel`], declared in
 //! `src/models/mod.rs`).
 
-use crate::models::fit_state::{fit_combine_function, fit_final, FitObservation, FitState, FitStateDatum};
+use crate::models::fit_state::{combine_function, fit_final, FitObservation, FitState, FitStateDatum};
 use crate::models::BgbbModel;
 use crate::pg::args::{self, computed};
 use crate::pg::errors::{raise, INVALID_PARAMETER_VALUE};
@@ -97,7 +97,7 @@ fn bgbb_fit_add_weighted(
     add(state, history(x, t_x, n), weight, fcinfo)
 }
 
-fit_combine_function!(BgbbObservation: bgbb_fit_combine);
+combine_function!(BgbbState: bgbb_fit_combine);
 
 /// NULL when no customer was seen (see [`fit_final`]).
 #[pg_extern(immutable, parallel_safe)]

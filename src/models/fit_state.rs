@@ -8,6 +8,10 @@
 //! shards (see [`crate::pg::expanded`]). On the wire (a parallel worker's or a shard's partial
 //! state) it is the merged observations in [`sorted_rows`]' compact form: for 1M customers in
 //! days, 3.4 MB as Citus ships it (base64) instead of 23 MB at 32 bytes an observation.
+//!
+//! The KPI and RFM-breaks aggregates use the same type and functions for their own states
+//! ([`update`], [`read`], [`combine`]): any [`AggregateState`] with a [`FitKind`], whose flat
+//! form starts with [`state_header`]. The kinds are listed once, in `stored_models!`.
 
 use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::call::check_for_interrupts;
@@ -102,6 +106,44 @@ impl<O: FitObservation> FitState<O> {
     }
 }
 
+impl<O: FitObservation> FitKind for FitState<O> {
+    const KIND: u8 = O::KIND;
+}
+
+/// The first bytes of every flat state of type `clv.fit_state`: the format version and the
+/// kind of state `T` is.
+pub fn state_header<T: FitKind>() -> Writer {
+    Writer::new(STATE_VERSION).u8(T::KIND)
+}
+
+/// A reader past [`state_header`], if `bytes` begin with `T`'s.
+pub fn read_state_header<T: FitKind>(bytes: &[u8]) -> Result<Reader<'_>, DecodeError> {
+    let mut r = Reader::new(bytes, STATE_VERSION)?;
+    if r.u8()? != T::KIND {
+        return Err(DecodeError::Invalid("the state of another aggregate"));
+    }
+    Ok(r)
+}
+
+/// Lends the `T` state of a transition call (NULL on the first row: made by `init`) to
+/// `change`, and returns the datum the call returns.
+pub fn update<T: AggregateState + FitKind + 'static>(
+    datum: Option<FitStateDatum>,
+    fcinfo: pg_sys::FunctionCallInfo,
+    init: impl FnOnce(ContextAllocator) -> T,
+    change: impl FnOnce(&mut T),
+) -> FitStateDatum {
+    FitStateDatum(expanded::update(datum.map(|d| d.0), fcinfo, init, change))
+}
+
+/// Lends the `T` state of a final call to `look`; `None` when no row was seen.
+pub fn read<T: AggregateState + FitKind + 'static, R>(
+    datum: Option<FitStateDatum>,
+    look: impl FnOnce(&mut T) -> R,
+) -> Option<R> {
+    Some(expanded::read(datum?.0, look))
+}
+
 impl<O: FitObservation> AggregateState for FitState<O> {
     fn empty_like(&self, alloc: ContextAllocator) -> Self {
         Self::empty(self.parameters, alloc)
@@ -114,17 +156,13 @@ impl<O: FitObservation> AggregateState for FitState<O> {
     }
 
     fn serialize(&mut self) -> Vec<u8> {
-        let header =
-            O::write_parameters(self.parameters, Writer::new(STATE_VERSION).u8(O::KIND)).f64(self.excluded);
+        let header = O::write_parameters(self.parameters, state_header::<Self>()).f64(self.excluded);
         let rows: Vec<(O::Fields, f64)> = self.merged().iter().map(O::fields).collect();
         sorted_rows::write(header, rows.iter().map(|(fields, weight)| (fields.as_ref(), *weight))).finish()
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
-        if r.u8()? != O::KIND {
-            return Err(DecodeError::Invalid("the state of another model's fit"));
-        }
+        let mut r = read_state_header::<Self>(bytes)?;
         let mut fit = Self::empty(O::read_parameters(&mut r)?, alloc);
         fit.excluded = r.f64()?;
         if !(fit.excluded.is_finite() && fit.excluded >= 0.0) {
@@ -139,8 +177,8 @@ impl<O: FitObservation> AggregateState for FitState<O> {
     }
 }
 
-/// The combine function of `O`'s fit aggregates: merges `from` into `into`.
-pub fn combine<O: FitObservation>(
+/// The combine function of the aggregates whose state is `T`: merges `from` into `into`.
+pub fn combine<T: AggregateState + FitKind + 'static>(
     into: Option<FitStateDatum>,
     from: Option<FitStateDatum>,
     fcinfo: pg_sys::FunctionCallInfo,
@@ -150,41 +188,40 @@ pub fn combine<O: FitObservation>(
     if into.as_ref().is_some_and(|into| into.0 == from.0) {
         raise(INVALID_BINARY_REPRESENTATION, "cannot combine an aggregate state with itself");
     }
-    expanded::read(from.0, |from: &mut FitState<O>| {
+    expanded::read(from.0, |from: &mut T| {
         let init = |alloc| from.empty_like(alloc);
         Some(FitStateDatum(expanded::update(into.map(|d| d.0), fcinfo, init, |into| into.merge(from))))
     })
 }
 
-/// Defines the combine function of the fit aggregates over observations `$observation`.
-macro_rules! fit_combine_function {
-    ($observation:ty: $combine:ident) => {
+/// Defines the combine function of the aggregates whose state is `$state` (`FitState<O>` for a
+/// fit over observations `O`).
+macro_rules! combine_function {
+    ($state:ty: $combine:ident) => {
         #[::pgrx::pg_extern(immutable, parallel_safe)]
         fn $combine(
             into: Option<crate::models::fit_state::FitStateDatum>,
             from: Option<crate::models::fit_state::FitStateDatum>,
             fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> Option<crate::models::fit_state::FitStateDatum> {
-            crate::models::fit_state::combine::<$observation>(into, from, fcinfo)
+            crate::models::fit_state::combine::<$state>(into, from, fcinfo)
         }
     };
 }
-pub(crate) use fit_combine_function;
+pub(crate) use combine_function;
 
-/// The serialize and deserialize functions of 0.1.0, whose fit aggregates had an `internal`
-/// state: its catalog names them, so the new library keeps them until `ALTER EXTENSION pg_clv
-/// UPDATE` has run (the update script moves the aggregates to `clv.fit_state`, and no SQL
-/// declares these functions any more). The `internal` datum they get is this module's expanded
-/// state, which the 0.2.0 transition and combine functions make from 0.1.0's calls too.
-macro_rules! fit_functions_of_0_1_0 {
-    ($observation:ty: $serialize:ident, $deserialize:ident) => {
+/// The serialize and deserialize functions of an aggregate whose state was `internal` in an
+/// older release (the fits in 0.1.0, the KPIs and RFM breaks in 0.2.0): the old catalog names
+/// them, so the library keeps them until `ALTER EXTENSION pg_clv UPDATE` has run (the update
+/// script moves the aggregates to `clv.fit_state`, and no SQL declares these functions any
+/// more). The `internal` datum they get is this module's expanded `$state`, which the new
+/// transition and combine functions make from the old catalog's calls too.
+macro_rules! functions_of_internal_state {
+    ($state:ty: $serialize:ident, $deserialize:ident) => {
         #[::pgrx::pg_extern(immutable, parallel_safe, strict, sql = false)]
         fn $serialize(state: crate::models::fit_state::FitStateDatum) -> Vec<u8> {
             use crate::pg::aggregate::AggregateState;
-            crate::pg::expanded::read(
-                state.0,
-                |state: &mut crate::models::fit_state::FitState<$observation>| state.serialize(),
-            )
+            crate::pg::expanded::read(state.0, |state: &mut $state| state.serialize())
         }
 
         #[::pgrx::pg_extern(immutable, parallel_safe, strict, sql = false)]
@@ -198,12 +235,12 @@ macro_rules! fit_functions_of_0_1_0 {
                 Some(flat.into_datum()),
                 fcinfo,
                 |_| unreachable!("a flat state is read, not made"),
-                |_: &mut crate::models::fit_state::FitState<$observation>| (),
+                |_: &mut $state| (),
             ))
         }
     };
 }
-pub(crate) use fit_functions_of_0_1_0;
+pub(crate) use functions_of_internal_state;
 
 /// Text input of `clv.fit_state`: base64 of the flat state, checked by reading it.
 #[pg_extern(immutable, parallel_safe, strict)]
@@ -252,11 +289,11 @@ fn fit_state_send(state: FitStateDatum) -> Vec<u8> {
     unsafe { crate::pg::datum::VarlenaBytes::from_datum(state.0) }.bytes().to_vec()
 }
 
-/// Checks that `bytes` are a flat `O` fit state (for the text input).
-pub fn check_flat<O: FitObservation>(bytes: &[u8]) -> Result<(), DecodeError> {
+/// Checks that `bytes` are a flat `T` state (for the text and binary input).
+pub fn check_flat<T: AggregateState + FitKind>(bytes: &[u8]) -> Result<(), DecodeError> {
     // SAFETY: CurrentMemoryContext is always a valid context during a call.
     let context = unsafe { pg_sys::CurrentMemoryContext };
-    FitState::<O>::deserialize(bytes, ContextAllocator::new(context)).map(|_| ())
+    T::deserialize(bytes, ContextAllocator::new(context)).map(|_| ())
 }
 
 /// The kind byte of a flat state.

@@ -101,4 +101,13 @@ pg_clv_macros::stored_models! {
         parameters: "The parameters of an sBG model with their standard errors (NULL when not estimable or entered by hand), one row each.",
         kind: "sbg.",
     },
+    // The other aggregates whose states travel as clv.fit_state, so that Citus combines them
+    // on the workers.
+    states {
+        16 for crate::kpi::RepeatRateState,
+        17 for crate::kpi::ChurnRateState,
+        18 for crate::kpi::TopShareState,
+        19 for crate::kpi::ProfileState,
+        20 for crate::segments::rfm::BreaksState,
+    }
 }

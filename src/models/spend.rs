@@ -4,7 +4,7 @@
 use crate::models::btyd::predict::continuous_rate;
 use crate::models::btyd::BtydModel;
 use crate::models::fit_state::{
-    fit_combine_function, fit_final, fit_functions_of_0_1_0, read_as_of, write_as_of, FitObservation,
+    combine_function, fit_final, functions_of_internal_state, read_as_of, write_as_of, FitObservation,
     FitState, FitStateDatum,
 };
 use crate::models::SpendModel;
@@ -97,8 +97,8 @@ fn gamma_gamma_add_raw(
     Some(SpendState::update(state, None, fcinfo, |spend| add_customer(spend, x, mean_spend)))
 }
 
-fit_combine_function!(SpendObservation: gamma_gamma_combine);
-fit_functions_of_0_1_0!(SpendObservation: gamma_gamma_serialize, gamma_gamma_deserialize);
+combine_function!(SpendState: gamma_gamma_combine);
+functions_of_internal_state!(SpendState: gamma_gamma_serialize, gamma_gamma_deserialize);
 
 /// NULL when no repeat buyer with positive spend was seen (see [`fit_final`]).
 #[pg_extern(immutable, parallel_safe)]

@@ -1,12 +1,14 @@
-//! Internal-state aggregates: the plumbing every pg_clv aggregate shares, written once.
-//!
-//! A state lives in the aggregate memory context (see [`crate::pg::memory`]); the transition
-//! function creates it on the first row. For parallel query, PostgreSQL serializes worker
-//! states, deserializes them in the leader and combines them. `CREATE AGGREGATE` is written by
-//! hand in each module because pgrx 0.18's `#[pg_aggregate]` generates a wrong deserialize
-//! signature for internal states (pgrx issue #2351).
+//! What pg_clv's aggregate states share: [`AggregateState`] (empty, merge, serialize,
+//! deserialize), which the states of `clv.fit_state` implement (fits, KPIs, RFM breaks; see
+//! [`crate::pg::expanded`]), and the `internal` state of the summary aggregates
+//! ([`state`], [`existing`]), which stay `internal` because a customer's orders are grouped on
+//! one node anyway and their partial state is the stored summary format itself
+//! (`src/summary/aggregate.rs`). A state lives in the aggregate memory context (see
+//! [`crate::pg::memory`]). `CREATE AGGREGATE` is written by hand in each module because pgrx
+//! 0.18's `#[pg_aggregate]` generates a wrong deserialize signature for internal states (pgrx
+//! issue #2351).
 
-use crate::pg::errors::{raise, INVALID_BINARY_REPRESENTATION};
+use crate::pg::errors::raise;
 use crate::pg::memory::{aggregate_context, leak_into, ContextAllocator};
 use clv_core::codec::DecodeError;
 use pgrx::datum::Internal;
@@ -46,59 +48,6 @@ pub fn existing<T>(internal: &mut Internal) -> Option<&mut T> {
     // support functions are all made by `parallel_functions!` for the same `T`).
     unsafe { internal.get_mut::<T>() }
 }
-
-/// Combine function: merges `from` into `into` (created in the aggregate context if NULL).
-pub fn combine<T: AggregateState>(
-    mut into: Internal,
-    mut from: Internal,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    if let Some(from) = existing::<T>(&mut from) {
-        state(&mut into, fcinfo, |alloc| from.empty_like(alloc)).merge(from);
-    }
-    into
-}
-
-/// Serialize function (strict: the state exists).
-pub fn serialize<T: AggregateState>(mut state: Internal) -> Vec<u8> {
-    existing::<T>(&mut state).expect("strict: state is not NULL").serialize()
-}
-
-/// Deserialize function: a state in the current memory context, which the combine function
-/// merges into the aggregate context.
-pub fn deserialize<T: AggregateState>(bytes: &[u8]) -> Internal {
-    // SAFETY: CurrentMemoryContext is always a valid context during a call.
-    let context = unsafe { pg_sys::CurrentMemoryContext };
-    let state = T::deserialize(bytes, ContextAllocator::new(context))
-        .unwrap_or_else(|e| raise(INVALID_BINARY_REPRESENTATION, format!("invalid aggregate state: {e}")));
-    Internal::from(Some(pg_sys::Datum::from(leak_into(context, state).as_ptr())))
-}
-
-/// Defines the combine, serialize and deserialize functions (for parallel query) of the
-/// aggregates whose state is `$state`, under the given SQL names.
-macro_rules! parallel_functions {
-    ($state:ty: $combine:ident, $serialize:ident, $deserialize:ident) => {
-        #[::pgrx::pg_extern(immutable, parallel_safe)]
-        fn $combine(
-            into: ::pgrx::datum::Internal,
-            from: ::pgrx::datum::Internal,
-            fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
-        ) -> ::pgrx::datum::Internal {
-            crate::pg::aggregate::combine::<$state>(into, from, fcinfo)
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
-        fn $serialize(state: ::pgrx::datum::Internal) -> Vec<u8> {
-            crate::pg::aggregate::serialize::<$state>(state)
-        }
-
-        #[::pgrx::pg_extern(immutable, parallel_safe, strict)]
-        fn $deserialize(bytes: &[u8], _unused: ::pgrx::datum::Internal) -> ::pgrx::datum::Internal {
-            crate::pg::aggregate::deserialize::<$state>(bytes)
-        }
-    };
-}
-pub(crate) use parallel_functions;
 
 /// ERROR unless every row of one aggregate call passes the same parameters.
 pub fn check_same_parameters<P: PartialEq>(ours: P, theirs: P, aggregate: &str, parameters: &str) {

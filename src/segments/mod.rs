@@ -2,4 +2,4 @@
 
 mod lifecycle;
 mod repurchase;
-mod rfm;
+pub(crate) mod rfm;

@@ -1,7 +1,10 @@
 //! RFM: the aggregate `clv.rfm_breaks` (population cut points, type `clv.rfm_breaks`),
 //! `clv.rfm_score` (composite `clv.rfm_score`) and `clv.rfm_segment`.
 
-use crate::pg::aggregate::{check_same_parameters, existing, parallel_functions, state, AggregateState};
+use crate::models::fit_state::{
+    self, combine_function, functions_of_internal_state, read_state_header, state_header, FitStateDatum,
+};
+use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::args::required;
 use crate::pg::call::{composite_field, composite_result, with_call_site_state};
 use crate::pg::dates::{finite_day, IsoDay};
@@ -10,12 +13,12 @@ use crate::pg::errors::invalid_text;
 use crate::pg::errors::{raise_with_hint, INVALID_PARAMETER_VALUE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
+use clv_core::codec::DecodeError;
 use clv_core::codec::StoredValue;
-use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::segments::rfm::{
     default_rules, segment, Breaks, RfmValues, Rule, Scores, FORMAT_VERSION, MAX_BINS, MIN_BINS,
 };
-use pgrx::datum::{Date, Internal, IntoDatum, JsonB};
+use pgrx::datum::{Date, IntoDatum, JsonB};
 use pgrx::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::ffi::{CStr, CString};
@@ -92,7 +95,7 @@ extension_sql_file!(
 // ---- the aggregate clv.rfm_breaks(s, as_of [, bins]) ----------------------------------------
 
 /// Every customer's RFM values at `as_of`.
-struct BreaksState {
+pub(crate) struct BreaksState {
     bins: u8,
     as_of: i32,
     values: ContextVec<RfmValues>,
@@ -114,12 +117,12 @@ impl AggregateState for BreaksState {
     }
 
     fn serialize(&mut self) -> Vec<u8> {
-        let header = Writer::new(STATE_VERSION).u8(self.bins).i32(self.as_of).u64(self.values.len() as u64);
+        let header = state_header::<Self>().u8(self.bins).i32(self.as_of).u64(self.values.len() as u64);
         self.values.iter().fold(header, |w, v| w.f64s(&[v.recency_days, v.orders, v.spend])).finish()
     }
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, STATE_VERSION)?;
+        let mut r = read_state_header::<Self>(bytes)?;
         let mut state = Self { bins: r.u8()?, as_of: r.i32()?, values: context_vec(alloc) };
         for _ in 0..r.u64()? {
             let v = r.f64s(3)?;
@@ -130,61 +133,62 @@ impl AggregateState for BreaksState {
     }
 }
 
-const STATE_VERSION: u8 = 1;
-
 fn checked_bins(bins: i32) -> u8 {
     // At most MAX_BINS, a u8.
     crate::pg::args::integer_between(bins, "bins", MIN_BINS.into(), MAX_BINS.into()) as u8
 }
 
 fn breaks_add(
-    mut internal: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     bins: i32,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let bins = checked_bins(bins);
-    let (Some(summary), Some(as_of)) = (summary, as_of) else { return internal };
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
     let as_of = finite_day(as_of, "as_of");
-    let breaks =
-        state(&mut internal, fcinfo, |alloc| BreaksState { bins, as_of, values: context_vec(alloc) });
-    check_same_parameters((breaks.bins, breaks.as_of), (bins, as_of), "rfm_breaks", "as_of and bins");
-    if let Some(values) = RfmValues::of(&summary.view(), as_of) {
-        breaks.values.push(values);
-    }
-    internal
+    let values = RfmValues::of(&summary.view(), as_of);
+    let init = |alloc| BreaksState { bins, as_of, values: context_vec(alloc) };
+    Some(fit_state::update(state, fcinfo, init, |breaks: &mut BreaksState| {
+        check_same_parameters((breaks.bins, breaks.as_of), (bins, as_of), "rfm_breaks", "as_of and bins");
+        if let Some(values) = values {
+            breaks.values.push(values);
+        }
+    }))
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn rfm_breaks_add(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     bins: Option<i32>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     let bins = required(bins, "bins");
     breaks_add(state, summary, as_of, bins, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
 fn rfm_breaks_add_quintiles(
-    state: Internal,
+    state: Option<FitStateDatum>,
     summary: Option<CustomerSummary>,
     as_of: Option<Date>,
     fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
+) -> Option<FitStateDatum> {
     breaks_add(state, summary, as_of, 5, fcinfo)
 }
 
-parallel_functions!(BreaksState: rfm_breaks_combine, rfm_breaks_serialize, rfm_breaks_deserialize);
+combine_function!(BreaksState: rfm_breaks_combine);
+functions_of_internal_state!(BreaksState: rfm_breaks_serialize, rfm_breaks_deserialize);
 
 #[pg_extern(immutable, parallel_safe)]
-fn rfm_breaks_final(mut internal: Internal) -> Option<RfmBreaks> {
-    let breaks = existing::<BreaksState>(&mut internal)?;
-    Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values, &crate::pg::call::check_for_interrupts)
-        .map(|b| RfmBreaks::new(&b))
+fn rfm_breaks_final(state: Option<FitStateDatum>) -> Option<RfmBreaks> {
+    fit_state::read(state, |breaks: &mut BreaksState| {
+        Breaks::from_values(breaks.bins, breaks.as_of, &breaks.values, &crate::pg::call::check_for_interrupts)
+            .map(|b| RfmBreaks::new(&b))
+    })?
 }
 
 extension_sql_file!(
@@ -192,11 +196,10 @@ extension_sql_file!(
     name = "rfm_breaks_aggregates",
     requires = [
         "rfm_types",
+        "fit_state_type",
         rfm_breaks_add,
         rfm_breaks_add_quintiles,
         rfm_breaks_combine,
-        rfm_breaks_serialize,
-        rfm_breaks_deserialize,
         rfm_breaks_final
     ],
 );

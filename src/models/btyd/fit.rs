@@ -7,7 +7,7 @@
 
 use super::BtydModel;
 use crate::models::fit_state::{
-    self, fit_combine_function, read_as_of, write_as_of, FitObservation, FitStateDatum,
+    self, combine_function, read_as_of, write_as_of, FitObservation, FitStateDatum,
 };
 use crate::pg::args::required;
 use crate::pg::dates::{finite_day, time_unit};
@@ -104,8 +104,8 @@ fn btyd_fit_add_raw(
     Some(FitState::update(state, (unit, None), fcinfo, |fit| fit.push(Observation { customer, weight: 1.0 })))
 }
 
-fit_combine_function!(Observation: btyd_fit_combine);
-fit_state::fit_functions_of_0_1_0!(Observation: btyd_fit_serialize, btyd_fit_deserialize);
+combine_function!(FitState: btyd_fit_combine);
+fit_state::functions_of_internal_state!(FitState: btyd_fit_serialize, btyd_fit_deserialize);
 
 /// Fits `kind` (see [`fit_state::fit_final`]).
 fn finish(state: Option<FitStateDatum>, kind: Kind) -> Option<BtydModel> {

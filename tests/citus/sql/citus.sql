@@ -121,6 +121,9 @@ SELECT differences('TABLE one_node.predictions', 'TABLE distributed.predictions'
        (SELECT round(sum(value)::numeric, 2) FROM distributed.predictions) AS total_value;
 
 -- What runs where (the plans name the first worker's port: scripts/citus.sh's default ports).
+-- Statistics first, so that the plans do not depend on whether autovacuum has analyzed the
+-- shards yet (on a busy machine it may not have).
+ANALYZE distributed.orders, distributed.customer_summaries, distributed.models, distributed.segment_settings;
 -- Summaries grouped by the distribution column: whole on each shard.
 EXPLAIN (COSTS OFF)
 SELECT customer_id, clv.customer_summary(ordered_at, amount) FROM distributed.orders GROUP BY customer_id;
@@ -128,6 +131,12 @@ SELECT customer_id, clv.customer_summary(ordered_at, amount) FROM distributed.or
 -- coordinator (merges them and fits).
 EXPLAIN (COSTS OFF)
 SELECT clv.pareto_nbd_fit(s, '1998-06-30') FROM distributed.customer_summaries;
+-- The KPIs and RFM breaks likewise: each shard sends its partial state (clv.fit_state), not
+-- its customers' summaries.
+EXPLAIN (COSTS OFF)
+SELECT clv.rfm_breaks(s, '1998-06-30'), clv.business_profile(s, '1998-06-30'), clv.revenue_share_top(s, 0.1),
+       clv.repeat_purchase_rate(s, '1998-06-30'), clv.churn_rate(s, '1998-01-01', '1998-04-01')
+FROM distributed.customer_summaries;
 -- Scoring with the models in a reference table: on each shard.
 EXPLAIN (COSTS OFF)
 SELECT count(*) FILTER (WHERE p_alive > 0.5) FROM distributed.predictions;
