@@ -6,6 +6,9 @@
 #   scripts/bench.sh --majors [--scale CUSTOMERS] [--runs N]
 #       summaries, fits and scoring on PostgreSQL 15 and 18 side by side (a cluster of each,
 #       the same data, measured in turns); replaces that section of docs/performance.md
+#   scripts/bench.sh --ab REV [--scale CUSTOMERS] [--runs N]
+#       this build (B) against commit REV (A) on one cluster, each query on A and B in turn
+#       (scripts/bench_ab.py); prints the ratios. A is built once per commit, cached.
 #   scripts/bench.sh --citus [--scale CUSTOMERS] [--runs N]
 #       one node against Citus (coordinator + 2 workers, scripts/citus.sh) on the same simulated
 #       customers (scripts/bench_citus.py); prints the table of docs/scaling.md
@@ -38,6 +41,30 @@ if [ "${1:-}" = "--majors" ]; then
         --other "$OTHER_MAJOR:$OTHER_DIR:$OTHER_PORT" --only majors "$@"
     exit 0
 fi
+if [ "${1:-}" = "--ab" ]; then
+    rev="$(git -C "$REPO_ROOT" rev-parse --short "$2")" || die "--ab needs a commit"
+    shift 2
+    # A: the commit's release build (cached), its library installed as pg_clv_ab.so beside
+    # ours, its install script made to load it.
+    ab="${XDG_CACHE_HOME:-$HOME/.cache}/pg_clv/ab-$rev-pg$PG_MAJOR"
+    if [ ! -f "$ab/pg_clv.so" ]; then
+        say "Building pg_clv at $rev for the A/B (once; cached in $ab)"
+        rm -rf "$ab.src" && mkdir -p "$ab.src" && git -C "$REPO_ROOT" archive "$rev" | tar -x -C "$ab.src"
+        (cd "$ab.src" && CARGO_TARGET_DIR="$ab.target" cargo pgrx package --pg-config "$PG_CONFIG" --out-dir "$ab.pkg" >/dev/null)
+        mkdir -p "$ab"
+        cp "$(find "$ab.pkg" -name pg_clv.so)" "$ab/pg_clv.so"
+        script="$(find "$ab.pkg" -name 'pg_clv--*.sql' ! -name 'pg_clv--*--*.sql')"
+        sed -e 's#MODULE_PATHNAME#$libdir/pg_clv_ab#g' -e 's#@extschema@#clv#g' "$script" > "$ab/install.sql"
+        rm -rf "$ab.src" "$ab.pkg"
+    fi
+    install_extension --release
+    as_root cp "$ab/pg_clv.so" "$("$PG_CONFIG" --pkglibdir)/pg_clv_ab.so"
+    start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
+    python3 "$REPO_ROOT/scripts/bench_ab.py" --host "$BENCH_DIR" --port "$BENCH_PORT" \
+        --old-script "$ab/install.sql" --old-name "$rev" "$@"
+    exit 0
+fi
+
 install_extension --release
 start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
 

@@ -80,12 +80,28 @@ CREATE AGGREGATE fuzz.spend_state(clv.customer_summary, date) (
     sfunc = clv.gamma_gamma_add_summary, stype = clv.fit_state, combinefunc = clv.gamma_gamma_combine);
 CREATE AGGREGATE fuzz.bgbb_state(int, int, int, float8) (
     sfunc = clv.bgbb_fit_add_weighted, stype = clv.fit_state, combinefunc = clv.bgbb_fit_combine);
+-- And the KPI and RFM states, which travel the same way.
+CREATE AGGREGATE fuzz.repeat_state(clv.customer_summary, date) (
+    sfunc = clv.repeat_purchase_rate_add, stype = clv.fit_state, combinefunc = clv.repeat_purchase_rate_combine);
+CREATE AGGREGATE fuzz.churn_state(clv.customer_summary, date, date) (
+    sfunc = clv.churn_rate_add_default, stype = clv.fit_state, combinefunc = clv.churn_rate_combine);
+CREATE AGGREGATE fuzz.top_state(clv.customer_summary, float8) (
+    sfunc = clv.revenue_share_top_add, stype = clv.fit_state, combinefunc = clv.revenue_share_top_combine);
+CREATE AGGREGATE fuzz.profile_state(clv.customer_summary, date) (
+    sfunc = clv.business_profile_add_year, stype = clv.fit_state, combinefunc = clv.business_profile_combine);
+CREATE AGGREGATE fuzz.breaks_state(clv.customer_summary, date) (
+    sfunc = clv.rfm_breaks_add_quintiles, stype = clv.fit_state, combinefunc = clv.rfm_breaks_combine);
 INSERT INTO fuzz.fixtures
 SELECT 'clv.fit_state', st::text FROM (
     SELECT fuzz.btyd_state(s, '1997-09-30', 'weeks') FROM fuzz.summaries WHERE customer_id % 7 = 0 UNION ALL
     SELECT fuzz.btyd_state(s, '1998-06-30', 'days') FROM fuzz.summaries UNION ALL
     SELECT fuzz.spend_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 5 = 0 UNION ALL
-    SELECT fuzz.bgbb_state(x, t_x, 6, w) FROM (VALUES (0, 0, 3464), (1, 1, 1091), (6, 6, 1203), (2, 4, 0.5)) d(x, t_x, w)
+    SELECT fuzz.bgbb_state(x, t_x, 6, w) FROM (VALUES (0, 0, 3464), (1, 1, 1091), (6, 6, 1203), (2, 4, 0.5)) d(x, t_x, w) UNION ALL
+    SELECT fuzz.repeat_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 11 = 0 UNION ALL
+    SELECT fuzz.churn_state(s, '1998-01-01', '1998-04-01') FROM fuzz.summaries WHERE customer_id % 11 = 0 UNION ALL
+    SELECT fuzz.top_state(s, 0.1) FROM fuzz.summaries WHERE customer_id % 53 = 0 UNION ALL
+    SELECT fuzz.profile_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 53 = 0 UNION ALL
+    SELECT fuzz.breaks_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 53 = 0
 ) states(st);
 INSERT INTO fuzz.fixtures
 SELECT 'clv.sbg_model', clv.sbg_fit(ARRAY[1000, 631, 468, 382, 326, 289, 262, 241])::text

@@ -44,8 +44,8 @@ pub fn state<T>(
 
 /// The state behind `internal`, if any rows were seen.
 pub fn existing<T>(internal: &mut Internal) -> Option<&mut T> {
-    // SAFETY: an `internal` state of the aggregates declared with `T` as their state (their
-    // support functions are all made by `parallel_functions!` for the same `T`).
+    // SAFETY: an `internal` state of the aggregates declared with `T` as their state (the
+    // summary aggregates: every support function of theirs reads and writes the same `T`).
     unsafe { internal.get_mut::<T>() }
 }
 

@@ -43,7 +43,7 @@ pub trait WeightedObservation: Copy {
 /// how it went, a versioned binary form ([`StoredValue`]) and a JSON text form. One
 /// implementation per model here; the extension makes the SQL type, its I/O functions, the
 /// `model_*` accessors and the fit aggregate's final step from it with one declaration
-/// (`stored_model!` in `src/models/mod.rs`).
+/// (an entry of `stored_models!` in `src/models/mod.rs`).
 pub trait StoredModel: StoredValue + Clone {
     /// One customer's data for the fit.
     type Observation: WeightedObservation;
