@@ -180,7 +180,8 @@ def main():
     print("| aggregate | the coordinator received | per customer |")
     print("|---|---:|---:|")
     for name, sent in kpis.items():
-        print(f"| `clv.{name}` | {sent / 1024 ** 2:.2f} MB | {sent / customers:.2f} bytes |")
+        size = f"{sent / 1024 ** 2:.2f} MB" if sent >= 1024 ** 2 else f"{sent:,.0f} bytes"
+        print(f"| `clv.{name}` | {size} | {sent / customers:.2f} bytes |")
     print(f"| (every customer's summary, 0.2.0) | {rows_bytes / 1024 ** 2:.1f} MB | {rows_bytes / customers:.0f} bytes |")
 
 
