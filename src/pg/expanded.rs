@@ -108,8 +108,13 @@ fn ours<'call, T: AggregateState + 'static>(datum: pg_sys::Datum) -> Option<&'ca
     if !expanded {
         return None;
     }
-    // SAFETY: an expanded datum points to its object's header.
-    let header = unsafe { pg_sys::DatumGetEOHP(datum) };
+    // PostgreSQL's DatumGetEOHP, inlined: called through pgrx's FFI guard (a setjmp) it made
+    // every row of a KPI aggregate 5% slower. An expanded datum is a 1-byte header, a tag, then
+    // the header's address, unaligned.
+    let offset = std::mem::offset_of!(pg_sys::varattrib_1b_e, va_data);
+    // SAFETY: an expanded datum (checked above) holds a pointer to its object's header there.
+    let header =
+        unsafe { ptr.cast::<u8>().add(offset).cast::<*mut pg_sys::ExpandedObjectHeader>().read_unaligned() };
     // SAFETY: the methods pointer is checked before anything past the header is used: only
     // objects made by `update` have METHODS, and those are `Expanded`.
     let methods = unsafe { (*header).eoh_methods };
