@@ -24,6 +24,14 @@ UNION ALL
 SELECT 'mbgnbd parallel', p.parameter, round(p.estimate::numeric, 8)
 FROM (SELECT clv.mbgnbd_fit(s, '1998-06-30') AS m FROM customer_summaries) f, clv.model_parameters(f.m) p;
 EXPLAIN (COSTS OFF) SELECT clv.mbgnbd_fit(s, '1998-06-30') FROM customer_summaries;
+-- The KPIs and RFM breaks in parallel: an old catalog's internal state, served by the new
+-- library's transition and combine functions and the old serialize/deserialize symbols it
+-- keeps; after the update, clv.fit_state.
+SELECT clv.rfm_breaks(s, '1998-06-30')::text AS breaks, round(clv.revenue_share_top(s, 0.1)::numeric, 10) AS top,
+       round(clv.repeat_purchase_rate(s, '1998-06-30')::numeric, 10) AS repeat_rate,
+       round(clv.churn_rate(s, '1998-01-01', '1998-04-01')::numeric, 10) AS churn,
+       clv.business_profile(s, '1998-06-30')::text AS profile
+FROM customer_summaries;
 RESET max_parallel_workers_per_gather; RESET parallel_setup_cost; RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 SELECT p.parameter, round(p.estimate::numeric, 8) AS on_read FROM model_on_read, clv.model_parameters(purchases) p;
