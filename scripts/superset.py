@@ -207,6 +207,32 @@ def check(args):
     render(args.url, dashboard["id"], len(charts), args.screenshot)
 
 
+def log_in(driver, url):
+    """Logs in through the form. The form is drawn by the front end's JavaScript, which may
+    draw it again after the first keys are typed (and drop them): the fields are checked before
+    the form is sent, and the login is tried again until it holds."""
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    for _ in range(5):
+        driver.get(f"{url}/login/")
+        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "username"))
+        try:
+            for field, value in (("username", USER), ("password", PASSWORD)):
+                element = driver.find_element(By.ID, field)
+                element.clear()
+                element.send_keys(value)
+            if [driver.find_element(By.ID, f).get_attribute("value") for f in ("username", "password")] != [USER, PASSWORD]:
+                continue
+            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            WebDriverWait(driver, 30).until(lambda d: "/login" not in d.current_url)
+            return
+        except (StaleElementReferenceException, TimeoutException):
+            continue
+    sys.exit("FAIL could not log in to Superset through its form in 5 tries")
+
+
 def render(url, dashboard, expected, screenshot):
     """Logs in through the form and waits until every chart of the dashboard has drawn."""
     from selenium import webdriver
@@ -219,13 +245,7 @@ def render(url, dashboard, expected, screenshot):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
     try:
-        driver.get(f"{url}/login/")
-        # The login form is drawn by the front end's JavaScript.
-        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "username"))
-        driver.find_element(By.ID, "username").send_keys(USER)
-        driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(driver, 60).until(lambda d: "/login" not in d.current_url)
+        log_in(driver, url)
         driver.get(f"{url}/superset/dashboard/{dashboard}/?standalone=1")
         deadline = time.time() + 180
         while True:
