@@ -3,7 +3,8 @@
 -- owner of the database pg_clv_owner.
 SELECT current_user, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user;
 CREATE EXTENSION pg_clv;
-SELECT extversion, extowner::regrole AS owner, extnamespace::regnamespace AS schema,
+SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = extname) AS current_version,
+       extowner::regrole AS owner, extnamespace::regnamespace AS schema,
        (SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'clv') AS schema_owner
 FROM pg_extension WHERE extname = 'pg_clv';
 -- Nothing in the extension runs with its owner's (the bootstrap superuser's) rights, and every
