@@ -37,7 +37,7 @@ if [ "${1:-}" = "--majors" ]; then
     BENCH_DIR="$(bench_dir 15)"
     install_extension --release
     start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
-    python3 "$REPO_ROOT/scripts/bench.py" --host "$BENCH_DIR" --port "$BENCH_PORT" \
+    /usr/bin/python3 "$REPO_ROOT/scripts/bench.py" --host "$BENCH_DIR" --port "$BENCH_PORT" \
         --other "$OTHER_MAJOR:$OTHER_DIR:$OTHER_PORT" --only majors "$@"
     exit 0
 fi
@@ -60,7 +60,7 @@ if [ "${1:-}" = "--ab" ]; then
     install_extension --release
     as_root cp "$ab/pg_clv.so" "$("$PG_CONFIG" --pkglibdir)/pg_clv_ab.so"
     start_private_cluster "$BENCH_DIR" "$BENCH_PORT"
-    python3 "$REPO_ROOT/scripts/bench_ab.py" --host "$BENCH_DIR" --port "$BENCH_PORT" \
+    /usr/bin/python3 "$REPO_ROOT/scripts/bench_ab.py" --host "$BENCH_DIR" --port "$BENCH_PORT" \
         --old-script "$ab/install.sql" --old-name "$rev" "$@"
     exit 0
 fi
@@ -90,4 +90,4 @@ if ! "$VENV/bin/python" -c "import lifetimes" 2>/dev/null; then
         || say "Could not install lifetimes: the Python columns are skipped"
 fi
 "$VENV/bin/python" -c "import lifetimes" 2>/dev/null && python_args=(--python "$VENV/bin/python")
-python3 "$REPO_ROOT/scripts/bench.py" --host "$BENCH_DIR" --port "$BENCH_PORT" "${python_args[@]}" "$@"
+/usr/bin/python3 "$REPO_ROOT/scripts/bench.py" --host "$BENCH_DIR" --port "$BENCH_PORT" "${python_args[@]}" "$@"
