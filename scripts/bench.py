@@ -554,7 +554,9 @@ def splice(path, blocks):
     with open(path) as f:
         lines = f.read().rstrip("\n").split("\n")
     heads = [i for i, line in enumerate(lines) if line.startswith("## ")]
-    header = [line for line in lines[:heads[0]] if not line.startswith("- Re-measured")]
+    # Earlier re-measurement lines stay unless every section they name is measured again.
+    header = [line for line in lines[:heads[0]]
+              if not (line.startswith("- Re-measured") and all(title in blocks for title in line.split("): ", 1)[1].split(", ")))]
     while header[-1] == "":
         header.pop()
     sections = {}
