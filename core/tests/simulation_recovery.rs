@@ -89,10 +89,10 @@ fn warm_started_fits_find_the_cold_maximum() {
     };
     let total = patterns.total_weight;
     let bg = beta_geometric::Likelihood::new(beta_geometric::Variant::Bg, &patterns, FitOptions::default());
-    same(Kind::BgNbd, maximize(&bg, total, Start::at(beta_geometric::start(&patterns)), None, &|| ()).params);
+    same(Kind::BgNbd, maximize(&bg, total, Start::at(patterns.start(Kind::BgNbd)), None, &|| ()).params);
     let pareto = pareto_nbd::Likelihood::new(&patterns, FitOptions::default());
     same(
         Kind::ParetoNbd,
-        maximize(&pareto, total, Start::at(pareto_nbd::start(&patterns)), None, &|| ()).params,
+        maximize(&pareto, total, Start::at(patterns.start(Kind::ParetoNbd)), None, &|| ()).params,
     );
 }

@@ -62,6 +62,7 @@ fn btyd_model_v1() {
             iterations: 31,
             converged: true,
         }),
+        covariates: None,
     };
     assert_eq!(hex(&fitted.encode()), BTYD_MODEL_V1);
     let back = Model::decode(&unhex(BTYD_MODEL_V1)).unwrap();
@@ -72,6 +73,7 @@ fn btyd_model_v1() {
         unit: TimeUnit::Days,
         as_of: None,
         fit: None,
+        covariates: None,
     };
     assert_eq!(hex(&by_hand.encode()), BTYD_MODEL_BY_HAND_V1);
     assert_eq!(Model::decode(&unhex(BTYD_MODEL_BY_HAND_V1)).unwrap(), by_hand);

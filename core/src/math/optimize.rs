@@ -1,5 +1,6 @@
-//! Maximum likelihood over positive parameters: BFGS with a Moré-Thuente line search
-//! (argmin) in log-parameter space, and standard errors from the observed information.
+//! Maximum likelihood: BFGS with a Moré-Thuente line search (argmin), positive parameters in
+//! log space and real ones (covariate coefficients) as they are, and standard errors from the
+//! observed information.
 
 use argmin::core::{CostFunction, Error, Executor, Gradient, State, TerminationReason};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
@@ -9,9 +10,58 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 
 /// A log-likelihood to maximize: the weighted sum over the data and its gradient with
-/// respect to the (positive, natural) parameters.
+/// respect to the natural parameters.
 pub trait LogLikelihood {
     fn value_and_gradient(&self, params: &[f64]) -> (f64, Vec<f64>);
+
+    /// The parameters from this index on are real numbers (covariate coefficients); those
+    /// before it are positive. All are positive unless said otherwise.
+    fn real_from(&self) -> usize {
+        usize::MAX
+    }
+}
+
+/// Where the optimizer works: `ln p` for a positive parameter, `p` itself for a real one.
+#[derive(Debug, Clone, Copy)]
+struct Scale {
+    real_from: usize,
+}
+
+impl Scale {
+    fn of(likelihood: &impl LogLikelihood) -> Self {
+        Self { real_from: likelihood.real_from() }
+    }
+
+    fn to_natural(self, search: &[f64]) -> Vec<f64> {
+        search.iter().enumerate().map(|(i, v)| if i < self.real_from { v.exp() } else { *v }).collect()
+    }
+
+    fn to_search(self, params: &[f64]) -> Vec<f64> {
+        params.iter().enumerate().map(|(i, p)| if i < self.real_from { p.ln() } else { *p }).collect()
+    }
+
+    /// `d(natural parameter i) / d(search coordinate i)`.
+    fn derivative(self, i: usize, param: f64) -> f64 {
+        if i < self.real_from {
+            param
+        } else {
+            1.0
+        }
+    }
+
+    fn admissible(self, i: usize, param: f64) -> bool {
+        i >= self.real_from || param > 0.0
+    }
+
+    /// The step of a finite difference at parameter `i`: relative to its size, at least 1e-7
+    /// for a real one (which may be 0).
+    fn step(self, i: usize, param: f64) -> f64 {
+        if i < self.real_from {
+            1e-7 * param
+        } else {
+            1e-7 * param.abs().max(1.0)
+        }
+    }
 }
 
 /// The weighted sum of per-customer log-likelihoods and of their gradients with respect to
@@ -209,6 +259,7 @@ type Evaluation = (Vec<f64>, f64, Vec<f64>);
 /// argmin asks for the cost and the gradient of the same point separately.
 struct Objective<'a, L> {
     likelihood: &'a L,
+    scale: Scale,
     /// Called before every evaluation; may stop the fit by panicking (e.g. a query cancel).
     check_interrupts: &'a dyn Fn(),
     total_weight: f64,
@@ -225,11 +276,12 @@ impl<L: LogLikelihood> Objective<'_, L> {
             }
         }
         (self.check_interrupts)();
-        let params: Vec<f64> = log_params.iter().map(|p| p.exp()).collect();
+        let params = self.scale.to_natural(log_params);
         let (ll, gradient) = self.likelihood.value_and_gradient(&params);
         let scale = -1.0 / self.total_weight;
-        // d/d(log p) = p d/dp
-        let gradient: Vec<f64> = gradient.iter().zip(&params).map(|(g, p)| scale * g * p).collect();
+        // d/d(log p) = p d/dp; a real parameter is searched as it is.
+        let gradient: Vec<f64> =
+            (0..params.len()).map(|i| scale * gradient[i] * self.scale.derivative(i, params[i])).collect();
         let cost = scale * ll;
         // Outside the region the likelihood can be evaluated: an infinitely bad point that the
         // line search steps back from.
@@ -280,13 +332,14 @@ impl Start {
 
     /// Where a converged fit ended, with the curvature it measured there, for data of
     /// `total_weight` customers like its own.
-    fn after(fit: &Fitted, total_weight: f64) -> Self {
+    fn after(fit: &Fitted, total_weight: f64, scale: Scale) -> Self {
         // The Hessian of the mean cost in log parameters at a maximum is diag(p) I diag(p) / n
-        // (I the information), so its inverse is n Cov_ij / (p_i p_j).
+        // (I the information), so its inverse is n Cov_ij / (p_i p_j); a real parameter's
+        // factor is 1.
         let inv_hessian = fit.covariance.as_ref().map(|cov| {
-            let p = &fit.params;
-            (0..p.len())
-                .map(|i| (0..p.len()).map(|j| total_weight * cov[i][j] / (p[i] * p[j])).collect())
+            let d: Vec<f64> = fit.params.iter().enumerate().map(|(i, p)| scale.derivative(i, *p)).collect();
+            (0..d.len())
+                .map(|i| (0..d.len()).map(|j| total_weight * cov[i][j] / (d[i] * d[j])).collect())
                 .collect()
         });
         Self { params: fit.params.clone(), inv_hessian }
@@ -339,7 +392,7 @@ pub fn maximize<L: LogLikelihood>(
             let fitted = maximize(
                 likelihood,
                 total_weight,
-                Start::after(&first, total_weight),
+                Start::after(&first, total_weight, Scale::of(likelihood)),
                 None,
                 check_interrupts,
             );
@@ -350,7 +403,7 @@ pub fn maximize<L: LogLikelihood>(
     }
     let (log_params, iterations, solver_converged) =
         run_bfgs(likelihood, total_weight, start, check_interrupts);
-    let params: Vec<f64> = log_params.iter().map(|p| p.exp()).collect();
+    let params = Scale::of(likelihood).to_natural(&log_params);
     let (log_likelihood, gradient) = likelihood.value_and_gradient(&params);
     let covariance = covariance(likelihood, &params, &gradient);
     let (params, log_likelihood) = match &covariance {
@@ -375,15 +428,22 @@ fn run_bfgs<L: LogLikelihood>(
     check_interrupts: &dyn Fn(),
 ) -> (Vec<f64>, u64, bool) {
     let best = RefCell::new(None);
-    let objective =
-        Objective { likelihood, check_interrupts, total_weight, last: RefCell::new(None), best: &best };
+    let scale = Scale::of(likelihood);
+    let objective = Objective {
+        likelihood,
+        scale,
+        check_interrupts,
+        total_weight,
+        last: RefCell::new(None),
+        best: &best,
+    };
     let n = start.params.len();
     let identity = || (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect();
     let solver = BFGS::new(MoreThuenteLineSearch::new())
         .with_tolerance_grad(TOLERANCE_GRADIENT)
         .and_then(|s| s.with_tolerance_cost(TOLERANCE_COST))
         .expect("valid tolerances");
-    let log_start: Vec<f64> = start.params.iter().map(|p| p.ln()).collect();
+    let log_start = scale.to_search(&start.params);
     let inv_hessian = start.inv_hessian.unwrap_or_else(identity);
     let run = Executor::new(objective, solver)
         .configure(|state| state.param(log_start.clone()).inv_hessian(inv_hessian).max_iters(MAX_ITERATIONS))
@@ -415,7 +475,8 @@ fn newton_step<L: LogLikelihood>(
     let n = params.len();
     let step: Vec<f64> = (0..n).map(|i| (0..n).map(|j| cov[i][j] * gradient[j]).sum()).collect();
     let next: Vec<f64> = params.iter().zip(&step).map(|(p, s)| p + s).collect();
-    let small = (0..n).all(|i| step[i].abs() <= cov[i][i].sqrt() && next[i] > 0.0);
+    let scale = Scale::of(likelihood);
+    let small = (0..n).all(|i| step[i].abs() <= cov[i][i].sqrt() && scale.admissible(i, next[i]));
     if small {
         let (next_ll, _) = likelihood.value_and_gradient(&next);
         if next_ll.is_finite() && next_ll >= ll - 1e-12 * ll.abs() {
@@ -434,7 +495,7 @@ fn covariance<L: LogLikelihood>(likelihood: &L, params: &[f64], gradient: &[f64]
     let n = params.len();
     let mut information = vec![vec![0.0; n]; n];
     for j in 0..n {
-        let h = 1e-7 * params[j];
+        let h = Scale::of(likelihood).step(j, params[j]);
         let mut up = params.to_vec();
         up[j] += h;
         let (_, g_up) = likelihood.value_and_gradient(&up);

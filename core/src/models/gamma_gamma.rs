@@ -117,6 +117,7 @@ impl StoredModel for SpendModel {
         Some(FitRecord {
             log_likelihood: f.log_likelihood,
             std_errors: &f.std_errors,
+            coefficients: 0,
             customers: f.customers,
             converged: f.converged,
         })

@@ -3,6 +3,7 @@
 
 pub mod bgbb;
 pub mod btyd;
+pub mod covariates;
 pub mod gamma_gamma;
 pub mod report;
 pub mod sbg;
@@ -60,6 +61,10 @@ pub trait StoredModel: StoredValue + Clone {
     fn params(&self) -> &[f64];
     /// How the model was fitted; `None` for a model entered by hand.
     fn fit_record(&self) -> Option<FitRecord<'_>>;
+    /// The covariate coefficients of a model with covariates (see [`covariates`]).
+    fn covariates(&self) -> Option<&covariates::CovariateModel> {
+        None
+    }
     fn to_text(&self) -> ModelText;
     /// The model a text form describes; `Err` says why it describes none.
     fn from_text(text: &ModelText) -> Result<Self, String>;
@@ -97,6 +102,8 @@ pub struct FitRecord<'a> {
     pub log_likelihood: f64,
     /// In the order of the parameters; NaN where not estimable.
     pub std_errors: &'a [f64],
+    /// Covariate coefficients estimated besides the parameters.
+    pub coefficients: usize,
     /// Customers fitted on (the sum of the weights).
     pub customers: f64,
     pub converged: bool,
@@ -106,13 +113,18 @@ impl FitRecord<'_> {
     /// Akaike's information criterion, `2k − 2 ln L`: lower is better, for models fitted on
     /// the same data.
     pub fn aic(&self) -> f64 {
-        2.0 * self.std_errors.len() as f64 - 2.0 * self.log_likelihood
+        2.0 * self.estimated() as f64 - 2.0 * self.log_likelihood
+    }
+
+    /// Parameters and coefficients estimated.
+    pub fn estimated(&self) -> usize {
+        self.std_errors.len() + self.coefficients
     }
 
     /// The Bayesian information criterion, `k ln n − 2 ln L` with n the customers: it
     /// penalizes parameters more than AIC once there are more than seven customers.
     pub fn bic(&self) -> f64 {
-        self.std_errors.len() as f64 * self.customers.ln() - 2.0 * self.log_likelihood
+        self.estimated() as f64 * self.customers.ln() - 2.0 * self.log_likelihood
     }
 }
 
@@ -134,7 +146,13 @@ mod tests {
     #[test]
     fn input_checks_refuse_broken_fit_records() {
         let ok = |customers: f64, log_likelihood: f64, se: f64| {
-            let record = FitRecord { log_likelihood, std_errors: &[se, se], customers, converged: true };
+            let record = FitRecord {
+                log_likelihood,
+                std_errors: &[se, se],
+                coefficients: 0,
+                customers,
+                converged: true,
+            };
             check_record(&[1.0, 2.0], Some(record)).is_ok()
         };
         assert!(ok(2357.0, -9582.4, 0.1) && ok(0.5, 3.0, f64::NAN));
@@ -160,9 +178,10 @@ mod tests {
             unit: TimeUnit::Weeks,
             as_of: Some(-823),
             fit: Some(fit),
+            covariates: None,
         };
         reads_back(bgnbd.clone());
-        reads_back(Model { kind: Kind::ParetoNbd, fit: None, as_of: None, ..bgnbd });
+        reads_back(Model { kind: Kind::ParetoNbd, fit: None, as_of: None, covariates: None, ..bgnbd });
         let spend_fit = SpendFitInfo {
             log_likelihood: -4000.5,
             std_errors: [1.1, 0.5, 2.25],

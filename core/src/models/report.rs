@@ -41,6 +41,7 @@ impl<const P: usize> FitReport<P> {
         FitRecord {
             log_likelihood: self.log_likelihood,
             std_errors: &self.std_errors,
+            coefficients: 0,
             customers: self.customers,
             converged: self.converged,
         }

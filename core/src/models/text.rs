@@ -2,6 +2,7 @@
 //! `{"version", "model", "unit"?, "as_of"?, "params", and the fit fields}`. Standard errors
 //! that cannot be estimated print as null.
 
+use super::covariates::{self, CovariateModel, CovariateSpec};
 use crate::time::civil::IsoDay;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -68,6 +69,10 @@ pub struct ModelText {
     iterations: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     converged: Option<bool>,
+    /// Models with covariates: the options they were fitted with (their coefficients are in
+    /// `params` and `std_errors`, named `trans.gender`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    covariates: Option<serde_json::Value>,
 }
 
 impl ModelText {
@@ -85,7 +90,38 @@ impl ModelText {
             excluded: None,
             iterations: None,
             converged: None,
+            covariates: None,
         }
+    }
+
+    /// Adds the covariates: their options, and their coefficients and standard errors among
+    /// the parameters'.
+    pub fn set_covariates(&mut self, c: &CovariateModel) {
+        let names = c.spec.coefficient_names();
+        for (name, value) in names.iter().zip(&c.coefficients) {
+            self.params.0.push((name.clone(), Some(*value)));
+        }
+        if let (Some(se), Some(errors)) = (self.std_errors.as_mut(), &c.std_errors) {
+            se.0.extend(names.iter().zip(errors).map(|(n, e)| (n.clone(), e.is_finite().then_some(*e))));
+        }
+        self.covariates = Some(c.spec.to_json());
+    }
+
+    /// The covariates of a model whose processes are `processes`, if the text has them: every
+    /// coefficient its options name must be given, finite (a fitted model's standard errors
+    /// may be null).
+    pub fn covariates(&self, processes: &[&str]) -> Result<Option<CovariateModel>, String> {
+        let Some(options) = &self.covariates else { return Ok(None) };
+        let widths = covariates::widths_of(options, processes);
+        let spec = CovariateSpec::parse(options, processes, &widths)?;
+        let names = spec.coefficient_names();
+        let coefficients = names
+            .iter()
+            .map(|n| self.params.get(n).ok_or_else(|| format!("params needs {n}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let errors =
+            self.std_errors.as_ref().map(|se| names.iter().map(|n| se.get(n).unwrap_or(f64::NAN)).collect());
+        CovariateModel::new(spec, coefficients, errors).map(Some)
     }
 
     pub fn set_fit(

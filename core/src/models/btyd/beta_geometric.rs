@@ -191,12 +191,6 @@ pub fn prob_purchases(variant: Variant, p: &[f64; 4], c: &Customer, n: u32, hori
     inactive + alive * (still_active + dropped)
 }
 
-/// Start of the fit: r = 1, α on the data's time scale, a = b = 1.
-pub fn start(patterns: &Patterns) -> Vec<f64> {
-    let (r, alpha) = patterns.purchase_rate_start();
-    vec![r, alpha, 1.0, 1.0]
-}
-
 /// The log-likelihood (FHL 2005 sec. 7; Wagner & Hoppe 2008) of distinct patterns:
 ///
 /// `ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b') − ln B(a, b) − (r+x) ln(α+T)

@@ -81,7 +81,14 @@ mod tests {
             (Kind::MbgNbd, [0.525, 6.183, 0.891, 1.614]),
             (Kind::ParetoNbd, [0.5532, 10.576, 0.6062, 11.672]),
         ]
-        .map(|(kind, params)| Model { kind, params, unit: TimeUnit::Weeks, as_of: None, fit: None })
+        .map(|(kind, params)| Model {
+            kind,
+            params,
+            unit: TimeUnit::Weeks,
+            as_of: None,
+            fit: None,
+            covariates: None,
+        })
         .to_vec()
     }
 

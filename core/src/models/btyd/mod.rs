@@ -9,6 +9,7 @@ pub mod beta_geometric;
 pub mod diagnostics;
 pub mod pareto_nbd;
 
+use super::covariates::{self, CovariateModel, CovariateSpec, Grouped, GroupedLikelihood, Link};
 use super::report::FitReport;
 use super::text::ModelText;
 use super::{FitRecord, StoredModel, WeightedObservation};
@@ -162,16 +163,28 @@ impl Patterns {
         })
     }
 
-    fn weighted_mean(&self, value: impl Fn(&PatternRow) -> f64) -> f64 {
-        self.rows.iter().map(|r| r.weight * value(r)).sum::<f64>() / self.total_weight
+    /// Where a fit of `kind` to these patterns starts.
+    pub fn start(&self, kind: Kind) -> Vec<f64> {
+        let (sum_x, sum_t) = self.sums();
+        start_from_means(kind, sum_x / self.total_weight, sum_t / self.total_weight)
     }
 
-    /// Starting rates of the purchase process: r = 1 and α such that r/α is the observed
-    /// repeat-purchase rate, so that the start is on the data's time scale whatever the unit.
-    fn purchase_rate_start(&self) -> (f64, f64) {
-        let mean_x = self.weighted_mean(|r| self.xs[r.x as usize]);
-        let mean_t = self.weighted_mean(|r| self.times[r.t as usize]);
-        (1.0, (mean_t.max(1e-3) / mean_x.max(1e-3)).clamp(1e-3, 1e6))
+    /// The weighted sums of x and T.
+    fn sums(&self) -> (f64, f64) {
+        let sum =
+            |value: &dyn Fn(&PatternRow) -> f64| self.rows.iter().map(|r| r.weight * value(r)).sum::<f64>();
+        (sum(&|r| self.xs[r.x as usize]), sum(&|r| self.times[r.t as usize]))
+    }
+}
+
+/// Where a fit starts, from the customers' mean x and T: r = 1 and α such that r/α is the
+/// observed repeat-purchase rate, so that the start is on the data's time scale whatever the
+/// unit; a = b = 1 (BG/NBD, MBG/NBD), or s = 1 and β at the mean age (Pareto/NBD).
+fn start_from_means(kind: Kind, mean_x: f64, mean_t: f64) -> Vec<f64> {
+    let (r, alpha) = (1.0, (mean_t.max(1e-3) / mean_x.max(1e-3)).clamp(1e-3, 1e6));
+    match kind {
+        Kind::BgNbd | Kind::MbgNbd => vec![r, alpha, 1.0, 1.0],
+        Kind::ParetoNbd => vec![r, alpha, 1.0, mean_t.max(1e-3)],
     }
 }
 
@@ -212,6 +225,15 @@ impl Kind {
         }
     }
 
+    /// How the parameters depend on the covariates (see [`covariates`]): α on the transaction
+    /// process, β (Pareto/NBD) or a and b (BG/NBD, MBG/NBD) on the dropout process.
+    pub fn link(self) -> Link {
+        match self {
+            Self::BgNbd | Self::MbgNbd => &[None, Some((0, -1.0)), Some((1, 1.0)), Some((1, 1.0))],
+            Self::ParetoNbd => &[None, Some((0, -1.0)), None, Some((1, -1.0))],
+        }
+    }
+
     fn variant(self) -> Option<beta_geometric::Variant> {
         match self {
             Self::BgNbd => Some(beta_geometric::Variant::Bg),
@@ -224,19 +246,27 @@ impl Kind {
 /// How a purchase model was fitted (its 0.1.0 format is the shared report's).
 pub type FitInfo = FitReport<4>;
 
+/// The processes a purchase model's covariates act on, in the order of their vectors.
+pub const PROCESSES: [&str; 2] = ["trans", "life"];
+
 /// A purchase model: its kind, parameters and time unit, and how it was fitted (`None` for
 /// models entered by hand, e.g. published parameters).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub kind: Kind,
+    /// With covariates, the population's: a customer's own are [`Model::for_customer`]'s.
     pub params: [f64; 4],
     pub unit: TimeUnit,
     /// The end of the calibration period, for models fitted on customer summaries.
     pub as_of: Option<i32>,
     pub fit: Option<FitInfo>,
+    pub covariates: Option<CovariateModel>,
 }
 
 const FORMAT_VERSION: u8 = 1;
+/// The format of a model with covariates: version 1's fields, then the covariates'. A model
+/// without keeps version 1, byte for byte.
+const FORMAT_VERSION_COVARIATES: u8 = 2;
 
 /// Parameters must be positive and finite.
 pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
@@ -275,7 +305,12 @@ impl StoredModel for Model {
     }
 
     fn fit_record(&self) -> Option<FitRecord<'_>> {
-        self.fit.as_ref().map(FitReport::record)
+        let coefficients = self.covariates.as_ref().map_or(0, |c| c.coefficients.len());
+        self.fit.as_ref().map(|f| FitRecord { coefficients, ..f.record() })
+    }
+
+    fn covariates(&self) -> Option<&CovariateModel> {
+        self.covariates.as_ref()
     }
 
     fn to_text(&self) -> ModelText {
@@ -283,6 +318,9 @@ impl StoredModel for Model {
         let mut text = ModelText::new(self.kind.name(), self.as_of, names, &self.params);
         text.unit = Some(self.unit.name().into());
         FitReport::to_text(self.fit.as_ref(), names, &mut text);
+        if let Some(c) = &self.covariates {
+            text.set_covariates(c);
+        }
         text
     }
 
@@ -295,11 +333,93 @@ impl StoredModel for Model {
         let unit =
             TimeUnit::parse(unit).ok_or_else(|| format!("unknown time unit \"{unit}\" (days or weeks)"))?;
         let fit = FitReport::from_text(t, names)?;
-        Ok(Self { kind, params, unit, as_of: t.as_of(), fit })
+        let covariates = t.covariates(&PROCESSES)?;
+        Ok(Self { kind, params, unit, as_of: t.as_of(), fit, covariates })
     }
 }
 
 impl Model {
+    /// Fits `kind` with covariates: `merged` observations (see
+    /// [`WeightedObservation::merge_all`]) of customers whose vectors, end to end, are row
+    /// `group` of `table`. Starts as a fit without covariates starts, with every coefficient
+    /// 0, and warms up on a weighted sample as it does.
+    pub fn fit_with_covariates(
+        kind: Kind,
+        unit: TimeUnit,
+        as_of: Option<i32>,
+        spec: CovariateSpec,
+        table: &[f64],
+        merged: &[Grouped<Observation>],
+        options: FitOptions,
+    ) -> Self {
+        let width = spec.width();
+        let all = GroupedPatterns::new(merged, table, width, options.check_interrupts);
+        let sample = (merged.len() > WARM_START_SAMPLE).then(|| {
+            let drawn = weighted_sample(
+                merged,
+                WARM_START_SAMPLE,
+                |o| o.observation.weight,
+                |o, weight| Grouped { group: o.group, observation: Observation { weight, ..o.observation } },
+            );
+            GroupedPatterns::new(&drawn, table, width, options.check_interrupts)
+        });
+        let (mean_x, mean_t) = (all.sum_x / all.total_weight, all.sum_t / all.total_weight);
+        let mut start_params = start_from_means(kind, mean_x, mean_t);
+        start_params.extend(std::iter::repeat_n(0.0, spec.coefficient_names().len()));
+        let start_at = Start::at(start_params);
+        let one_thread = FitOptions { threads: 1, ..options };
+        let (fitted, penalty) = match kind.variant() {
+            Some(variant) => all.maximize(
+                &spec,
+                kind.link(),
+                sample.as_ref(),
+                start_at,
+                |p, o| beta_geometric::Likelihood::new(variant, p, o),
+                options,
+                one_thread,
+            ),
+            None => all.maximize(
+                &spec,
+                kind.link(),
+                sample.as_ref(),
+                start_at,
+                pareto_nbd::Likelihood::new,
+                options,
+                one_thread,
+            ),
+        };
+        let n = fitted.params.len();
+        let (coefficients, coefficient_errors) =
+            (fitted.params[4..].to_vec(), fitted.std_errors[4..].to_vec());
+        // The model's log-likelihood is the data's, without the penalty the fit subtracted.
+        let log_likelihood = fitted.log_likelihood + penalty;
+        let base = Fitted {
+            params: fitted.params[..4].to_vec(),
+            std_errors: fitted.std_errors[..4].to_vec(),
+            log_likelihood,
+            covariance: None,
+            ..fitted
+        };
+        debug_assert_eq!(n, 4 + coefficients.len());
+        let (params, report) = FitReport::of(base, all.total_weight, all.rows);
+        let covariates = CovariateModel::new(spec, coefficients, Some(coefficient_errors))
+            .expect("a fit's coefficients match its options");
+        Self { kind, params, unit, as_of, fit: Some(report), covariates: Some(covariates) }
+    }
+
+    /// The model of one customer with these covariate vectors (end to end): the model without
+    /// covariates at the customer's own parameters. A model without covariates is itself.
+    pub fn for_customer(&self, z: &[f64]) -> Self {
+        match &self.covariates {
+            None => self.clone(),
+            Some(c) => Self {
+                params: c.individual(&self.params, self.kind.link(), z),
+                covariates: None,
+                ..self.clone()
+            },
+        }
+    }
+
     /// Fits `kind` to the patterns (which must not be empty).
     pub fn fit_patterns(
         kind: Kind,
@@ -312,23 +432,24 @@ impl Model {
         let sample = patterns.sample(WARM_START_SAMPLE);
         let (total, check_interrupts) = (patterns.total_weight, options.check_interrupts);
         let one_thread = FitOptions { threads: 1, ..options };
+        let start_params = patterns.start(kind);
         let fitted: Fitted = match kind.variant() {
             Some(variant) => {
-                let start = Start::at(beta_geometric::start(patterns));
+                let start = Start::at(start_params);
                 let warm_up =
                     sample.as_ref().map(|p| beta_geometric::Likelihood::new(variant, p, one_thread));
                 let likelihood = beta_geometric::Likelihood::new(variant, patterns, options);
                 maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
             None => {
-                let start = Start::at(pareto_nbd::start(patterns));
+                let start = Start::at(start_params);
                 let warm_up = sample.as_ref().map(|p| pareto_nbd::Likelihood::new(p, one_thread));
                 let likelihood = pareto_nbd::Likelihood::new(patterns, options);
                 maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
         };
         let (params, report) = FitReport::of(fitted, patterns.total_weight, patterns.rows.len() as u64);
-        Self { kind, params, unit, as_of, fit: Some(report) }
+        Self { kind, params, unit, as_of, fit: Some(report), covariates: None }
     }
 
     /// The log-likelihood of these parameters on the patterns.
@@ -437,17 +558,24 @@ impl Model {
 
 impl StoredValue for Model {
     fn encode(&self) -> Vec<u8> {
-        let w = Writer::new(FORMAT_VERSION)
+        let version = if self.covariates.is_some() { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
+        let w = Writer::new(version)
             .u8(self.kind.code())
             .u8(self.unit.code())
             .u8(u8::from(self.as_of.is_some()))
             .i32(self.as_of.unwrap_or(0))
             .f64s(&self.params);
-        FitReport::write(self.fit.as_ref(), w).finish()
+        let w = FitReport::write(self.fit.as_ref(), w);
+        match &self.covariates {
+            None => w.finish(),
+            Some(c) => c.write(w).finish(),
+        }
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, FORMAT_VERSION)?;
+        let with_covariates = bytes.first() == Some(&FORMAT_VERSION_COVARIATES);
+        let version = if with_covariates { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
+        let mut r = Reader::new(bytes, version)?;
         let kind = match r.u8()? {
             1 => Kind::BgNbd,
             2 => Kind::MbgNbd,
@@ -460,8 +588,69 @@ impl StoredValue for Model {
         let params: [f64; 4] = r.f64_array()?;
         check_params(&params).map_err(DecodeError::Invalid)?;
         let fit = FitReport::read(&mut r)?;
+        let covariates = if with_covariates { Some(CovariateModel::read(&mut r, &PROCESSES)?) } else { None };
         r.finish()?;
-        Ok(Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit })
+        Ok(Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit, covariates })
+    }
+}
+
+/// The data of a fit with covariates: per covariate group, its vectors and its patterns.
+struct GroupedPatterns {
+    /// `groups × width` covariate values.
+    table: Vec<f64>,
+    patterns: Vec<Patterns>,
+    total_weight: f64,
+    sum_x: f64,
+    sum_t: f64,
+    rows: u64,
+}
+
+impl GroupedPatterns {
+    fn new(merged: &[Grouped<Observation>], table: &[f64], width: usize, check: &dyn Fn()) -> Self {
+        let mut grouped = Self {
+            table: Vec::new(),
+            patterns: Vec::new(),
+            total_weight: 0.0,
+            sum_x: 0.0,
+            sum_t: 0.0,
+            rows: 0,
+        };
+        for (z, observations) in covariates::runs(merged, table, width) {
+            let patterns = Patterns::new(&observations, check);
+            let (sum_x, sum_t) = patterns.sums();
+            grouped.table.extend_from_slice(z);
+            grouped.total_weight += patterns.total_weight;
+            grouped.sum_x += sum_x;
+            grouped.sum_t += sum_t;
+            grouped.rows += patterns.rows.len() as u64;
+            grouped.patterns.push(patterns);
+        }
+        grouped
+    }
+
+    /// The maximum of the grouped likelihood (each group's made by `make`), warmed up on
+    /// `sample`'s, and the penalty its log-likelihood includes there.
+    #[allow(clippy::too_many_arguments)]
+    fn maximize<'a, L: LogLikelihood>(
+        &'a self,
+        spec: &'a CovariateSpec,
+        link: Link,
+        sample: Option<&'a Self>,
+        start: Start,
+        make: impl Fn(&'a Patterns, FitOptions<'a>) -> L,
+        options: FitOptions<'a>,
+        one_thread: FitOptions<'a>,
+    ) -> (Fitted, f64) {
+        let likelihood_of = |data: &'a Self, o: FitOptions<'a>| {
+            let parts = data.patterns.iter().map(|p| make(p, o)).collect();
+            GroupedLikelihood::new(spec, link, &data.table, parts, data.total_weight)
+        };
+        let warm_up = sample.map(|s| likelihood_of(s, one_thread));
+        let likelihood = likelihood_of(self, options);
+        let fitted =
+            maximize(&likelihood, self.total_weight, start, warm_up.as_ref(), options.check_interrupts);
+        let penalty = likelihood.penalty(&fitted.params[link.len()..]);
+        (fitted, penalty)
     }
 }
 
@@ -513,6 +702,7 @@ mod tests {
                 iterations: 30,
                 converged: true,
             }),
+            covariates: None,
         };
         let bytes = model.encode();
         assert_eq!(bytes[0], FORMAT_VERSION);
@@ -520,7 +710,7 @@ mod tests {
         assert_eq!(back.params, model.params);
         assert!(back.fit.as_ref().unwrap().std_errors[2].is_nan());
         assert_eq!(back.encode(), bytes);
-        let by_hand = Model { fit: None, as_of: None, ..model };
+        let by_hand = Model { fit: None, as_of: None, covariates: None, ..model };
         assert_eq!(Model::decode(&by_hand.encode()), Ok(by_hand));
         let mut bad = bytes.clone();
         bad[1] = 9;

@@ -218,13 +218,6 @@ pub fn prob_purchases(params: &[f64; 4], c: &Customer, n: u32, horizon: f64) -> 
     inactive + alive * active
 }
 
-/// Start of the fit: r = s = 1, α on the data's time scale, β at the mean age.
-pub fn start(patterns: &Patterns) -> Vec<f64> {
-    let (r, alpha) = patterns.purchase_rate_start();
-    let mean_t = patterns.weighted_mean(|row| patterns.times[row.t as usize]).max(1e-3);
-    vec![r, alpha, 1.0, mean_t]
-}
-
 /// The log-likelihood of distinct patterns:
 /// `ln L = ln Γ(r+x) − ln Γ(r) + r ln α + s ln β + ln[(α+T)^-(r+x) (β+T)^-s + s/(r+s+x) (F(t_x) − F(T))]`.
 pub struct Likelihood<'a> {
