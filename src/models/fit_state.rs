@@ -334,7 +334,12 @@ where
 /// `M` fitted on merged, non-empty observations with the session's fit options; ERROR when
 /// the fit found no finite parameters, a WARNING when it did not converge.
 pub fn fitted<M: StoredModel>(merged: &[M::Observation], excluded: f64, setup: M::FitSetup) -> M {
-    let model = M::fit(merged, excluded, setup, fit_options());
+    checked(M::fit(merged, excluded, setup, fit_options()))
+}
+
+/// A fitted model, if the fit found finite parameters (else ERROR), with a WARNING when it did
+/// not converge.
+pub fn checked<M: StoredModel>(model: M) -> M {
     check_fitted(model.name(), model.params());
     if model.fit_record().is_some_and(|f| !f.converged) {
         warn_not_converged(model.name());

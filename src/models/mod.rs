@@ -10,6 +10,7 @@
 
 pub mod bgbb;
 pub mod btyd;
+pub mod covariates;
 pub mod fit_state;
 pub mod sbg;
 pub mod spend;
@@ -38,17 +39,23 @@ pub fn to_text<M: StoredModel>(model: &M) -> CString {
 }
 
 /// The rows of `clv.model_parameters`: name, estimate, standard error (NULL when not
-/// estimable or entered by hand).
+/// estimable or entered by hand); then a model's covariate coefficients (`trans.gender`).
 pub fn parameter_rows<M: StoredModel>(model: &M) -> Vec<(String, f64, Option<f64>)> {
     let errors = model.fit_record().map(|f| f.std_errors);
     let error = |i: usize| errors.map(|e| e[i]).filter(|e| e.is_finite());
-    model
+    let mut rows: Vec<_> = model
         .param_names()
         .iter()
         .zip(model.params())
         .enumerate()
         .map(|(i, (n, p))| (n.to_string(), *p, error(i)))
-        .collect()
+        .collect();
+    if let Some(c) = model.covariates() {
+        let error = |i: usize| c.std_errors.as_ref().map(|e| e[i]).filter(|e| e.is_finite());
+        let names = c.spec.coefficient_names().into_iter();
+        rows.extend(names.zip(&c.coefficients).enumerate().map(|(i, (n, g))| (n, *g, error(i))));
+    }
+    rows
 }
 
 /// The row of `clv.fit_statistics`: model, parameters, then the fit's customers,
@@ -60,7 +67,7 @@ pub fn fit_statistics<M: StoredModel>(
     let fit = model.fit_record();
     (
         model.name().to_string(),
-        model.params().len() as i32,
+        (model.params().len() + model.covariates().map_or(0, |c| c.coefficients.len())) as i32,
         fit.map(|f| f.customers),
         fit.map(|f| f.log_likelihood),
         fit.map(|f| f.aic()),
@@ -109,5 +116,7 @@ pg_clv_macros::stored_models! {
         18 for crate::kpi::TopShareState,
         19 for crate::kpi::ProfileState,
         20 for crate::segments::rfm::BreaksState,
+        // Fits with covariates.
+        4 for crate::models::btyd::fit::CovariateState,
     }
 }

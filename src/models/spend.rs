@@ -1,7 +1,7 @@
 //! Spend and customer value: the type `clv.spend_model`, the aggregate `clv.gamma_gamma_fit`,
 //! `clv.expected_spend` and `clv.customer_value`.
 
-use crate::models::btyd::predict::continuous_rate;
+use crate::models::btyd::predict::{continuous_rate, customer_model};
 use crate::models::btyd::BtydModel;
 use crate::models::fit_state::{
     combine_function, fit_final, functions_of_internal_state, read_as_of, write_as_of, FitObservation,
@@ -177,7 +177,7 @@ fn customer_value(
     let day = finite_day(as_of, "as_of");
     let months = args::integer_between(months, "months", 0, 1200);
     args::finite_above(monthly_discount_rate, "monthly_discount_rate", -1.0, "a finite rate above -1");
-    let purchase_model = purchases.cached_value(fcinfo);
+    let purchase_model = customer_model(purchases.cached_value(fcinfo), None);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
     let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);
@@ -204,7 +204,7 @@ fn residual_value(
 ) -> Option<f64> {
     let day = finite_day(as_of, "as_of");
     let annual_discount_rate = args::discount_rate(annual_discount_rate, "annual_discount_rate");
-    let purchase_model = purchases.cached_value(fcinfo);
+    let purchase_model = customer_model(purchases.cached_value(fcinfo), None);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
     let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);

@@ -92,3 +92,32 @@ pub fn computed(value: f64, what: &str) -> f64 {
     }
     value
 }
+
+/// The largest magnitude of a covariate value: `e^(γ·z)` must stay finite for coefficients
+/// of sensible size. Larger measurements are better standardized first (docs/models/covariates.md).
+pub const MAX_COVARIATE: f64 = 1e6;
+
+/// A customer's covariate vector: not NULL, at most
+/// [`clv_core::models::covariates::MAX_COVARIATES`] values, none NULL, each finite with a
+/// magnitude of at most [`MAX_COVARIATE`].
+pub fn covariates(values: Option<pgrx::datum::Array<f64>>, argument: &str) -> Vec<f64> {
+    const HINT: &str = "A customer's covariates are an array of numbers, the same length on every row, e.g. ARRAY[gender, channel]; fill missing values before the call.";
+    let invalid = |why: String| -> ! { raise_with_hint(INVALID_PARAMETER_VALUE, why, Some(HINT)) };
+    let Some(values) = values else { invalid(format!("{argument} must not be NULL")) };
+    let max = clv_core::models::covariates::MAX_COVARIATES;
+    if values.len() > max {
+        invalid(format!("{argument} must have at most {max} values, not {}", values.len()));
+    }
+    values
+        .iter()
+        .map(|v| match v {
+            None => invalid(format!("{argument} must not contain NULL")),
+            Some(v) if !(v.abs() <= MAX_COVARIATE) => invalid(format!(
+                "{argument} must hold finite values of magnitude at most {}, not {}",
+                float8_text(MAX_COVARIATE),
+                float8_text(v)
+            )),
+            Some(v) => v,
+        })
+        .collect()
+}

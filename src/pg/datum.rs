@@ -282,3 +282,24 @@ macro_rules! stored_type {
     };
 }
 pub(crate) use stored_type;
+
+pg_newtype!(
+    /// A jsonb argument, read in place: compared byte for byte to reuse what was parsed from
+    /// it (RFM segment rules, covariate options).
+    varlena_arg JsonbArg,
+    "jsonb"
+);
+
+impl JsonbArg {
+    /// The JSON text (jsonb's own output).
+    pub fn text(&self) -> String {
+        // SAFETY: jsonb_out of a non-null jsonb datum returns a cstring in the current context.
+        unsafe {
+            let cstr = pgrx::fcinfo::direct_function_call::<&std::ffi::CStr>(
+                pg_sys::jsonb_out,
+                &[Some(self.0.as_datum())],
+            );
+            cstr.expect("jsonb_out is strict").to_string_lossy().into_owned()
+        }
+    }
+}

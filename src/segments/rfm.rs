@@ -8,7 +8,7 @@ use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::args::required;
 use crate::pg::call::{composite_field, composite_result, with_call_site_state};
 use crate::pg::dates::{finite_day, IsoDay};
-use crate::pg::datum::{pg_newtype, stored_type};
+use crate::pg::datum::{pg_newtype, stored_type, JsonbArg};
 use crate::pg::errors::invalid_text;
 use crate::pg::errors::{raise_with_hint, INVALID_PARAMETER_VALUE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
@@ -257,12 +257,6 @@ fn scores_of(score: &RfmScore) -> Option<Scores> {
     }
 }
 
-pg_newtype!(
-    /// Segment rules as jsonb, compared byte for byte to reuse the parsed rules.
-    varlena_arg JsonbArg,
-    "jsonb"
-);
-
 /// The last rules parsed at this call site.
 #[derive(Default)]
 struct RulesCache {
@@ -273,12 +267,7 @@ struct RulesCache {
 const RULES_HINT: &str = r#"Rules are a JSON array tried in order, e.g. [{"segment": "Champions", "r": [4, 5], "fm": [4, 5]}, {"segment": "Others"}]; ranges are on the 5-point scale. See clv.rfm_default_rules()."#;
 
 fn parse_rules(rules: &JsonbArg) -> Vec<Rule> {
-    // SAFETY: jsonb_out of a non-null jsonb argument returns a cstring in the current context.
-    let text = unsafe {
-        let cstr =
-            pgrx::fcinfo::direct_function_call::<&CStr>(pg_sys::jsonb_out, &[Some(rules.0.as_datum())]);
-        cstr.expect("jsonb_out is strict").to_string_lossy().into_owned()
-    };
+    let text = rules.text();
     let invalid = |why: String| -> ! {
         raise_with_hint(
             INVALID_PARAMETER_VALUE,

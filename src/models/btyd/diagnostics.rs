@@ -10,6 +10,7 @@
 //! Set-returning functions decode their model per call: PostgreSQL keeps a set-returning
 //! function's own state where a call-site cache would go.
 
+use super::predict::customer_model;
 use super::BtydModel;
 use crate::pg::args::{computed, time_span};
 use crate::pg::call::check_for_interrupts;
@@ -38,7 +39,7 @@ fn purchase_tracking(
     'static,
     (name!(period_start, Date), name!(repeat_purchases, i64), name!(expected_repeat_purchases, f64)),
 > {
-    let m = model.value();
+    let m = customer_model(model.value(), None);
     let rows = tracking(&m, &s.view(), period_unit(unit), finite_day(until, "until"), &check_for_interrupts)
         .unwrap_or_else(|e| bad_periods(e, "purchase_tracking"));
     TableIterator::new(rows.into_iter().map(|r| {
@@ -54,7 +55,7 @@ fn repeat_purchase_distribution(
     max_x: default!(i32, 7),
 ) -> TableIterator<'static, (name!(repeat_purchases, i32), name!(probability, f64), name!(observed, bool))> {
     let max_x = bins(max_x, "max_x", 1);
-    let m = model.value();
+    let m = customer_model(model.value(), None);
     let day = finite_day(as_of, "as_of");
     let Some(c) = Customer::at(&s.view(), day, m.unit) else { return TableIterator::new(Vec::new()) };
     let observed = (c.x as u32).min(max_x);
@@ -93,7 +94,7 @@ fn holdout_comparison(
             ),
         );
     }
-    let m = model.value();
+    let m = customer_model(model.value(), None);
     let view = s.view();
     let Some(c) = Customer::at(&view, from, m.unit) else { return TableIterator::new(Vec::new()) };
     let repeat_by = |day: i32| view.until(day).map_or(0, |seen| seen.frequency() as i64);
@@ -117,7 +118,7 @@ fn prediction_grid(
 > {
     let (max_x, steps) = (bins(max_x, "max_x", 0), bins(recency_steps, "recency_steps", 1));
     let (t, horizon) = (time_span(t, "t"), time_span(horizon, "horizon"));
-    let m = model.value();
+    let m = customer_model(model.value(), None);
     let mut rows = Vec::new();
     for x in 0..=max_x {
         check_for_interrupts();

@@ -6,16 +6,19 @@
 //! number of distinct patterns, not of customers.
 
 use super::BtydModel;
+use crate::models::covariates::{CovariateFitState, CovariateRow};
 use crate::models::fit_state::{
     self, combine_function, read_as_of, write_as_of, FitObservation, FitStateDatum,
 };
 use crate::pg::args::required;
 use crate::pg::dates::{finite_day, time_unit};
+use crate::pg::datum::JsonbArg;
+use crate::pg::settings::fit_options;
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
-use clv_core::models::btyd::{Customer, Kind, Model, Observation};
+use clv_core::models::btyd::{Customer, Kind, Model, Observation, PROCESSES};
 use clv_core::time::TimeUnit;
-use pgrx::datum::Date;
+use pgrx::datum::{Array, Date};
 use pgrx::prelude::*;
 
 /// A BTYD fit's rows: `(x, t_x, T)` in the unit of the fit, at the same as_of.
@@ -128,6 +131,104 @@ fn pareto_nbd_fit_final(state: Option<FitStateDatum>) -> Option<BtydModel> {
     finish(state, Kind::ParetoNbd)
 }
 
+// ---- with covariates (crate::models::covariates) ---------------------------------------------
+
+/// The state of the fits with covariates: its kind byte is listed in `stored_models!`.
+pub type CovariateState = CovariateFitState<Observation>;
+
+/// A customer of a fit with covariates: their vectors are read and checked on every row, also
+/// when they had not ordered by as_of (then they are not fitted on).
+#[allow(clippy::too_many_arguments)]
+fn add_summary_with_covariates(
+    state: Option<FitStateDatum>,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    unit: Option<&str>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    options: Option<&JsonbArg>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let unit = time_unit(required(unit, "unit"));
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
+    let as_of = finite_day(as_of, "as_of");
+    let vectors =
+        vec![(transaction_covariates, "transaction_covariates"), (dropout_covariates, "dropout_covariates")];
+    let row = CovariateRow::read(vectors, options);
+    let customer = Customer::at(&summary.view(), as_of, unit);
+    Some(CovariateState::update(state, (unit, Some(as_of)), row, &PROCESSES, fcinfo, |_| {
+        customer.map(|customer| Observation { customer, weight: 1.0 })
+    }))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn btyd_fit_add_summary_covariates(
+    state: Option<FitStateDatum>,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    unit: Option<&str>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let (trans, life) = (transaction_covariates, dropout_covariates);
+    add_summary_with_covariates(state, summary, as_of, unit, trans, life, None, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn btyd_fit_add_summary_covariates_options(
+    state: Option<FitStateDatum>,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    unit: Option<&str>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    options: Option<JsonbArg>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let options = required(options, "options");
+    let (trans, life) = (transaction_covariates, dropout_covariates);
+    add_summary_with_covariates(state, summary, as_of, unit, trans, life, Some(&options), fcinfo)
+}
+
+combine_function!(CovariateState: btyd_covariates_fit_combine);
+
+/// Fits `kind` with covariates; NULL when no customer was fitted on.
+fn finish_with_covariates(state: Option<FitStateDatum>, kind: Kind) -> Option<BtydModel> {
+    let model = fit_state::read(state, |fit: &mut CovariateState| {
+        let (spec, (unit, as_of)) = (fit.spec(&PROCESSES), fit.parameters());
+        let (table, merged) = fit.merged();
+        (!merged.is_empty()).then(|| {
+            fit_state::checked(Model::fit_with_covariates(
+                kind,
+                unit,
+                as_of,
+                spec,
+                table,
+                merged,
+                fit_options(),
+            ))
+        })
+    })??;
+    Some(BtydModel::new(&model))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn bgnbd_covariates_fit_final(state: Option<FitStateDatum>) -> Option<BtydModel> {
+    finish_with_covariates(state, Kind::BgNbd)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn mbgnbd_covariates_fit_final(state: Option<FitStateDatum>) -> Option<BtydModel> {
+    finish_with_covariates(state, Kind::MbgNbd)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn pareto_nbd_covariates_fit_final(state: Option<FitStateDatum>) -> Option<BtydModel> {
+    finish_with_covariates(state, Kind::ParetoNbd)
+}
+
 extension_sql_file!(
     "fit/btyd_fit_aggregates.sql",
     name = "btyd_fit_aggregates",
@@ -141,5 +242,11 @@ extension_sql_file!(
         bgnbd_fit_final,
         mbgnbd_fit_final,
         pareto_nbd_fit_final,
+        btyd_fit_add_summary_covariates,
+        btyd_fit_add_summary_covariates_options,
+        btyd_covariates_fit_combine,
+        bgnbd_covariates_fit_final,
+        mbgnbd_covariates_fit_final,
+        pareto_nbd_covariates_fit_final,
     ],
 );

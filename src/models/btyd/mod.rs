@@ -2,7 +2,7 @@
 //! ([`predict`]) over `clv.btyd_model` ([`BtydModel`], declared in `src/models/mod.rs`).
 
 mod diagnostics;
-mod fit;
+pub(crate) mod fit;
 pub(crate) mod predict;
 
 pub use crate::models::BtydModel;

@@ -42,7 +42,10 @@ INSERT INTO agg_argument VALUES
     ('period_start', 'date', 'DATE ''1997-07-01'''),
     ('period_end', 'date', 'DATE ''1997-10-01'''),
     ('active_within', 'integer', '60'),
-    ('window_days', 'integer', '180');
+    ('window_days', 'integer', '180'),
+    ('transaction_covariates', 'float8[]', 'ARRAY[(i % 2)::float8]'),
+    ('dropout_covariates', 'float8[]', 'ARRAY[(i % 2)::float8, (i % 3 = 0)::int::float8]'),
+    ('options', 'jsonb', '''{"trans": ["odd"], "life": ["odd", "third"], "constrained": ["odd"]}''::jsonb');
 
 -- Each aggregate, called with its arguments: clv.name(expr, ...).
 CREATE TEMP VIEW agg_call AS

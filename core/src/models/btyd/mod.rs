@@ -408,14 +408,16 @@ impl Model {
     }
 
     /// The model of one customer with these covariate vectors (end to end): the model without
-    /// covariates at the customer's own parameters. A model without covariates is itself.
-    pub fn for_customer(&self, z: &[f64]) -> Self {
+    /// covariates at the customer's own parameters, with no fit record (the fit was the
+    /// population's). A model without covariates is itself.
+    pub fn for_customer(self, z: &[f64]) -> Self {
         match &self.covariates {
-            None => self.clone(),
+            None => self,
             Some(c) => Self {
                 params: c.individual(&self.params, self.kind.link(), z),
+                fit: None,
                 covariates: None,
-                ..self.clone()
+                ..self
             },
         }
     }
