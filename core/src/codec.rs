@@ -76,6 +76,13 @@ impl Writer {
         self
     }
 
+    /// A UTF-8 string: its length as a varint, then its bytes.
+    pub fn text(self, v: &str) -> Self {
+        let mut w = self.varint(v.len() as u64);
+        w.0.extend_from_slice(v.as_bytes());
+        w
+    }
+
     pub fn finish(self) -> Vec<u8> {
         self.0
     }
@@ -142,6 +149,17 @@ impl<'a> Reader<'a> {
             }
         }
         Err(DecodeError::Invalid("varint out of range"))
+    }
+
+    /// A string [`Writer::text`] wrote.
+    pub fn text(&mut self) -> Result<String, DecodeError> {
+        let len = self.varint()?;
+        if len > self.bytes.len() as u64 {
+            return Err(DecodeError::Truncated);
+        }
+        let (head, rest) = self.bytes.split_at(len as usize);
+        self.bytes = rest;
+        String::from_utf8(head.to_vec()).map_err(|_| DecodeError::Invalid("invalid UTF-8"))
     }
 
     /// How many bytes are left: a bound on the count of what follows.

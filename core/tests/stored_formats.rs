@@ -11,7 +11,8 @@
 
 use clv_core::codec::StoredValue;
 use clv_core::models::bgbb::BgbbModel;
-use clv_core::models::btyd::{FitInfo, Kind, Model};
+use clv_core::models::btyd::{FitInfo, Kind, Model, PROCESSES};
+use clv_core::models::covariates::{CovariateModel, CovariateSpec};
 use clv_core::models::gamma_gamma::{SpendFitInfo, SpendModel};
 use clv_core::models::report::FitReport;
 use clv_core::models::sbg::SbgModel;
@@ -77,6 +78,43 @@ fn btyd_model_v1() {
     };
     assert_eq!(hex(&by_hand.encode()), BTYD_MODEL_BY_HAND_V1);
     assert_eq!(Model::decode(&unhex(BTYD_MODEL_BY_HAND_V1)).unwrap(), by_hand);
+}
+
+const BTYD_MODEL_COVARIATES_V2: &str = "02030201c9340000ddb5847cd0b3fc3fa779c7293aae57408fe4f21fd26fdb3fe10b93a982894d400186c954c188c2b6c0ea043411363cd53f29cb10c7ba3831408351499d8026c23f1ac05b20414141400000000000c08240d6010000000000001800000000000000019a9999999999b93f020667656e646572076368616e6e656c0000000000000000020667656e646572076368616e6e656c010667656e646572598638d6c56de43faf946588635df03f17b7d100de02d53f01cc5d4bc8073dbb3f000000000000f87f742497ff907ebb3f";
+
+/// 0.3.0: a purchase model with covariates is version 2, version 1's fields then the
+/// covariates' (a model without keeps version 1).
+#[test]
+fn btyd_model_with_covariates_v2() {
+    let options = serde_json::json!({
+        "trans": ["gender", "channel"], "life": ["gender", "channel"], "constrained": ["gender"],
+        "lambda": {"trans": 0.1, "life": 0.0}
+    });
+    let spec = CovariateSpec::parse(&options, &PROCESSES, &[2, 2]).unwrap();
+    let covariates =
+        CovariateModel::new(spec, vec![0.6384, 1.0228, 0.3283], Some(vec![0.1064, f64::NAN, 0.1074]));
+    let fitted = Model {
+        kind: Kind::ParetoNbd,
+        params: [1.7939, 94.7223, 0.4287, 59.0743],
+        unit: TimeUnit::Weeks,
+        as_of: Some(13513),
+        fit: Some(FitInfo {
+            log_likelihood: -5826.5342,
+            std_errors: [0.3318, 17.2216, 0.1418, 34.5098],
+            customers: 600.0,
+            patterns: 470,
+            iterations: 24,
+            converged: true,
+        }),
+        covariates: Some(covariates.unwrap()),
+    };
+    assert_eq!(hex(&fitted.encode()), BTYD_MODEL_COVARIATES_V2);
+    let back = Model::decode(&unhex(BTYD_MODEL_COVARIATES_V2)).unwrap();
+    assert_eq!(back.encode(), fitted.encode()); // NaN standard error: compare bytes
+    assert_eq!(
+        back.covariates.unwrap().spec.coefficient_names(),
+        ["trans.channel", "life.channel", "constr.gender"]
+    );
 }
 
 const SPEND_MODEL_V1: &str = "0101c9fcffff0000000000001940ec51b81e85eb0d40e17a14ae47e12e4001000000000041afc09a9999999999f13f000000000000e03f00000000000002400000000000908d4000000000000c96400c0000000000000001";

@@ -249,12 +249,14 @@ impl CovariateModel {
         individual(base, link, &self.linear_predictors(z))
     }
 
-    /// Appends the binary form: the options as JSON, the coefficients, the standard errors.
+    /// Appends the binary form: per process (in the model's order) its weight λ and its
+    /// covariates' names, the constrained names, then the coefficients and, when fitted, their
+    /// standard errors.
     pub fn write(&self, w: Writer) -> Writer {
-        let json = self.spec.to_json().to_string();
-        let w = w.varint(json.len() as u64);
-        let w = json.bytes().fold(w, Writer::u8);
-        let w = w.f64s(&self.coefficients);
+        let names =
+            |w: Writer, names: &[String]| names.iter().fold(w.varint(names.len() as u64), |w, n| w.text(n));
+        let w = self.spec.processes.iter().fold(w, |w, p| names(w.f64(p.lambda), &p.covariates));
+        let w = names(w, &self.spec.constrained).f64s(&self.coefficients);
         match &self.std_errors {
             None => w.u8(0),
             Some(e) => w.u8(1).f64s(e),
@@ -263,16 +265,20 @@ impl CovariateModel {
 
     /// Reads [`Self::write`]'s form for a model with `processes`.
     pub fn read(r: &mut Reader, processes: &[&str]) -> Result<Self, DecodeError> {
-        let invalid = |_| DecodeError::Invalid("invalid covariate options");
-        let len = r.varint()? as usize;
-        if len > r.remaining() {
-            return Err(DecodeError::Truncated);
+        let names = |r: &mut Reader| -> Result<Vec<String>, DecodeError> {
+            let n = r.varint()?;
+            if n > r.remaining() as u64 {
+                return Err(DecodeError::Truncated);
+            }
+            (0..n).map(|_| r.text()).collect()
+        };
+        let mut spec = CovariateSpec { processes: Vec::new(), constrained: Vec::new() };
+        for name in processes {
+            let lambda = r.f64()?;
+            spec.processes.push(Process { name: name.to_string(), covariates: names(r)?, lambda });
         }
-        let json: Vec<u8> = (0..len).map(|_| r.u8()).collect::<Result<_, _>>()?;
-        let value: Value =
-            serde_json::from_slice(&json).map_err(|_| DecodeError::Invalid("invalid covariate options"))?;
-        let widths = widths_of(&value, processes);
-        let spec = CovariateSpec::parse(&value, processes, &widths).map_err(invalid)?;
+        spec.constrained = names(r)?;
+        spec.check().map_err(|_| DecodeError::Invalid("invalid covariate options"))?;
         let count = spec.coefficient_names().len();
         let coefficients = r.f64s(count)?;
         let std_errors = match r.u8()? {

@@ -718,4 +718,63 @@ mod tests {
         bad[1] = 9;
         assert!(Model::decode(&bad).is_err());
     }
+
+    /// Any likelihood, for groups of either kind in one test.
+    impl LogLikelihood for Box<dyn LogLikelihood + '_> {
+        fn value_and_gradient(&self, params: &[f64]) -> (f64, Vec<f64>) {
+            (**self).value_and_gradient(params)
+        }
+    }
+
+    /// The grouped likelihood's gradient (chain rule through the links, a constrained
+    /// coefficient and the penalty) against central differences of its value.
+    #[test]
+    fn covariate_gradients_match_finite_differences() {
+        use crate::models::covariates::CovariateSpec;
+        let options = serde_json::json!({
+            "trans": ["a", "b"], "life": ["a", "c"], "constrained": ["a"], "lambda": {"trans": 0.01, "life": 0.02}
+        });
+        let spec = CovariateSpec::parse(&options, &PROCESSES, &[2, 2]).unwrap();
+        let table = [0.0, 1.0, 0.0, 0.5, 1.0, 0.0, 1.0, -1.0, 1.0, 2.0, 1.0, 0.0];
+        let data: Vec<Vec<Observation>> = (0..3)
+            .map(|g| {
+                let mut o = vec![
+                    obs(0.0, 0.0, 30.0 + g as f64),
+                    obs(2.0, 10.0, 25.0),
+                    obs(5.0, 20.0 - g as f64, 31.0),
+                ];
+                let n = Observation::merge_all(&mut o, &|| {});
+                o.truncate(n);
+                o
+            })
+            .collect();
+        let patterns: Vec<Patterns> = data.iter().map(|o| Patterns::new(o, &|| {})).collect();
+        for kind in [Kind::ParetoNbd, Kind::BgNbd, Kind::MbgNbd] {
+            let parts: Vec<Box<dyn LogLikelihood>> = patterns
+                .iter()
+                .map(|p| -> Box<dyn LogLikelihood> {
+                    match kind.variant() {
+                        Some(v) => Box::new(beta_geometric::Likelihood::new(v, p, FitOptions::default())),
+                        None => Box::new(pareto_nbd::Likelihood::new(p, FitOptions::default())),
+                    }
+                })
+                .collect();
+            let likelihood = GroupedLikelihood::new(&spec, kind.link(), &table, parts, 9.0);
+            let at = [0.8, 12.0, 1.3, 9.0, 0.3, -0.4, 0.2];
+            let (_, gradient) = likelihood.value_and_gradient(&at);
+            for i in 0..at.len() {
+                let h = 1e-6 * f64::max(1.0, at[i].abs());
+                let (mut up, mut down) = (at.to_vec(), at.to_vec());
+                up[i] += h;
+                down[i] -= h;
+                let numeric = (likelihood.value_and_gradient(&up).0 - likelihood.value_and_gradient(&down).0)
+                    / (2.0 * h);
+                assert!(
+                    (numeric - gradient[i]).abs() <= 1e-5 * (1.0 + numeric.abs()),
+                    "{kind:?} parameter {i}: analytic {}, numeric {numeric}",
+                    gradient[i]
+                );
+            }
+        }
+    }
 }
