@@ -132,6 +132,7 @@ fn spend_model_v1() {
             iterations: 12,
             converged: true,
         }),
+        covariates: None,
     };
     assert_eq!(hex(&model.encode()), SPEND_MODEL_V1);
     assert_eq!(SpendModel::decode(&unhex(SPEND_MODEL_V1)).unwrap(), model);

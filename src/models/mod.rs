@@ -118,5 +118,6 @@ pg_clv_macros::stored_models! {
         20 for crate::segments::rfm::BreaksState,
         // Fits with covariates.
         4 for crate::models::btyd::fit::CovariateState,
+        5 for crate::models::spend::CovariateState,
     }
 }

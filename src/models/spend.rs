@@ -3,6 +3,7 @@
 
 use crate::models::btyd::predict::{continuous_rate, customer_model};
 use crate::models::btyd::BtydModel;
+use crate::models::covariates::{check_lengths, CovariateFitState, CovariateRow};
 use crate::models::fit_state::{
     combine_function, fit_final, functions_of_internal_state, read_as_of, write_as_of, FitObservation,
     FitState, FitStateDatum,
@@ -10,13 +11,15 @@ use crate::models::fit_state::{
 use crate::models::SpendModel;
 use crate::pg::args;
 use crate::pg::dates::finite_day;
-use crate::pg::errors::{float8_text, raise_with_hint, NUMERIC_VALUE_OUT_OF_RANGE};
+use crate::pg::datum::JsonbArg;
+use crate::pg::errors::{float8_text, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
+use crate::pg::settings::fit_options;
 use crate::summary::CustomerSummary;
 use clv_core::codec::{DecodeError, Reader, Writer};
 use clv_core::models::btyd::Customer;
-use clv_core::models::gamma_gamma::{SpendModel as Model, SpendObservation};
+use clv_core::models::gamma_gamma::{SpendModel as Model, SpendObservation, PROCESSES};
 use clv_core::models::value::customer_value as discounted_value;
-use pgrx::datum::Date;
+use pgrx::datum::{Array, Date};
 use pgrx::prelude::*;
 
 // ---- clv.gamma_gamma_fit -------------------------------------------------------------------
@@ -107,6 +110,81 @@ fn gamma_gamma_fit_final(state: Option<FitStateDatum>) -> Option<SpendModel> {
     Some(SpendModel::new(&model))
 }
 
+// ---- with covariates (crate::models::covariates) ---------------------------------------------
+
+/// The state of the spend fits with covariates: its kind byte is listed in `stored_models!`.
+pub type CovariateState = CovariateFitState<SpendObservation>;
+
+fn add_summary_with_covariates(
+    state: Option<FitStateDatum>,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    spend_covariates: Option<Array<f64>>,
+    options: Option<&JsonbArg>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let (Some(summary), Some(as_of)) = (summary, as_of) else { return state };
+    let as_of = finite_day(as_of, "as_of");
+    let row = CovariateRow::read(vec![(spend_covariates, "spend_covariates")], options);
+    let seen = summary.view().until(as_of).map(|seen| (seen.frequency() as f64, seen.repeat_spend_mean()));
+    Some(CovariateState::update(state, Some(as_of), row, &PROCESSES, fcinfo, |fit| {
+        let (x, mean_spend) = seen?;
+        let mean_spend = mean_spend.unwrap_or(0.0);
+        if x >= 1.0 && mean_spend > 0.0 {
+            Some(SpendObservation { x, mean_spend, weight: 1.0 })
+        } else {
+            fit.exclude();
+            None
+        }
+    }))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_add_summary_covariates(
+    state: Option<FitStateDatum>,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    spend_covariates: Option<Array<f64>>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    add_summary_with_covariates(state, summary, as_of, spend_covariates, None, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_add_summary_covariates_options(
+    state: Option<FitStateDatum>,
+    summary: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    spend_covariates: Option<Array<f64>>,
+    options: Option<JsonbArg>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let options = args::required(options, "options");
+    add_summary_with_covariates(state, summary, as_of, spend_covariates, Some(&options), fcinfo)
+}
+
+combine_function!(CovariateState: gamma_gamma_covariates_combine);
+
+/// NULL when no repeat buyer with positive spend was seen.
+#[pg_extern(immutable, parallel_safe)]
+fn gamma_gamma_covariates_fit_final(state: Option<FitStateDatum>) -> Option<SpendModel> {
+    let model = crate::models::fit_state::read(state, |fit: &mut CovariateState| {
+        let (spec, as_of, excluded) = (fit.spec(&PROCESSES), fit.parameters(), fit.excluded());
+        let (table, merged) = fit.merged();
+        (!merged.is_empty()).then(|| {
+            crate::models::fit_state::checked(Model::fit_with_covariates(
+                as_of,
+                spec,
+                table,
+                merged,
+                excluded,
+                fit_options(),
+            ))
+        })
+    })??;
+    Some(SpendModel::new(&model))
+}
+
 extension_sql_file!(
     "spend/gamma_gamma_aggregates.sql",
     name = "gamma_gamma_aggregates",
@@ -116,7 +194,11 @@ extension_sql_file!(
         gamma_gamma_add_summary,
         gamma_gamma_add_raw,
         gamma_gamma_combine,
-        gamma_gamma_fit_final
+        gamma_gamma_fit_final,
+        gamma_gamma_add_summary_covariates,
+        gamma_gamma_add_summary_covariates_options,
+        gamma_gamma_covariates_combine,
+        gamma_gamma_covariates_fit_final,
     ],
 );
 
@@ -154,13 +236,13 @@ fn expected_spend(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<f64> {
     let (x, mean) = spend_history(&s, finite_day(as_of, "as_of"))?;
-    Some(expected(&model.cached_value(fcinfo), x, mean))
+    Some(expected(&customer_spend_model(model.cached_value(fcinfo), None), x, mean))
 }
 
 #[pg_extern(immutable, parallel_safe, strict, name = "expected_spend")]
 fn expected_spend_raw(model: SpendModel, x: f64, mean_spend: f64, fcinfo: pg_sys::FunctionCallInfo) -> f64 {
     check_raw_spend(x, mean_spend);
-    expected(&model.cached_value(fcinfo), x, mean_spend.max(0.0))
+    expected(&customer_spend_model(model.cached_value(fcinfo), None), x, mean_spend.max(0.0))
 }
 
 /// COST as for the predictions (`btyd/predict.rs`): twelve monthly expectations in one pass.
@@ -180,7 +262,7 @@ fn customer_value(
     let purchase_model = customer_model(purchases.cached_value(fcinfo), None);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
-    let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);
+    let spend_per_purchase = expected(&customer_spend_model(spend.cached_value(fcinfo), None), x, mean);
     let value = discounted_value(
         &purchase_model,
         &customer,
@@ -207,7 +289,7 @@ fn residual_value(
     let purchase_model = customer_model(purchases.cached_value(fcinfo), None);
     let customer = Customer::at(&s.view(), day, purchase_model.unit)?;
     let (x, mean) = spend_history(&s, day)?;
-    let spend_per_purchase = expected(&spend.cached_value(fcinfo), x, mean);
+    let spend_per_purchase = expected(&customer_spend_model(spend.cached_value(fcinfo), None), x, mean);
     let transactions = purchase_model.dert(
         &customer,
         continuous_rate(&purchase_model, annual_discount_rate),
@@ -216,8 +298,59 @@ fn residual_value(
     Some(args::computed(transactions * spend_per_purchase, "the residual value"))
 }
 
+/// A customer's own spend model: with the customer's spend covariates, the model at their own
+/// `v` (the vector checked against the model's covariates; a model without takes an empty
+/// one); without, the model itself, which must then have no covariates.
+fn customer_spend_model(model: Model, spend_covariates: Option<Option<Array<f64>>>) -> Model {
+    let Some(vector) = spend_covariates else {
+        if model.covariates.is_some() {
+            raise_with_hint(
+                INVALID_PARAMETER_VALUE,
+                "this gamma_gamma model was fitted with covariates: a prediction needs the customer's",
+                Some("Pass the customer's spend covariates after as_of, or the model of clv.for_customer(model, spend_covariates)."),
+            );
+        }
+        return model;
+    };
+    let z = args::covariates(vector, "spend_covariates");
+    let widths = model.covariates.as_ref().map_or(vec![0], |c| c.spec.widths());
+    check_lengths(&widths, &[(&z, "spend_covariates")]);
+    model.for_customer(&z)
+}
+
+/// A customer's own spend model (see [`customer_spend_model`]), for clv.customer_value and
+/// clv.residual_value.
+#[pg_extern(immutable, parallel_safe, name = "for_customer")]
+fn spend_for_customer(
+    model: Option<SpendModel>,
+    spend_covariates: Option<Array<f64>>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<SpendModel> {
+    Some(SpendModel::new(&customer_spend_model(model?.cached_value(fcinfo), Some(spend_covariates))))
+}
+
+#[pg_extern(immutable, parallel_safe, name = "expected_spend")]
+fn expected_spend_with_covariates(
+    model: Option<SpendModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    spend_covariates: Option<Array<f64>>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<f64> {
+    let m = customer_spend_model(model?.cached_value(fcinfo), Some(spend_covariates));
+    let (x, mean) = spend_history(&s?, finite_day(as_of?, "as_of"))?;
+    Some(expected(&m, x, mean))
+}
+
 extension_sql_file!(
     "spend/spend_comments.sql",
     name = "spend_comments",
-    requires = [expected_spend, expected_spend_raw, customer_value, residual_value],
+    requires = [
+        expected_spend,
+        expected_spend_raw,
+        customer_value,
+        residual_value,
+        spend_for_customer,
+        expected_spend_with_covariates
+    ],
 );

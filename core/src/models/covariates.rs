@@ -16,7 +16,9 @@
 
 use super::WeightedObservation;
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::math::optimize::{LogLikelihood, WeightedTotal};
+use crate::math::optimize::{
+    maximize, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WeightedTotal, WARM_START_SAMPLE,
+};
 use serde_json::{Map, Value};
 
 /// At most this many covariates per process: the fit's cost and the model's size grow with
@@ -333,19 +335,108 @@ impl<O: WeightedObservation> WeightedObservation for Grouped<O> {
     }
 }
 
-/// Merged grouped observations (sorted by group) as runs: each group's row of `table`
-/// (`width` values) and its observations. Groups without observations are left out.
-pub fn runs<'a, O>(merged: &'a [Grouped<O>], table: &'a [f64], width: usize) -> Vec<(&'a [f64], Vec<O>)>
-where
-    O: Copy,
-{
-    merged
-        .chunk_by(|a, b| a.group == b.group)
-        .map(|run| {
+/// The data of a fit with covariates: per covariate group, its vectors (end to end) and its
+/// data `D` (a purchase model's patterns, a spend model's observations).
+pub struct GroupedData<D> {
+    /// `groups × width` covariate values.
+    table: Vec<f64>,
+    parts: Vec<D>,
+    /// Distinct observations in all groups.
+    pub rows: u64,
+    pub total_weight: f64,
+}
+
+impl<D> GroupedData<D> {
+    /// From merged grouped observations (sorted by group) of customers whose vectors are the
+    /// rows of `table` (`width` values each); `part` makes a group's data from its
+    /// observations. Groups without observations are left out.
+    pub fn new<O: WeightedObservation>(
+        merged: &[Grouped<O>],
+        table: &[f64],
+        width: usize,
+        part: impl Fn(&[O]) -> D,
+    ) -> Self {
+        let mut data = Self { table: Vec::new(), parts: Vec::new(), rows: 0, total_weight: 0.0 };
+        for run in merged.chunk_by(|a, b| a.group == b.group) {
             let g = run[0].group as usize;
-            (&table[g * width..(g + 1) * width], run.iter().map(|o| o.observation).collect())
-        })
-        .collect()
+            let observations: Vec<O> = run.iter().map(|o| o.observation).collect();
+            data.table.extend_from_slice(&table[g * width..(g + 1) * width]);
+            data.rows += run.len() as u64;
+            data.total_weight += run.iter().map(|o| o.weight()).sum::<f64>();
+            data.parts.push(part(&observations));
+        }
+        data
+    }
+}
+
+/// A weighted sample of [`WARM_START_SAMPLE`] of merged grouped observations (see
+/// [`weighted_sample`]), when there are more.
+pub fn warm_up_sample<O: WeightedObservation>(merged: &[Grouped<O>]) -> Option<Vec<Grouped<O>>> {
+    let with_weight = |o: &Grouped<O>, weight: f64| {
+        let mut o = *o;
+        *o.weight_mut() = weight;
+        o
+    };
+    (merged.len() > WARM_START_SAMPLE)
+        .then(|| weighted_sample(merged, WARM_START_SAMPLE, Grouped::weight, with_weight))
+}
+
+/// A fit with covariates: the plain model's part of the result (parameters, their standard
+/// errors, the data's log-likelihood without the penalty) and the covariates' part.
+pub struct GroupedFit {
+    pub fitted: Fitted,
+    pub covariates: CovariateModel,
+}
+
+/// Maximizes the grouped likelihood of `all` (each group's plain likelihood made by `make`
+/// from its data) from `start` (the plain parameters; every coefficient starts at 0), warmed
+/// up on `sample`'s.
+pub fn fit_grouped<'a, D, L: LogLikelihood>(
+    spec: CovariateSpec,
+    link: Link,
+    all: &'a GroupedData<D>,
+    sample: Option<&'a GroupedData<D>>,
+    start: Vec<f64>,
+    make: impl Fn(&'a D, FitOptions<'a>) -> L,
+    options: FitOptions<'a>,
+) -> GroupedFit {
+    let n_base = link.len();
+    let start: Vec<f64> =
+        start.into_iter().chain(std::iter::repeat_n(0.0, spec.coefficient_names().len())).collect();
+    let one_thread = FitOptions { threads: 1, ..options };
+    let (fitted, penalty) = {
+        let likelihood_of = |data: &'a GroupedData<D>, o: FitOptions<'a>| {
+            let parts = data.parts.iter().map(|p| make(p, o)).collect();
+            GroupedLikelihood::new(&spec, link, &data.table, parts, data.total_weight)
+        };
+        // The warm-up sample is small enough for one thread.
+        let warm_up = sample.map(|s| likelihood_of(s, one_thread));
+        let likelihood = likelihood_of(all, options);
+        let fitted = maximize(
+            &likelihood,
+            all.total_weight,
+            Start::at(start),
+            warm_up.as_ref(),
+            options.check_interrupts,
+        );
+        let penalty = likelihood.penalty(&fitted.params[n_base..]);
+        (fitted, penalty)
+    };
+    let covariates = CovariateModel::new(
+        spec,
+        fitted.params[n_base..].to_vec(),
+        Some(fitted.std_errors[n_base..].to_vec()),
+    )
+    .expect("a fit's coefficients match its options");
+    let fitted = Fitted {
+        params: fitted.params[..n_base].to_vec(),
+        std_errors: fitted.std_errors[..n_base].to_vec(),
+        // The data's log-likelihood, without the penalty the fit subtracted.
+        log_likelihood: fitted.log_likelihood + penalty,
+        covariance: None,
+        ..fitted
+    };
+    GroupedFit { fitted, covariates }
 }
 
 /// Customers grouped by covariate vector: per group its vectors end to end and the plain

@@ -4,12 +4,17 @@
 //! A customer's spend per purchase day is Gamma(p, ν) around their own mean, with
 //! ν ~ Gamma(q, v) across customers. It is fitted on repeat buyers' mean spend per repeat
 //! purchase day (`m_x`, lifetimes' `monetary_value`) and number of repeat purchase days `x`.
+//!
+//! With covariates (none of the peers has them in a spend model), a customer's `v` is
+//! `v₀ e^(γ·z)` ([`super::covariates`]): ν ~ Gamma(q, v_i), so `e^γ` multiplies the customer's
+//! expected spend per purchase day, `p v_i / (q − 1)` before their own purchases are seen.
 
+use super::covariates::{self, CovariateModel, CovariateSpec, Grouped, GroupedData, GroupedFit, Link};
 use super::text::ModelText;
 use super::{FitRecord, StoredModel, WeightedObservation};
 use crate::codec::{DecodeError, Reader, StoredValue, Writer};
 use crate::math::optimize::{
-    maximize, parallel_total, weighted_sample, FitOptions, LogLikelihood, Start, WeightedTotal,
+    maximize, parallel_total, weighted_sample, FitOptions, Fitted, LogLikelihood, Start, WeightedTotal,
     WARM_START_SAMPLE,
 };
 use crate::math::special::{digamma, ln_gamma};
@@ -40,14 +45,24 @@ pub struct SpendFitInfo {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpendModel {
-    /// `[p, q, v]`.
+    /// `[p, q, v]`; with covariates, the population's (a customer's own are
+    /// [`SpendModel::for_customer`]'s).
     pub params: [f64; 3],
     pub as_of: Option<i32>,
     pub fit: Option<SpendFitInfo>,
+    pub covariates: Option<CovariateModel>,
 }
 
 pub const PARAM_NAMES: [&str; 3] = ["p", "q", "v"];
 const FORMAT_VERSION: u8 = 1;
+/// A spend model with covariates: version 1's fields, then the covariates'.
+const FORMAT_VERSION_COVARIATES: u8 = 2;
+
+/// The one process a spend model's covariates act on.
+pub const PROCESSES: [&str; 1] = ["spend"];
+
+/// `v_i = v₀ e^(γ·z)`.
+const LINK: Link = &[None, None, Some((0, 1.0))];
 
 /// Equal `(x, mean_spend)` merge.
 impl WeightedObservation for SpendObservation {
@@ -71,9 +86,7 @@ impl StoredModel for SpendModel {
     /// Fitted on repeat buyers with positive spend; `excluded` counts the other customers.
     fn fit(merged: &[SpendObservation], excluded: f64, as_of: Option<i32>, options: FitOptions) -> Self {
         let total: f64 = merged.iter().map(|o| o.weight).sum();
-        let mean = merged.iter().map(|o| o.weight * o.mean_spend).sum::<f64>() / total;
-        // p = 1, q = 2 and v the mean spend: the population mean p·v/(q−1) is the observed one.
-        let start = Start::at(vec![1.0, 2.0, mean]);
+        let start = Start::at(start(merged.iter().copied()));
         let sample = (merged.len() > WARM_START_SAMPLE).then(|| {
             weighted_sample(
                 merged,
@@ -89,14 +102,8 @@ impl StoredModel for SpendModel {
         Self {
             params: fitted.params.clone().try_into().expect("three"),
             as_of,
-            fit: Some(SpendFitInfo {
-                log_likelihood: fitted.log_likelihood,
-                std_errors: fitted.std_errors.try_into().expect("three"),
-                customers: total,
-                excluded,
-                iterations: fitted.iterations,
-                converged: fitted.converged,
-            }),
+            fit: Some(SpendFitInfo::of(fitted, total, excluded)),
+            covariates: None,
         }
     }
 
@@ -117,7 +124,7 @@ impl StoredModel for SpendModel {
         Some(FitRecord {
             log_likelihood: f.log_likelihood,
             std_errors: &f.std_errors,
-            coefficients: 0,
+            coefficients: self.covariates.as_ref().map_or(0, |c| c.coefficients.len()),
             customers: f.customers,
             converged: f.converged,
         })
@@ -147,7 +154,14 @@ impl StoredModel for SpendModel {
             );
             text.excluded = Some(f.excluded);
         }
+        if let Some(c) = &self.covariates {
+            text.set_covariates(c);
+        }
         text
+    }
+
+    fn covariates(&self) -> Option<&CovariateModel> {
+        self.covariates.as_ref()
     }
 
     fn from_text(t: &ModelText) -> Result<Self, String> {
@@ -169,11 +183,77 @@ impl StoredModel for SpendModel {
                 converged: f.converged,
             }),
         };
-        Ok(Self { params, as_of: t.as_of(), fit })
+        Ok(Self { params, as_of: t.as_of(), fit, covariates: t.covariates(&PROCESSES)? })
+    }
+}
+
+/// Where a fit starts: p = 1, q = 2 and v the mean spend, so that the population mean
+/// p·v/(q−1) is the observed one.
+fn start(observations: impl Iterator<Item = SpendObservation>) -> Vec<f64> {
+    let (total, spend) =
+        observations.fold((0.0, 0.0), |(t, s), o| (t + o.weight, s + o.weight * o.mean_spend));
+    vec![1.0, 2.0, spend / total]
+}
+
+impl SpendFitInfo {
+    fn of(fitted: Fitted, customers: f64, excluded: f64) -> Self {
+        Self {
+            log_likelihood: fitted.log_likelihood,
+            std_errors: fitted.std_errors.try_into().expect("three"),
+            customers,
+            excluded,
+            iterations: fitted.iterations,
+            converged: fitted.converged,
+        }
     }
 }
 
 impl SpendModel {
+    /// Fits with covariates: `merged` observations (see [`WeightedObservation::merge_all`])
+    /// of customers whose vectors are row `group` of `table`; `excluded` customers were left
+    /// out. Starts as a fit without covariates, every coefficient at 0.
+    pub fn fit_with_covariates(
+        as_of: Option<i32>,
+        spec: CovariateSpec,
+        table: &[f64],
+        merged: &[Grouped<SpendObservation>],
+        excluded: f64,
+        options: FitOptions,
+    ) -> Self {
+        let width = spec.width();
+        let all = GroupedData::new(merged, table, width, <[SpendObservation]>::to_vec);
+        let drawn = covariates::warm_up_sample(merged);
+        let sample =
+            drawn.as_deref().map(|drawn| GroupedData::new(drawn, table, width, <[SpendObservation]>::to_vec));
+        let start = start(merged.iter().map(|o| o.observation));
+        let GroupedFit { fitted, covariates } = covariates::fit_grouped(
+            spec,
+            LINK,
+            &all,
+            sample.as_ref(),
+            start,
+            |observations: &Vec<SpendObservation>, o| Likelihood::new(observations, o),
+            options,
+        );
+        Self {
+            params: fitted.params.clone().try_into().expect("three"),
+            as_of,
+            fit: Some(SpendFitInfo::of(fitted, all.total_weight, excluded)),
+            covariates: Some(covariates),
+        }
+    }
+
+    /// The model of one customer with these covariates: the model without covariates at the
+    /// customer's own `v`, with no fit record. A model without covariates is itself.
+    pub fn for_customer(self, z: &[f64]) -> Self {
+        match &self.covariates {
+            None => self,
+            Some(c) => {
+                Self { params: c.individual(&self.params, LINK, z), fit: None, covariates: None, ..self }
+            }
+        }
+    }
+
     /// Expected spend per purchase day of a customer with `x` repeat purchase days of mean
     /// `mean_spend` (FHL 2005 eq. 5): `(p v + p x m) / (p x + q − 1)`, a weighted mean of the
     /// population mean `p v / (q − 1)` and the customer's own. For x = 0 it is the population
@@ -199,11 +279,12 @@ impl SpendModel {
 
 impl StoredValue for SpendModel {
     fn encode(&self) -> Vec<u8> {
-        let w = Writer::new(FORMAT_VERSION)
+        let version = if self.covariates.is_some() { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
+        let w = Writer::new(version)
             .u8(u8::from(self.as_of.is_some()))
             .i32(self.as_of.unwrap_or(0))
             .f64s(&self.params);
-        match &self.fit {
+        let w = match &self.fit {
             None => w.u8(0),
             Some(f) => w
                 .u8(1)
@@ -213,12 +294,17 @@ impl StoredValue for SpendModel {
                 .f64(f.excluded)
                 .u64(f.iterations)
                 .u8(u8::from(f.converged)),
+        };
+        match &self.covariates {
+            None => w.finish(),
+            Some(c) => c.write(w).finish(),
         }
-        .finish()
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes, FORMAT_VERSION)?;
+        let with_covariates = bytes.first() == Some(&FORMAT_VERSION_COVARIATES);
+        let version = if with_covariates { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
+        let mut r = Reader::new(bytes, version)?;
         let has_as_of = r.u8()? == 1;
         let as_of = r.i32()?;
         let params: [f64; 3] = r.f64_array()?;
@@ -234,8 +320,9 @@ impl StoredValue for SpendModel {
                 converged: r.u8()? == 1,
             }),
         };
+        let covariates = if with_covariates { Some(CovariateModel::read(&mut r, &PROCESSES)?) } else { None };
         r.finish()?;
-        Ok(Self { params, as_of: has_as_of.then_some(as_of), fit })
+        Ok(Self { params, as_of: has_as_of.then_some(as_of), fit, covariates })
     }
 }
 
@@ -321,21 +408,23 @@ mod tests {
 
     #[test]
     fn expected_spend_shrinks_towards_the_population_mean() {
-        let m = SpendModel { params: [6.25, 3.74, 15.44], as_of: None, fit: None };
+        let m = SpendModel { params: [6.25, 3.74, 15.44], as_of: None, fit: None, covariates: None };
         let population = 6.25 * 15.44 / 2.74;
         assert!((m.expected_spend(0.0, 99.0).unwrap() - population).abs() < 1e-12);
         let one = m.expected_spend(1.0, 100.0).unwrap();
         let many = m.expected_spend(20.0, 100.0).unwrap();
         assert!(population < one && one < many && many < 100.0);
         assert_eq!(
-            SpendModel { params: [1.0, 0.9, 1.0], as_of: None, fit: None }.expected_spend(1.0, 5.0),
+            SpendModel { params: [1.0, 0.9, 1.0], as_of: None, fit: None, covariates: None }
+                .expected_spend(1.0, 5.0),
             None
         );
         // The textbook form is ∞/∞ here; the weighted mean is the customer's own spend.
-        let huge = SpendModel { params: [1e308, 3.0, 1.0], as_of: None, fit: None };
+        let huge = SpendModel { params: [1e308, 3.0, 1.0], as_of: None, fit: None, covariates: None };
         assert_eq!(huge.expected_spend(1e308, 42.0), Some(42.0));
         assert_eq!(
-            SpendModel { params: [1e308, 1.5, 1e308], as_of: None, fit: None }.expected_spend(1.0, 1.0),
+            SpendModel { params: [1e308, 1.5, 1e308], as_of: None, fit: None, covariates: None }
+                .expected_spend(1.0, 1.0),
             None
         );
         let bytes = m.encode();

@@ -19,6 +19,10 @@ pub trait WeightedObservation: Copy {
     /// The order observations are merged in; equal ones are one observation.
     fn order(&self, other: &Self) -> std::cmp::Ordering;
     fn weight_mut(&mut self) -> &mut f64;
+    /// How many customers share the observation.
+    fn weight(&self) -> f64 {
+        *{ *self }.weight_mut()
+    }
 
     /// Sorts observations and merges equal ones (adding their weights); returns how many are
     /// left in front. `check` runs between pieces of the work and may stop it by panicking (a
@@ -190,9 +194,15 @@ mod tests {
             iterations: 12,
             converged: false,
         };
-        reads_back(SpendModel { params: [6.25, 3.74, 15.44], as_of: Some(-550), fit: Some(spend_fit) });
+        reads_back(SpendModel {
+            params: [6.25, 3.74, 15.44],
+            as_of: Some(-550),
+            fit: Some(spend_fit),
+            covariates: None,
+        });
         // The text names the model; a spend model's text is no purchase model.
-        let spend_text = SpendModel { params: [1.0, 2.0, 3.0], as_of: None, fit: None }.to_text();
+        let spend_text =
+            SpendModel { params: [1.0, 2.0, 3.0], as_of: None, fit: None, covariates: None }.to_text();
         assert!(Model::from_text(&spend_text).is_err());
         assert!(SpendModel::from_text(&bgnbd.to_text()).is_err());
         let report = super::report::FitReport {

@@ -45,7 +45,9 @@ INSERT INTO agg_argument VALUES
     ('window_days', 'integer', '180'),
     ('transaction_covariates', 'float8[]', 'ARRAY[(i % 2)::float8]'),
     ('dropout_covariates', 'float8[]', 'ARRAY[(i % 2)::float8, (i % 3 = 0)::int::float8]'),
-    ('options', 'jsonb', '''{"trans": ["odd"], "life": ["odd", "third"], "constrained": ["odd"]}''::jsonb');
+    ('spend_covariates', 'float8[]', 'ARRAY[(i % 2)::float8]'),
+    -- Valid for the purchase and the spend fits alike: positional names.
+    ('options', 'jsonb', '''{}''::jsonb');
 
 -- Each aggregate, called with its arguments: clv.name(expr, ...).
 CREATE TEMP VIEW agg_call AS

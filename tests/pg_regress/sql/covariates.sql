@@ -69,6 +69,19 @@ SELECT round(clv.customer_value(clv.for_customer(m, z, z), g, s, '2006-12-31', 1
 FROM apparel, fits, (SELECT clv.gamma_gamma_fit(s, '2006-12-31') AS g FROM apparel) spend
 WHERE fit = 'full' AND customer_id = 1;
 
+-- Gamma-Gamma with covariates: each customer's v is v·exp(γ·z), so exp(γ) multiplies the
+-- expected spend per purchase day.
+CREATE TABLE spend_fits AS
+SELECT clv.gamma_gamma_fit(s, '2006-12-31') AS plain,
+       clv.gamma_gamma_fit(s, '2006-12-31', z, '{"spend": ["Gender", "Channel"]}') AS m FROM apparel;
+SELECT parameter, round(estimate::numeric, 4) AS estimate, round(std_error::numeric, 4) AS std_error
+FROM spend_fits, clv.model_parameters(m);
+SELECT f.parameters, f.customers, round(f.log_likelihood::numeric, 2) > round(p.log_likelihood::numeric, 2) AS better
+FROM spend_fits, clv.fit_statistics(m) f, clv.fit_statistics(plain) p;
+SELECT a.customer_id, z, round(clv.expected_spend(m, s, '2006-12-31', z)::numeric, 2) AS expected_spend,
+       round(clv.expected_spend(clv.for_customer(m, z), s, '2006-12-31')::numeric, 2) AS via_for_customer
+FROM apparel a, spend_fits WHERE a.customer_id IN (1, 2, 100, 250) ORDER BY a.customer_id;
+
 -- Refusals: 22023 with the offending value, never a crash or NaN.
 SELECT regress.error_of(query) FROM (VALUES
   ($q$SELECT clv.p_alive(m, s, '2006-12-31') FROM apparel, fits WHERE fit = 'full' AND customer_id = 1$q$),
@@ -88,7 +101,11 @@ SELECT regress.error_of(query) FROM (VALUES
   ($q$SELECT clv.pareto_nbd_fit(s, '2006-12-31', 'weeks', z, z, CASE WHEN customer_id = 7 THEN '{}'::jsonb ELSE '{"trans": ["G", "C"]}' END) FROM apparel$q$),
   ($q$SELECT clv.pareto_nbd_fit(s, '2006-12-31', 'weeks', '{}', '{}') FROM apparel$q$),
   ($q$SELECT clv.pareto_nbd_fit(s, '2006-12-31', 'weeks', z, NULL) FROM apparel$q$),
-  ($q$SELECT clv.pareto_nbd_fit(s, '2006-12-31', 'weeks', array_fill(1.0::float8, ARRAY[33]), '{}') FROM apparel$q$)) q(query);
+  ($q$SELECT clv.pareto_nbd_fit(s, '2006-12-31', 'weeks', array_fill(1.0::float8, ARRAY[33]), '{}') FROM apparel$q$),
+  ($q$SELECT clv.expected_spend(m, s, '2006-12-31') FROM apparel, spend_fits WHERE customer_id = 1$q$),
+  ($q$SELECT clv.customer_value(p.m, clv.for_customer(g.m, '{}'), s, '2006-12-31') FROM apparel, fits p, spend_fits g WHERE p.fit = 'none' AND customer_id = 1$q$),
+  ($q$SELECT clv.gamma_gamma_fit(s, '2006-12-31', z, '{"spend": ["G", "C"], "constrained": ["G"]}') FROM apparel$q$),
+  ($q$SELECT clv.gamma_gamma_fit(s, '2006-12-31', z, '{"trans": ["G", "C"]}') FROM apparel$q$)) q(query);
 
 -- The model's text form reads back as the same model.
 SELECT m::text::clv.btyd_model::text = m::text AS text_round_trip FROM fits ORDER BY fit;

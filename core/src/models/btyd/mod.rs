@@ -9,7 +9,7 @@ pub mod beta_geometric;
 pub mod diagnostics;
 pub mod pareto_nbd;
 
-use super::covariates::{self, CovariateModel, CovariateSpec, Grouped, GroupedLikelihood, Link};
+use super::covariates::{self, CovariateModel, CovariateSpec, Grouped, GroupedData, GroupedFit, Link};
 use super::report::FitReport;
 use super::text::ModelText;
 use super::{FitRecord, StoredModel, WeightedObservation};
@@ -353,57 +353,26 @@ impl Model {
         options: FitOptions,
     ) -> Self {
         let width = spec.width();
-        let all = GroupedPatterns::new(merged, table, width, options.check_interrupts);
-        let sample = (merged.len() > WARM_START_SAMPLE).then(|| {
-            let drawn = weighted_sample(
-                merged,
-                WARM_START_SAMPLE,
-                |o| o.observation.weight,
-                |o, weight| Grouped { group: o.group, observation: Observation { weight, ..o.observation } },
-            );
-            GroupedPatterns::new(&drawn, table, width, options.check_interrupts)
-        });
-        let (mean_x, mean_t) = (all.sum_x / all.total_weight, all.sum_t / all.total_weight);
-        let mut start_params = start_from_means(kind, mean_x, mean_t);
-        start_params.extend(std::iter::repeat_n(0.0, spec.coefficient_names().len()));
-        let start_at = Start::at(start_params);
-        let one_thread = FitOptions { threads: 1, ..options };
-        let (fitted, penalty) = match kind.variant() {
-            Some(variant) => all.maximize(
-                &spec,
-                kind.link(),
-                sample.as_ref(),
-                start_at,
-                |p, o| beta_geometric::Likelihood::new(variant, p, o),
-                options,
-                one_thread,
-            ),
-            None => all.maximize(
-                &spec,
-                kind.link(),
-                sample.as_ref(),
-                start_at,
-                pareto_nbd::Likelihood::new,
-                options,
-                one_thread,
-            ),
+        let patterns = |o: &[Observation]| Patterns::new(o, options.check_interrupts);
+        let all = GroupedData::new(merged, table, width, patterns);
+        let drawn = covariates::warm_up_sample(merged);
+        let sample = drawn.as_deref().map(|drawn| GroupedData::new(drawn, table, width, patterns));
+        let total = merged.iter().map(|o| o.weight()).sum::<f64>();
+        let mean = |f: fn(&Customer) -> f64| {
+            merged.iter().map(|o| o.weight() * f(&o.observation.customer)).sum::<f64>() / total
         };
-        let n = fitted.params.len();
-        let (coefficients, coefficient_errors) =
-            (fitted.params[4..].to_vec(), fitted.std_errors[4..].to_vec());
-        // The model's log-likelihood is the data's, without the penalty the fit subtracted.
-        let log_likelihood = fitted.log_likelihood + penalty;
-        let base = Fitted {
-            params: fitted.params[..4].to_vec(),
-            std_errors: fitted.std_errors[..4].to_vec(),
-            log_likelihood,
-            covariance: None,
-            ..fitted
+        let start = start_from_means(kind, mean(|c| c.x), mean(|c| c.t));
+        let (link, sample) = (kind.link(), sample.as_ref());
+        let GroupedFit { fitted, covariates } = match kind.variant() {
+            Some(variant) => {
+                let make = |p, o| beta_geometric::Likelihood::new(variant, p, o);
+                covariates::fit_grouped(spec, link, &all, sample, start, make, options)
+            }
+            None => {
+                covariates::fit_grouped(spec, link, &all, sample, start, pareto_nbd::Likelihood::new, options)
+            }
         };
-        debug_assert_eq!(n, 4 + coefficients.len());
-        let (params, report) = FitReport::of(base, all.total_weight, all.rows);
-        let covariates = CovariateModel::new(spec, coefficients, Some(coefficient_errors))
-            .expect("a fit's coefficients match its options");
+        let (params, report) = FitReport::of(fitted, all.total_weight, all.rows);
         Self { kind, params, unit, as_of, fit: Some(report), covariates: Some(covariates) }
     }
 
@@ -596,66 +565,6 @@ impl StoredValue for Model {
     }
 }
 
-/// The data of a fit with covariates: per covariate group, its vectors and its patterns.
-struct GroupedPatterns {
-    /// `groups × width` covariate values.
-    table: Vec<f64>,
-    patterns: Vec<Patterns>,
-    total_weight: f64,
-    sum_x: f64,
-    sum_t: f64,
-    rows: u64,
-}
-
-impl GroupedPatterns {
-    fn new(merged: &[Grouped<Observation>], table: &[f64], width: usize, check: &dyn Fn()) -> Self {
-        let mut grouped = Self {
-            table: Vec::new(),
-            patterns: Vec::new(),
-            total_weight: 0.0,
-            sum_x: 0.0,
-            sum_t: 0.0,
-            rows: 0,
-        };
-        for (z, observations) in covariates::runs(merged, table, width) {
-            let patterns = Patterns::new(&observations, check);
-            let (sum_x, sum_t) = patterns.sums();
-            grouped.table.extend_from_slice(z);
-            grouped.total_weight += patterns.total_weight;
-            grouped.sum_x += sum_x;
-            grouped.sum_t += sum_t;
-            grouped.rows += patterns.rows.len() as u64;
-            grouped.patterns.push(patterns);
-        }
-        grouped
-    }
-
-    /// The maximum of the grouped likelihood (each group's made by `make`), warmed up on
-    /// `sample`'s, and the penalty its log-likelihood includes there.
-    #[allow(clippy::too_many_arguments)]
-    fn maximize<'a, L: LogLikelihood>(
-        &'a self,
-        spec: &'a CovariateSpec,
-        link: Link,
-        sample: Option<&'a Self>,
-        start: Start,
-        make: impl Fn(&'a Patterns, FitOptions<'a>) -> L,
-        options: FitOptions<'a>,
-        one_thread: FitOptions<'a>,
-    ) -> (Fitted, f64) {
-        let likelihood_of = |data: &'a Self, o: FitOptions<'a>| {
-            let parts = data.patterns.iter().map(|p| make(p, o)).collect();
-            GroupedLikelihood::new(spec, link, &data.table, parts, data.total_weight)
-        };
-        let warm_up = sample.map(|s| likelihood_of(s, one_thread));
-        let likelihood = likelihood_of(self, options);
-        let fitted =
-            maximize(&likelihood, self.total_weight, start, warm_up.as_ref(), options.check_interrupts);
-        let penalty = likelihood.penalty(&fitted.params[link.len()..]);
-        (fitted, penalty)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -730,7 +639,7 @@ mod tests {
     /// coefficient and the penalty) against central differences of its value.
     #[test]
     fn covariate_gradients_match_finite_differences() {
-        use crate::models::covariates::CovariateSpec;
+        use crate::models::covariates::GroupedLikelihood;
         let options = serde_json::json!({
             "trans": ["a", "b"], "life": ["a", "c"], "constrained": ["a"], "lambda": {"trans": 0.01, "life": 0.02}
         });
