@@ -1,5 +1,7 @@
-//! A seeded simulator of customers who buy as BG/NBD says and spend as Gamma-Gamma says, for
-//! demos, tests (fits recover the parameters) and benchmarks.
+//! A seeded simulator of customers who buy as BG/NBD (or MBG/NBD, or Pareto/NBD) says and
+//! spend as Gamma-Gamma says, for demos, tests (fits recover the parameters) and benchmarks;
+//! optionally with static covariates that shift each process as the models with covariates
+//! link them ([`crate::models::covariates`]).
 //!
 //! Each customer has their own random stream, derived from the seed and the customer number,
 //! so customer 7's orders are the same whether 10 or 10 million customers are simulated.
@@ -50,6 +52,40 @@ impl Population {
     }
 }
 
+/// How active customers drop out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dropout {
+    /// After each repeat purchase, with probability p ~ Beta(a, b).
+    BgNbd,
+    /// After each purchase, the first included, with probability p ~ Beta(a, b).
+    MbgNbd,
+    /// At an exponential time with rate μ ~ Gamma(s, β) per day (a and b unused).
+    ParetoNbd { s: f64, beta: f64 },
+}
+
+/// Static covariates: each customer has as many, each 0 or 1 with probability 1/2, as the
+/// longest effect vector; each process's vector of effects (shorter ones padded with 0) acts
+/// on it as the models link covariates: λ's rate α e^(−γ·z); a e^(γ·z) and b e^(γ·z)
+/// (BG/NBD, MBG/NBD) or β e^(−γ·z) (Pareto/NBD); Gamma-Gamma's v e^(γ·z).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effects {
+    pub transaction: Vec<f64>,
+    pub dropout: Vec<f64>,
+    pub spend: Vec<f64>,
+}
+
+impl Effects {
+    /// The number of covariates.
+    pub fn count(&self) -> usize {
+        self.transaction.len().max(self.dropout.len()).max(self.spend.len())
+    }
+
+    /// `γ·z` of each process.
+    fn linear_predictors(&self, z: &[f64]) -> [f64; 3] {
+        [&self.transaction, &self.dropout, &self.spend].map(|g| g.iter().zip(z).map(|(g, z)| g * z).sum())
+    }
+}
+
 /// One simulated order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SimulatedOrder {
@@ -68,8 +104,15 @@ pub struct SimulatedCustomer {
     pub dropout: f64,
     /// Gamma-Gamma's ν: the customer's mean order value is p/ν.
     pub nu: f64,
+    /// Their covariates (empty without effects).
+    pub covariates: Vec<f64>,
     pub orders: Vec<SimulatedOrder>,
 }
+
+/// At most this many covariate effects per process.
+pub const MAX_EFFECTS: usize = 32;
+/// The largest magnitude of an effect: `e^(γ·z)` stays far from overflow.
+pub const MAX_EFFECT: f64 = 20.0;
 
 /// The most orders one simulated customer may place: it bounds the work and memory of one
 /// customer (a daily buyer for 270 years stays below it).
@@ -87,9 +130,11 @@ pub enum Runaway {
 
 /// A simulation: customers arrive (first order) uniformly over `[0, acquisition_days)` and are
 /// observed until `observed_days`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Simulation {
     population: Population,
+    process: Dropout,
+    effects: Effects,
     /// The distributions of each customer's purchase rate, dropout probability and ν, made
     /// once from the checked population.
     purchase_rate: Gamma,
@@ -126,7 +171,41 @@ impl Simulation {
         if !(acquisition_days > 0.0 && acquisition_days <= observed_days) {
             return Err("customers must arrive after the start and before the end".into());
         }
-        Ok(Self { population, purchase_rate, dropout, spend_scale, seed, acquisition_days, observed_days })
+        let (process, effects) = (Dropout::BgNbd, Effects::default());
+        Ok(Self {
+            population,
+            process,
+            effects,
+            purchase_rate,
+            dropout,
+            spend_scale,
+            seed,
+            acquisition_days,
+            observed_days,
+        })
+    }
+
+    /// The same simulation with another dropout process and covariate effects (finite, at
+    /// most [`MAX_EFFECTS`] per process). Without effects and with BG/NBD, its customers are
+    /// [`Simulation::new`]'s.
+    pub fn with(self, process: Dropout, effects: Effects) -> Result<Self, String> {
+        if let Dropout::ParetoNbd { s, beta } = process {
+            for (name, value) in [("s", s), ("beta", beta)] {
+                if !(value.is_finite() && value > 0.0) {
+                    return Err(format!("{name} must be a positive finite number"));
+                }
+            }
+        }
+        for (name, vector) in
+            [("transaction", &effects.transaction), ("dropout", &effects.dropout), ("spend", &effects.spend)]
+        {
+            if vector.len() > MAX_EFFECTS || vector.iter().any(|g| !(g.abs() <= MAX_EFFECT)) {
+                return Err(format!(
+                    "the {name} effects must be at most {MAX_EFFECTS} numbers of magnitude at most {MAX_EFFECT}"
+                ));
+            }
+        }
+        Ok(Self { process, effects, ..self })
     }
 
     /// Customer `id`: the same for the same seed, whatever else is simulated. `Err` when they
@@ -135,9 +214,22 @@ impl Simulation {
     pub fn customer(&self, id: u64) -> Result<SimulatedCustomer, Runaway> {
         let pop = &self.population;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(self.seed) ^ id);
-        let lambda = rng.sample(self.purchase_rate);
-        let dropout = rng.sample(self.dropout);
-        let nu = rng.sample(self.spend_scale);
+        // Covariates first, only when there are effects: without, the stream is 0.2.0's.
+        let covariates: Vec<f64> =
+            (0..self.effects.count()).map(|_| f64::from(u8::from(rng.random::<bool>()))).collect();
+        let [eta_trans, eta_life, eta_spend] = self.effects.linear_predictors(&covariates);
+        // λ ~ Gamma(r, α e^(−η)) is Gamma(r, α) times e^η; ν ~ Gamma(q, v e^η) is Gamma(q, v)
+        // times e^(−η).
+        let lambda = rng.sample(self.purchase_rate) * eta_trans.exp();
+        let dropout = if eta_life == 0.0 {
+            rng.sample(self.dropout)
+        } else {
+            match Beta::new(pop.a * eta_life.exp(), pop.b * eta_life.exp()) {
+                Ok(beta) => rng.sample(beta),
+                Err(_) => rng.random::<f64>(),
+            }
+        };
+        let nu = rng.sample(self.spend_scale) * (-eta_spend).exp();
         let spend = Gamma::new(pop.p, nu);
         let gaps = Exp::new(lambda);
         let order = |time: f64, rng: &mut Xoshiro256PlusPlus| SimulatedOrder {
@@ -156,24 +248,39 @@ impl Simulation {
         };
         let mut time = rng.random::<f64>() * self.acquisition_days;
         let mut orders = vec![order(time, &mut rng)?];
+        // Pareto/NBD: the end of the lifetime, μ ~ Gamma(s, β e^(−η)) = Gamma(s, β) e^η.
+        let lifetime_end = match self.process {
+            Dropout::ParetoNbd { s, beta } => match Gamma::new(s, beta) {
+                Ok(mu) => {
+                    let mu = rng.sample(mu) * eta_life.exp();
+                    time + Exp::new(mu).map_or(f64::INFINITY, |lifetime| rng.sample(lifetime))
+                }
+                Err(_) => f64::INFINITY,
+            },
+            _ => f64::INFINITY,
+        };
+        let drops = |rng: &mut Xoshiro256PlusPlus| rng.random::<f64>() < dropout;
+        // MBG/NBD: the customer may drop out right after the first purchase.
+        let gone_at_once = self.process == Dropout::MbgNbd && drops(&mut rng);
         // A rate that underflowed to 0 never buys again.
-        if let Ok(gaps) = gaps {
+        if let (Ok(gaps), false) = (gaps, gone_at_once) {
             loop {
                 time += rng.sample(gaps);
-                if time >= self.observed_days {
+                if time >= self.observed_days.min(lifetime_end) {
                     break;
                 }
                 if orders.len() >= MAX_ORDERS_PER_CUSTOMER {
                     return Err(Runaway::TooManyOrders { lambda });
                 }
                 orders.push(order(time, &mut rng)?);
-                // BG/NBD: after each repeat purchase the customer drops out with probability p.
-                if rng.random::<f64>() < dropout {
+                // BG/NBD, MBG/NBD: after each repeat purchase the customer drops out with
+                // probability p.
+                if !matches!(self.process, Dropout::ParetoNbd { .. }) && drops(&mut rng) {
                     break;
                 }
             }
         }
-        Ok(SimulatedCustomer { lambda, dropout, nu, orders })
+        Ok(SimulatedCustomer { lambda, dropout, nu, covariates, orders })
     }
 }
 
