@@ -267,6 +267,284 @@ COMMENT ON FUNCTION rfm_breaks_final(fit_state) IS 'Final function of clv.rfm_br
 COMMENT ON TYPE fit_state IS
 'The partial state of pg_clv''s aggregates: of a fit (clv.bgnbd_fit and the others), the merged, weighted observations; of a KPI (clv.repeat_purchase_rate, clv.churn_rate, clv.revenue_share_top, clv.business_profile) or clv.rfm_breaks, its counts and values. A type of its own rather than internal so that Citus runs these aggregates on its shards and sends these states, not every customer, to the coordinator. Not for storing: the form may change between versions.';
 
+-- Static covariates (docs/models/covariates.md): the fits with covariates (their state is
+-- clv.fit_state, kinds 4 and 5), clv.for_customer, the predictions that take a customer's
+-- covariates, and clv.generate_orders with covariate effects. New objects only: 0.2.0's keep
+-- their signatures and bytes.
+CREATE  FUNCTION "bgnbd_covariates_fit_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS btyd_model /* Option < BtydModel > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bgnbd_covariates_fit_final_wrapper';
+
+CREATE  FUNCTION "btyd_covariates_fit_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'btyd_covariates_fit_combine_wrapper';
+
+CREATE  FUNCTION "btyd_fit_add_summary_covariates"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"unit" TEXT, /* Option < & str > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[] /* :: std :: option :: Option < Array < f64 > > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'btyd_fit_add_summary_covariates_wrapper';
+
+CREATE  FUNCTION "btyd_fit_add_summary_covariates_options"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"unit" TEXT, /* Option < & str > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"options" jsonb /* Option < JsonbArg > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'btyd_fit_add_summary_covariates_options_wrapper';
+
+CREATE  FUNCTION "dert"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"annual_discount_rate" double precision /* Option < f64 > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE  COST 4000
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'dert_with_covariates_wrapper';
+
+CREATE  FUNCTION "expected_purchases"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"horizon" double precision /* Option < f64 > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE  COST 20
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_purchases_with_covariates_wrapper';
+
+CREATE  FUNCTION "expected_spend"(
+	"model" spend_model, /* Option < SpendModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"spend_covariates" double precision[] /* :: std :: option :: Option < Array < f64 > > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_spend_with_covariates_wrapper';
+
+CREATE  FUNCTION "for_customer"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[] /* :: std :: option :: Option < Array < f64 > > */
+) RETURNS btyd_model /* Option < BtydModel > */
+IMMUTABLE PARALLEL SAFE COST 10
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'for_customer_wrapper';
+
+CREATE  FUNCTION "for_customer"(
+	"model" spend_model, /* Option < SpendModel > */
+	"spend_covariates" double precision[] /* :: std :: option :: Option < Array < f64 > > */
+) RETURNS spend_model /* Option < SpendModel > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spend_for_customer_wrapper';
+
+CREATE  FUNCTION "gamma_gamma_add_summary_covariates"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"spend_covariates" double precision[] /* :: std :: option :: Option < Array < f64 > > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gamma_gamma_add_summary_covariates_wrapper';
+
+CREATE  FUNCTION "gamma_gamma_add_summary_covariates_options"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"summary" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"spend_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"options" jsonb /* Option < JsonbArg > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gamma_gamma_add_summary_covariates_options_wrapper';
+
+CREATE  FUNCTION "gamma_gamma_covariates_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gamma_gamma_covariates_combine_wrapper';
+
+CREATE  FUNCTION "gamma_gamma_covariates_fit_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS spend_model /* Option < SpendModel > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gamma_gamma_covariates_fit_final_wrapper';
+
+CREATE  FUNCTION "generate_orders"(
+	"customers" bigint, /* Option < i64 > */
+	"start_date" date, /* Option < Date > */
+	"end_date" date, /* Option < Date > */
+	"seed" bigint, /* Option < i64 > */
+	"transaction_effects" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_effects" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"spend_effects" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout" TEXT DEFAULT 'bgnbd', /* Option < & str > */
+	"r" double precision DEFAULT 0.243, /* Option < f64 > */
+	"alpha" double precision DEFAULT 30.9, /* Option < f64 > */
+	"a" double precision DEFAULT 0.793, /* Option < f64 > */
+	"b" double precision DEFAULT 2.426, /* Option < f64 > */
+	"s" double precision DEFAULT 0.606, /* Option < f64 > */
+	"beta" double precision DEFAULT 81.7, /* Option < f64 > */
+	"p" double precision DEFAULT 6.25, /* Option < f64 > */
+	"q" double precision DEFAULT 3.74, /* Option < f64 > */
+	"v" double precision DEFAULT 15.44, /* Option < f64 > */
+	"acquisition_end" date DEFAULT NULL /* Option < Date > */
+) RETURNS TABLE (
+	"customer_id" bigint,  /* i64 */
+	"ordered_at" timestamp with time zone,  /* TimestampWithTimeZone */
+	"amount" double precision,  /* f64 */
+	"covariates" double precision[]  /* Vec < f64 > */
+)
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'generate_orders_with_covariates_wrapper';
+
+CREATE  FUNCTION "mbgnbd_covariates_fit_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS btyd_model /* Option < BtydModel > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mbgnbd_covariates_fit_final_wrapper';
+
+CREATE  FUNCTION "p_alive"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[] /* :: std :: option :: Option < Array < f64 > > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE  COST 10
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_with_covariates_wrapper';
+
+CREATE  FUNCTION "p_alive_ahead"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"horizon" double precision, /* Option < f64 > */
+	"assume_no_purchase" bool DEFAULT false /* Option < bool > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE  COST 20
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_ahead_with_covariates_wrapper';
+
+CREATE  FUNCTION "pareto_nbd_covariates_fit_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS btyd_model /* Option < BtydModel > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pareto_nbd_covariates_fit_final_wrapper';
+
+CREATE AGGREGATE bgnbd_fit(s customer_summary, as_of date, unit text, transaction_covariates double precision[], dropout_covariates double precision[]) (
+    sfunc = btyd_fit_add_summary_covariates, stype = fit_state, finalfunc = bgnbd_covariates_fit_final,
+    combinefunc = btyd_covariates_fit_combine, parallel = safe);
+CREATE AGGREGATE bgnbd_fit(s customer_summary, as_of date, unit text, transaction_covariates double precision[], dropout_covariates double precision[], options jsonb) (
+    sfunc = btyd_fit_add_summary_covariates_options, stype = fit_state, finalfunc = bgnbd_covariates_fit_final,
+    combinefunc = btyd_covariates_fit_combine, parallel = safe);
+CREATE AGGREGATE mbgnbd_fit(s customer_summary, as_of date, unit text, transaction_covariates double precision[], dropout_covariates double precision[]) (
+    sfunc = btyd_fit_add_summary_covariates, stype = fit_state, finalfunc = mbgnbd_covariates_fit_final,
+    combinefunc = btyd_covariates_fit_combine, parallel = safe);
+CREATE AGGREGATE mbgnbd_fit(s customer_summary, as_of date, unit text, transaction_covariates double precision[], dropout_covariates double precision[], options jsonb) (
+    sfunc = btyd_fit_add_summary_covariates_options, stype = fit_state, finalfunc = mbgnbd_covariates_fit_final,
+    combinefunc = btyd_covariates_fit_combine, parallel = safe);
+CREATE AGGREGATE pareto_nbd_fit(s customer_summary, as_of date, unit text, transaction_covariates double precision[], dropout_covariates double precision[]) (
+    sfunc = btyd_fit_add_summary_covariates, stype = fit_state, finalfunc = pareto_nbd_covariates_fit_final,
+    combinefunc = btyd_covariates_fit_combine, parallel = safe);
+CREATE AGGREGATE pareto_nbd_fit(s customer_summary, as_of date, unit text, transaction_covariates double precision[], dropout_covariates double precision[], options jsonb) (
+    sfunc = btyd_fit_add_summary_covariates_options, stype = fit_state, finalfunc = pareto_nbd_covariates_fit_final,
+    combinefunc = btyd_covariates_fit_combine, parallel = safe);
+CREATE AGGREGATE gamma_gamma_fit(s customer_summary, as_of date, spend_covariates double precision[]) (
+    sfunc = gamma_gamma_add_summary_covariates, stype = fit_state, finalfunc = gamma_gamma_covariates_fit_final,
+    combinefunc = gamma_gamma_covariates_combine, parallel = safe);
+CREATE AGGREGATE gamma_gamma_fit(s customer_summary, as_of date, spend_covariates double precision[], options jsonb) (
+    sfunc = gamma_gamma_add_summary_covariates_options, stype = fit_state, finalfunc = gamma_gamma_covariates_fit_final,
+    combinefunc = gamma_gamma_covariates_combine, parallel = safe);
+
+COMMENT ON AGGREGATE bgnbd_fit(customer_summary, date, text, double precision[], double precision[]) IS 'Fits BG/NBD with static covariates as CLVTools links them (alpha_i = alpha exp(-g_trans z_trans), a_i = a exp(g_life z_life), b_i = b exp(g_life z_life)) on the customers who ordered by as_of, times in unit; each customer''s transaction and dropout covariate vectors (same lengths on every row; an empty array for a process without). Coefficients are named by position (trans.1, life.1, ...); see docs/models/covariates.md.';
+COMMENT ON AGGREGATE bgnbd_fit(customer_summary, date, text, double precision[], double precision[], jsonb) IS 'Fits BG/NBD with static covariates under options: the covariates'' names per process ({"trans": ["gender"], "life": ["gender"]}), covariates constrained to one coefficient in both processes ("constrained"), and L2 weights per process ("lambda": {"trans": 0.1, "life": 0.2}, CLVTools'' definition); see docs/models/covariates.md.';
+COMMENT ON FUNCTION bgnbd_covariates_fit_final(fit_state) IS 'Final function of clv.bgnbd_fit with covariates; not for direct use.';
+COMMENT ON AGGREGATE mbgnbd_fit(customer_summary, date, text, double precision[], double precision[]) IS 'Fits MBG/NBD with static covariates as CLVTools links them (alpha_i = alpha exp(-g_trans z_trans), a_i = a exp(g_life z_life), b_i = b exp(g_life z_life)) on the customers who ordered by as_of, times in unit; each customer''s transaction and dropout covariate vectors (same lengths on every row; an empty array for a process without). Coefficients are named by position (trans.1, life.1, ...); see docs/models/covariates.md.';
+COMMENT ON AGGREGATE mbgnbd_fit(customer_summary, date, text, double precision[], double precision[], jsonb) IS 'Fits MBG/NBD with static covariates under options: the covariates'' names per process ({"trans": ["gender"], "life": ["gender"]}), covariates constrained to one coefficient in both processes ("constrained"), and L2 weights per process ("lambda": {"trans": 0.1, "life": 0.2}, CLVTools'' definition); see docs/models/covariates.md.';
+COMMENT ON FUNCTION mbgnbd_covariates_fit_final(fit_state) IS 'Final function of clv.mbgnbd_fit with covariates; not for direct use.';
+COMMENT ON AGGREGATE pareto_nbd_fit(customer_summary, date, text, double precision[], double precision[]) IS 'Fits Pareto/NBD with static covariates as CLVTools links them (alpha_i = alpha exp(-g_trans z_trans), beta_i = beta exp(-g_life z_life)) on the customers who ordered by as_of, times in unit; each customer''s transaction and dropout covariate vectors (same lengths on every row; an empty array for a process without). Coefficients are named by position (trans.1, life.1, ...); see docs/models/covariates.md.';
+COMMENT ON AGGREGATE pareto_nbd_fit(customer_summary, date, text, double precision[], double precision[], jsonb) IS 'Fits Pareto/NBD with static covariates under options: the covariates'' names per process ({"trans": ["gender"], "life": ["gender"]}), covariates constrained to one coefficient in both processes ("constrained"), and L2 weights per process ("lambda": {"trans": 0.1, "life": 0.2}, CLVTools'' definition); see docs/models/covariates.md.';
+COMMENT ON FUNCTION pareto_nbd_covariates_fit_final(fit_state) IS 'Final function of clv.pareto_nbd_fit with covariates; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_add_summary_covariates(fit_state, customer_summary, date, text, double precision[], double precision[]) IS 'Transition function of the BTYD fit aggregates with covariates; not for direct use.';
+COMMENT ON FUNCTION btyd_fit_add_summary_covariates_options(fit_state, customer_summary, date, text, double precision[], double precision[], jsonb) IS 'Transition function of the BTYD fit aggregates with covariates and options; not for direct use.';
+COMMENT ON FUNCTION btyd_covariates_fit_combine(fit_state, fit_state) IS 'Combine function of the BTYD fit aggregates with covariates (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION for_customer(btyd_model, double precision[], double precision[]) IS 'The model of one customer of a model fitted with covariates: its parameters at the customer''s transaction and dropout covariate vectors (no fit record). Every prediction and diagnostic takes it; a model without covariates takes empty vectors and is returned as it is.';
+COMMENT ON FUNCTION p_alive(btyd_model, customer_summary, date, double precision[], double precision[]) IS 'P(alive) at as_of of a customer with these transaction and dropout covariate vectors, for a model fitted with covariates (see clv.for_customer). A NULL vector, a NULL or non-finite value inside or a length other than the model''s is an ERROR.';
+COMMENT ON FUNCTION p_alive_ahead(btyd_model, customer_summary, date, double precision[], double precision[], double precision, boolean) IS 'clv.p_alive_ahead for a customer with these transaction and dropout covariate vectors (model fitted with covariates).';
+COMMENT ON FUNCTION expected_purchases(btyd_model, customer_summary, date, double precision[], double precision[], double precision) IS 'Expected purchases in the horizon after as_of of a customer with these transaction and dropout covariate vectors (model fitted with covariates).';
+COMMENT ON FUNCTION dert(btyd_model, customer_summary, date, double precision[], double precision[], double precision) IS 'clv.dert for a customer with these transaction and dropout covariate vectors (model fitted with covariates).';
+COMMENT ON AGGREGATE gamma_gamma_fit(customer_summary, date, double precision[]) IS 'Fits the Gamma-Gamma spend model with static covariates: each customer''s v is v exp(g z), so exp(g) multiplies the expected spend per purchase day (docs/models/covariates.md). Coefficients are named by position (spend.1, ...).';
+COMMENT ON AGGREGATE gamma_gamma_fit(customer_summary, date, double precision[], jsonb) IS 'Fits the Gamma-Gamma spend model with static covariates under options: the covariates'' names ({"spend": ["gender", "channel"]}) and an L2 weight ("lambda": {"spend": 0.1}).';
+COMMENT ON FUNCTION gamma_gamma_add_summary_covariates(fit_state, customer_summary, date, double precision[]) IS 'Transition function of clv.gamma_gamma_fit with covariates; not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_add_summary_covariates_options(fit_state, customer_summary, date, double precision[], jsonb) IS 'Transition function of clv.gamma_gamma_fit with covariates and options; not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_covariates_combine(fit_state, fit_state) IS 'Combine function of clv.gamma_gamma_fit with covariates (parallel query, Citus); not for direct use.';
+COMMENT ON FUNCTION gamma_gamma_covariates_fit_final(fit_state) IS 'Final function of clv.gamma_gamma_fit with covariates; not for direct use.';
+COMMENT ON FUNCTION for_customer(spend_model, double precision[]) IS 'The spend model of one customer of a spend model fitted with covariates: v at the customer''s spend covariates (no fit record), for clv.customer_value and clv.residual_value. A model without covariates takes an empty vector and is returned as it is.';
+COMMENT ON FUNCTION expected_spend(spend_model, customer_summary, date, double precision[]) IS 'Expected spend per purchase day of a customer with these spend covariates, for a spend model fitted with covariates.';
+COMMENT ON FUNCTION generate_orders(bigint, date, date, bigint, double precision[], double precision[], double precision[], text, double precision, double precision, double precision, double precision, double precision, double precision, double precision, double precision, double precision, date) IS
+'Simulated orders with covariates (customer_id, ordered_at, amount, covariates): each customer has as many binary covariates (0 or 1, probability 1/2) as the longest effect vector, and the effects shift their processes as the models with covariates link them: the purchase rate''s alpha by exp(-transaction_effects z), a and b by exp(dropout_effects z) (bgnbd, mbgnbd) or beta by exp(-dropout_effects z) (pareto_nbd: exponential lifetimes, rate ~ Gamma(s, beta) per day), v by exp(spend_effects z). Effects: at most 32 each, of magnitude at most 20. Otherwise as clv.generate_orders.';
+
+-- Model choice: the likelihood-ratio test of a restricted model against a full one.
+CREATE  FUNCTION "likelihood_ratio_test"(
+	"restricted" btyd_model, /* BtydModel */
+	"full" btyd_model /* BtydModel */
+) RETURNS TABLE (
+	"statistic" double precision,  /* f64 */
+	"df" INT,  /* i32 */
+	"p_value" double precision  /* f64 */
+)
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'likelihood_ratio_test_wrapper';
+
+CREATE  FUNCTION "likelihood_ratio_test"(
+	"restricted" spend_model, /* SpendModel */
+	"full" spend_model /* SpendModel */
+) RETURNS TABLE (
+	"statistic" double precision,  /* f64 */
+	"df" INT,  /* i32 */
+	"p_value" double precision  /* f64 */
+)
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spend_likelihood_ratio_test_wrapper';
+COMMENT ON FUNCTION likelihood_ratio_test(btyd_model, btyd_model) IS 'Likelihood-ratio test of a restricted purchase model (without some covariates, or with a constraint) against a full one of the same kind fitted on the same customers: statistic 2 (LL full - LL restricted), degrees of freedom (the difference in estimated parameters) and chi-square p-value.';
+COMMENT ON FUNCTION likelihood_ratio_test(spend_model, spend_model) IS 'Likelihood-ratio test of a restricted spend model against a full one fitted on the same customers (statistic, degrees of freedom, chi-square p-value).';
+
 -- Each aggregate is moved in place, as 0.2.0 moved the fits (CREATE AGGREGATE cannot change a
 -- state type and DROP AGGREGATE would take users' views with it): its catalog row points at the
 -- new support functions and type, its dependencies follow, and the old functions go. This part

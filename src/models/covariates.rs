@@ -1,7 +1,7 @@
 //! Fits with static covariates (docs/models/covariates.md): the state of the fit aggregates
-//! that take each customer's covariate vectors, and `clv.for_customer`, a customer's own model
-//! from a model with covariates. The mathematics is clv-core's
-//! [`clv_core::models::covariates`].
+//! that take each customer's covariate vectors (the aggregates and `clv.for_customer` are in
+//! the models' modules), and `clv.likelihood_ratio_test`, which compares a model with
+//! covariates to one without. The mathematics is clv-core's [`clv_core::models::covariates`].
 //!
 //! The state is a fit state ([`crate::models::fit_state`]) whose observations carry the row of
 //! a table of covariate vectors. Rows are appended as customers come and made distinct from
@@ -12,6 +12,7 @@
 //! [`sorted_rows`]' compact form.
 
 use crate::models::fit_state::{read_state_header, state_header, FitKind, FitObservation, FitStateDatum};
+use crate::models::{BtydModel, SpendModel};
 use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::args;
 use crate::pg::call::check_for_interrupts;
@@ -21,7 +22,7 @@ use crate::pg::expanded;
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use clv_core::codec::{sorted_rows, DecodeError};
 use clv_core::models::covariates::{CovariateSpec, Grouped};
-use clv_core::models::WeightedObservation;
+use clv_core::models::{StoredModel, WeightedObservation};
 use pgrx::datum::Array;
 use pgrx::prelude::*;
 
@@ -354,3 +355,42 @@ pub fn check_lengths(expected: &[usize], vectors: &[(&[f64], &str)]) {
         }
     }
 }
+
+/// The row of `clv.likelihood_ratio_test`: a `restricted` model (fewer parameters: without
+/// some covariates, with a constraint) against a `full` one of the same kind fitted on the
+/// same customers.
+fn likelihood_ratio_row<M: StoredModel>(restricted: &M, full: &M) -> (f64, i32, f64) {
+    const HINT: &str = "Compare two fits of the same model on the same customers, the restricted one nested in the full one (e.g. without a covariate, or with a constraint).";
+    let refuse = |why: String| -> ! { raise_with_hint(INVALID_PARAMETER_VALUE, why, Some(HINT)) };
+    if restricted.name() != full.name() {
+        refuse(format!("cannot compare a {} model with a {} model", restricted.name(), full.name()));
+    }
+    let (Some(r), Some(f)) = (restricted.fit_record(), full.fit_record()) else {
+        refuse("a model entered by hand has no likelihood to compare".into())
+    };
+    let (statistic, df, p_value) =
+        clv_core::models::likelihood_ratio_test(r, f).unwrap_or_else(|why| refuse(why));
+    (statistic, df as i32, p_value)
+}
+
+#[pg_extern(immutable, parallel_safe, strict)]
+fn likelihood_ratio_test(
+    restricted: BtydModel,
+    full: BtydModel,
+) -> TableIterator<'static, (name!(statistic, f64), name!(df, i32), name!(p_value, f64))> {
+    TableIterator::once(likelihood_ratio_row(&restricted.value(), &full.value()))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, name = "likelihood_ratio_test")]
+fn spend_likelihood_ratio_test(
+    restricted: SpendModel,
+    full: SpendModel,
+) -> TableIterator<'static, (name!(statistic, f64), name!(df, i32), name!(p_value, f64))> {
+    TableIterator::once(likelihood_ratio_row(&restricted.value(), &full.value()))
+}
+
+extension_sql_file!(
+    "covariates/likelihood_ratio_test_comments.sql",
+    name = "likelihood_ratio_test_comments",
+    requires = [likelihood_ratio_test, spend_likelihood_ratio_test],
+);

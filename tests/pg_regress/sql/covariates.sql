@@ -126,3 +126,18 @@ SELECT regress.error_of(query) FROM (VALUES
 
 -- The model's text form reads back as the same model.
 SELECT m::text::clv.btyd_model::text = m::text AS text_round_trip FROM fits ORDER BY fit;
+
+-- Model choice: likelihood-ratio tests. CLVTools: constrained against full, 10.943 on 1
+-- degree of freedom, p = 0.0009396.
+SELECT r.fit AS restricted, f.fit AS full, round(t.statistic::numeric, 3) AS statistic, t.df,
+       round(t.p_value::numeric, 7) AS p_value
+FROM fits r, fits f, clv.likelihood_ratio_test(r.m, f.m) t
+WHERE (r.fit, f.fit) IN (('constrained', 'full'), ('none', 'full'), ('none', 'constrained'))
+ORDER BY 1, 2;
+SELECT round(t.statistic::numeric, 3) AS statistic, t.df, t.p_value < 0.05 AS significant
+FROM spend_fits, clv.likelihood_ratio_test(plain, m) t;
+SELECT regress.error_of(query) FROM (VALUES
+  ($q$SELECT clv.likelihood_ratio_test(f.m, r.m) FROM fits r, fits f WHERE r.fit = 'none' AND f.fit = 'full'$q$),
+  ($q$SELECT clv.likelihood_ratio_test(m, (SELECT clv.pareto_nbd_fit(s, '2006-12-31', 'weeks', z, z) FROM apparel WHERE customer_id < 300)) FROM fits WHERE fit = 'none'$q$),
+  ($q$SELECT clv.likelihood_ratio_test(m, (SELECT clv.bgnbd_fit(s, '2006-12-31', 'weeks', z, '{}') FROM apparel)) FROM fits WHERE fit = 'none'$q$),
+  ($q$SELECT clv.likelihood_ratio_test(m, '{"version": 1, "model": "pareto_nbd", "unit": "weeks", "params": {"r": 1, "alpha": 1, "s": 1, "beta": 1}}') FROM fits WHERE fit = 'full'$q$)) q(query);
