@@ -54,6 +54,15 @@ UNION ALL VALUES
     ('clv.btyd_model', '{"version": 1, "model": "bgnbd", "unit": "weeks", "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}}'),
     ('clv.btyd_model', '{"version": 1, "model": "pareto_nbd", "unit": "days", "params": {"r": 0.5534, "alpha": 10.5802, "s": 0.6061, "beta": 11.6562}}'),
     ('clv.btyd_model', '{"version": 1, "model": "mbgnbd", "unit": "weeks", "params": {"r": 0.525, "alpha": 6.183, "a": 1.891, "b": 1.614}}');
+-- Models with covariates: one binary covariate per process (and a constrained one).
+INSERT INTO fuzz.fixtures
+SELECT 'clv.btyd_model', m::text FROM (
+    SELECT clv.pareto_nbd_fit(s, '1997-09-30', 'weeks', ARRAY[(customer_id % 2)::float8], ARRAY[(customer_id % 3 = 0)::int::float8]) FROM fuzz.summaries UNION ALL
+    SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks', ARRAY[(customer_id % 2)::float8], '{}') FROM fuzz.summaries UNION ALL
+    SELECT clv.mbgnbd_fit(s, '1997-09-30', 'weeks', ARRAY[(customer_id % 2)::float8], ARRAY[(customer_id % 2)::float8],
+                          '{"trans": ["odd"], "life": ["odd"], "constrained": ["odd"], "lambda": {"trans": 0.1, "life": 0}}') FROM fuzz.summaries) fits(m);
+INSERT INTO fuzz.fixtures
+SELECT 'clv.spend_model', clv.gamma_gamma_fit(s, '1997-09-30', ARRAY[(customer_id % 2)::float8], '{"spend": ["odd"]}')::text FROM fuzz.summaries;
 INSERT INTO fuzz.fixtures
 SELECT 'clv.spend_model', clv.gamma_gamma_fit(s, '1997-09-30')::text FROM fuzz.summaries
 UNION ALL VALUES
@@ -78,6 +87,10 @@ CREATE AGGREGATE fuzz.btyd_state(clv.customer_summary, date, text) (
     sfunc = clv.btyd_fit_add_summary_in_unit, stype = clv.fit_state, combinefunc = clv.btyd_fit_combine);
 CREATE AGGREGATE fuzz.spend_state(clv.customer_summary, date) (
     sfunc = clv.gamma_gamma_add_summary, stype = clv.fit_state, combinefunc = clv.gamma_gamma_combine);
+CREATE AGGREGATE fuzz.btyd_covariates_state(clv.customer_summary, date, text, float8[], float8[]) (
+    sfunc = clv.btyd_fit_add_summary_covariates, stype = clv.fit_state, combinefunc = clv.btyd_covariates_fit_combine);
+CREATE AGGREGATE fuzz.spend_covariates_state(clv.customer_summary, date, float8[], jsonb) (
+    sfunc = clv.gamma_gamma_add_summary_covariates_options, stype = clv.fit_state, combinefunc = clv.gamma_gamma_covariates_combine);
 CREATE AGGREGATE fuzz.bgbb_state(int, int, int, float8) (
     sfunc = clv.bgbb_fit_add_weighted, stype = clv.fit_state, combinefunc = clv.bgbb_fit_combine);
 -- And the KPI and RFM states, which travel the same way.
@@ -96,6 +109,8 @@ SELECT 'clv.fit_state', st::text FROM (
     SELECT fuzz.btyd_state(s, '1997-09-30', 'weeks') FROM fuzz.summaries WHERE customer_id % 7 = 0 UNION ALL
     SELECT fuzz.btyd_state(s, '1998-06-30', 'days') FROM fuzz.summaries UNION ALL
     SELECT fuzz.spend_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 5 = 0 UNION ALL
+    SELECT fuzz.btyd_covariates_state(s, '1997-09-30', 'weeks', ARRAY[(customer_id % 2)::float8, customer_id / 100.0], '{}') FROM fuzz.summaries WHERE customer_id % 7 = 0 UNION ALL
+    SELECT fuzz.spend_covariates_state(s, '1998-06-30', ARRAY[(customer_id % 2)::float8], '{"spend": ["odd"]}') FROM fuzz.summaries WHERE customer_id % 5 = 0 UNION ALL
     SELECT fuzz.bgbb_state(x, t_x, 6, w) FROM (VALUES (0, 0, 3464), (1, 1, 1091), (6, 6, 1203), (2, 4, 0.5)) d(x, t_x, w) UNION ALL
     SELECT fuzz.repeat_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 11 = 0 UNION ALL
     SELECT fuzz.churn_state(s, '1998-01-01', '1998-04-01') FROM fuzz.summaries WHERE customer_id % 11 = 0 UNION ALL

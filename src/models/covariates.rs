@@ -394,3 +394,15 @@ extension_sql_file!(
     name = "likelihood_ratio_test_comments",
     requires = [likelihood_ratio_test, spend_likelihood_ratio_test],
 );
+
+/// ERROR (22003) unless a customer's own parameters, from a model with covariates and their
+/// vectors, are positive and finite: extreme covariates times their coefficients overflow.
+pub fn check_customer_parameters(model: &str, params: &[f64]) {
+    if !params.iter().all(|p| p.is_finite() && *p > 0.0) {
+        raise_with_hint(
+            crate::pg::errors::NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("the customer's {model} parameters are out of range for these covariates"),
+            Some("The covariates times their coefficients are too large: exp(g·z) overflows. Standardize extreme covariates before fitting."),
+        );
+    }
+}

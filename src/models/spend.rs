@@ -3,7 +3,7 @@
 
 use crate::models::btyd::predict::{continuous_rate, customer_model};
 use crate::models::btyd::BtydModel;
-use crate::models::covariates::{check_lengths, CovariateFitState, CovariateRow};
+use crate::models::covariates::{check_customer_parameters, check_lengths, CovariateFitState, CovariateRow};
 use crate::models::fit_state::{
     combine_function, fit_final, functions_of_internal_state, read_as_of, write_as_of, FitObservation,
     FitState, FitStateDatum,
@@ -315,7 +315,9 @@ fn customer_spend_model(model: Model, spend_covariates: Option<Option<Array<f64>
     let z = args::covariates(vector, "spend_covariates");
     let widths = model.covariates.as_ref().map_or(vec![0], |c| c.spec.widths());
     check_lengths(&widths, &[(&z, "spend_covariates")]);
-    model.for_customer(&z)
+    let own = model.for_customer(&z);
+    check_customer_parameters("gamma_gamma", &own.params);
+    own
 }
 
 /// A customer's own spend model (see [`customer_spend_model`]), for clv.customer_value and

@@ -60,6 +60,15 @@ SEGMENT_RULES = ['[{"segment": "Champions", "r": [4, 5], "fm": [4, 5]}, {"segmen
                  '[]', '{}', '[{"segment": "x"}]', '[{"segment": "x", "r": [5, 1]}]',
                  '[{"segment": "x", "r": [0, 99]}]', '[{"segment": 1}]', '[{"r": [1, 5]}]',
                  '[' * 5000 + ']' * 5000, '"text"', '[{"segment": "x", "f": [1e308, -1e308]}]']
+# Covariate options of the fits with covariates (names per process, constraints, L2 weights),
+# valid and broken.
+COVARIATE_OPTIONS = ['{}', '{"trans": ["a"], "life": ["a"]}', '{"trans": ["a", "b"], "life": ["a"], "constrained": ["a"]}',
+                     '{"spend": ["a"]}', '{"lambda": {"trans": 0.1, "life": 1e6}}', '{"lambda": {"spend": 1e308}}',
+                     '{"lambda": {"trans": -1}}', '{"trans": ["a", "a"]}', '{"trans": [""]}', '{"constrained": ["x"]}',
+                     '{"trans": [1]}', '{"colour": 1}', '[]', 'null', '"trans"', '{"trans": ["' + "x" * 100 + '"]}']
+# Covariate values: a customer's vectors and a simulation's effects.
+COVARIATES = ["0", "1", "-1", "0.5", "20", "21", "1e6", "1000001", "-1e6", "1e-300", "5e-324", "1e308",
+              "NaN", "Infinity", "-Infinity", "NULL"]
 EXTREME_NUMBERS = ["0", "-0", "1e308", "-1e308", "5e-324", "1e-320", "99999999999999999999",
                    "-1", "1e400", "2147483648", "18446744073709551616", "0.0000001",
                    # tiny, subnormal and huge but valid parameters, and fractional counts
@@ -170,7 +179,12 @@ class Pools:
         if type_name == "boolean":
             return r.choice(["true", "false"])
         if type_name == "jsonb":
-            return f"{sql_literal(r.choice(SEGMENT_RULES))}::jsonb"
+            return f"{sql_literal(r.choice(SEGMENT_RULES + COVARIATE_OPTIONS))}::jsonb"
+        if type_name == "double precision[]":
+            # Mostly the short vectors a model or a simulation takes; sometimes too long.
+            n = r.choice([0, 0, 1, 1, 2, 2, 3, 32, 33])
+            values = [r.choice(COVARIATES) if r.random() < 0.3 else r.choice(["0", "1"]) for _ in range(n)]
+            return "ARRAY[" + ", ".join(v if v == "NULL" else f"'{v}'::float8" for v in values) + "]::float8[]"
         if type_name == "cstring":
             pool = r.choice([TEXTS] + [v for v in self.fixtures.values() if v])
             return f"{sql_literal(self.mutate(r.choice(pool)) if r.random() < 0.7 else r.choice(pool))}::cstring"

@@ -2,7 +2,7 @@
 //! converted to the model's unit) or from raw `(x, t_x, T)` numbers in the model's unit.
 
 use super::BtydModel;
-use crate::models::covariates::check_lengths;
+use crate::models::covariates::{check_customer_parameters, check_lengths};
 use crate::pg::args;
 use crate::pg::call::check_for_interrupts;
 use crate::pg::dates::{day_date, finite_day};
@@ -34,7 +34,9 @@ pub(crate) fn customer_model(model: Model, covariates: Option<CovariateArgs>) ->
     let life = args::covariates(life, "dropout_covariates");
     let widths = model.covariates.as_ref().map_or(vec![0, 0], |c| c.spec.widths());
     check_lengths(&widths, &[(&trans, "transaction_covariates"), (&life, "dropout_covariates")]);
-    model.for_customer(&[trans, life].concat())
+    let own = model.for_customer(&[trans, life].concat());
+    check_customer_parameters(own.kind.name(), &own.params);
+    own
 }
 
 /// Raw BTYD quantities, checked (x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when x = 0).
