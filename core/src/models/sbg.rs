@@ -137,16 +137,22 @@ impl StoredModel for SbgModel {
 impl SbgModel {
     /// P(still active after `t` periods) = `B(α, β+t) / B(α, β)`.
     pub fn survival(&self, t: u32) -> f64 {
+        // The product of the retention rates up to t, summed in logs: B(α, β+t)/B(α, β) as a
+        // difference of ln B is ∞ − ∞ for parameters near f64's limits.
+        (1..=t).map(|period| self.ln_retention_rate(period)).sum::<f64>().exp()
+    }
+
+    /// `ln` of [`Self::retention_rate`], as `−ln(1 + α/(β + t − 1))`, finite or −∞ for any
+    /// positive parameters.
+    fn ln_retention_rate(&self, t: u32) -> f64 {
         let [alpha, beta] = self.params;
-        (ln_beta(alpha, beta + f64::from(t)) - ln_beta(alpha, beta)).exp()
+        -(alpha / (beta + f64::from(t.max(1)) - 1.0)).ln_1p()
     }
 
     /// The share of the subscribers active in period t − 1 who renew into period t (t ≥ 1):
     /// `(β + t − 1) / (α + β + t − 1)`, rising with t.
     pub fn retention_rate(&self, t: u32) -> f64 {
-        let [alpha, beta] = self.params;
-        let tenure = f64::from(t.max(1)) - 1.0;
-        (beta + tenure) / (alpha + beta + tenure)
+        self.ln_retention_rate(t).exp()
     }
 
     /// The mean number of periods a new subscriber pays, `E[1/θ] = (α+β−1)/(α−1)`; `None` when
