@@ -366,6 +366,50 @@ def bench_memory(db):
 CANCEL_TARGET_MS = 100
 
 
+COVARIATE_FIT_TARGET = 3.0
+
+
+def bench_covariates(db, runs):
+    """Each fit with two binary covariates against the same fit without, on the same rows
+    (docs/models/covariates.md); and one continuous covariate on a 100,000-customer slice,
+    where customers no longer merge into patterns."""
+    db.run("""
+        DROP TABLE IF EXISTS summaries_z;
+        CREATE TABLE summaries_z AS
+        SELECT customer_id, s,
+               ARRAY[(hashint8(customer_id) & 1)::float8, ((hashint8(customer_id) >> 1) & 1)::float8] AS z,
+               ARRAY[round(abs(hashint8(customer_id * 7)) % 1000000 / 1e6, 6)::float8] AS continuous
+        FROM summaries;
+        VACUUM ANALYZE summaries_z;
+    """)
+    rows, worst = [], 0.0
+    for kind in ("bgnbd", "mbgnbd", "pareto_nbd", "gamma_gamma"):
+        if kind == "gamma_gamma":
+            plain = f"SELECT clv.gamma_gamma_fit(s, '{AS_OF}') FROM summaries_z"
+            with_z = f"SELECT clv.gamma_gamma_fit(s, '{AS_OF}', z) FROM summaries_z"
+        else:
+            plain = f"SELECT clv.{kind}_fit(s, '{AS_OF}', 'days') FROM summaries_z"
+            with_z = f"SELECT clv.{kind}_fit(s, '{AS_OF}', 'days', z, z) FROM summaries_z"
+        without_ms = db.median_ms(SERIAL, plain, runs)
+        with_ms = db.median_ms(SERIAL, with_z, runs)
+        ratio = with_ms / without_ms
+        worst = max(worst, ratio)
+        converged = db.run(f"{SERIAL}\nSELECT clv.model_converged(m) FROM ({with_z}) f(m);")
+        rows.append((f"{kind}, two binary covariates", seconds(without_ms), seconds(with_ms), f"{ratio:.2f}x",
+                     "yes" if converged == "t" else "no"))
+    slice_ = "FROM summaries_z WHERE customer_id <= 100000"
+    without_ms = db.median_ms(SERIAL, f"SELECT clv.pareto_nbd_fit(s, '{AS_OF}', 'days') {slice_}", runs)
+    with_ms = db.median_ms(SERIAL, f"SELECT clv.pareto_nbd_fit(s, '{AS_OF}', 'days', continuous, continuous) {slice_}", runs)
+    rows.append(("pareto_nbd, one continuous covariate (100,000 customers)", seconds(without_ms), seconds(with_ms),
+                 f"{with_ms / without_ms:.2f}x", ""))
+    verdict = (f"A fit with two binary covariates costs at most {worst:.2f}x the fit without (target: at most "
+               f"{COVARIATE_FIT_TARGET:.0f}x): {met(worst <= COVARIATE_FIT_TARGET)}. Customers with equal covariates "
+               "and equal (x, t_x, T) still merge, and the likelihood is summed per covariate group; a continuous "
+               "covariate makes nearly every customer a group of their own, hence its higher cost (round or bin "
+               "continuous covariates on large data).")
+    return ("Fits with covariates", ["fit", "without covariates", "with", "ratio", "converged"], rows, verdict)
+
+
 def bench_cancel(db):
     """How fast the longest calls stop after statement_timeout or pg_cancel_backend
     (tests/reliability/cancel.py, which fails only when a call does not stop)."""
@@ -480,7 +524,7 @@ def main():
     parser.add_argument("--fresh", action="store_true", help="recreate the extension and the data")
     parser.add_argument("--output", default=os.path.join(REPO, "docs", "performance.md"))
     parser.add_argument("--only", help="comma-separated sections to run (summaries, parallel query, fits, "
-                        "scoring, end to end, refresh, memory, cancel, majors); they replace their sections in --output, "
+                        "scoring, end to end, refresh, memory, covariates, cancel, majors); they replace their sections in --output, "
                         "which keeps the others")
     parser.add_argument("--other", metavar="MAJOR:HOST:PORT",
                         help="a cluster of another PostgreSQL major for the majors section (scripts/bench.sh --majors)")
@@ -507,6 +551,7 @@ def main():
         ("end to end", lambda: bench_end_to_end(db, args.runs, lifetimes, work)),
         ("refresh", lambda: bench_refresh(db, args.runs)),
         ("memory", lambda: bench_memory(db)),
+        ("covariates", lambda: bench_covariates(db, args.runs)),
         ("cancel", lambda: bench_cancel(db)),
         ("majors", lambda: bench_majors([db, other], args.runs)),
     ]:

@@ -94,6 +94,19 @@ SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks') AS bgnbd, clv.mbgnbd_fit(s, '1998
 FROM distributed.customer_summaries;
 SELECT differences('TABLE one_node.models', 'TABLE distributed.models') AS models,
        (SELECT bgnbd::text::jsonb -> 'params' FROM distributed.models) AS bgnbd_cdnow_weeks;
+-- With covariates (docs/models/covariates.md): each shard sends its table of covariate
+-- vectors and its patterns per vector; the same models.
+SELECT differences(format($q$
+    SELECT clv.pareto_nbd_fit(s, '1998-06-30', 'weeks', ARRAY[(customer_id %% 2)::float8], ARRAY[(customer_id %% 3 = 0)::int::float8]),
+           clv.mbgnbd_fit(s, '1998-06-30', 'weeks', ARRAY[(customer_id %% 2)::float8], ARRAY[(customer_id %% 2)::float8],
+                          '{"trans": ["odd"], "life": ["odd"], "constrained": ["odd"]}'),
+           clv.gamma_gamma_fit(s, '1998-06-30', ARRAY[(customer_id %% 2)::float8])
+    FROM %s.customer_summaries$q$, 'one_node'), format($q$
+    SELECT clv.pareto_nbd_fit(s, '1998-06-30', 'weeks', ARRAY[(customer_id %% 2)::float8], ARRAY[(customer_id %% 3 = 0)::int::float8]),
+           clv.mbgnbd_fit(s, '1998-06-30', 'weeks', ARRAY[(customer_id %% 2)::float8], ARRAY[(customer_id %% 2)::float8],
+                          '{"trans": ["odd"], "life": ["odd"], "constrained": ["odd"]}'),
+           clv.gamma_gamma_fit(s, '1998-06-30', ARRAY[(customer_id %% 2)::float8])
+    FROM %s.customer_summaries$q$, 'distributed')) AS models_with_covariates;
 -- BG/BB on the donations data (data/donations), one row per donor, distributed by donor.
 CREATE TABLE one_node.donations (x int, t_x int, n int, donors int);
 \copy one_node.donations FROM '../../data/donations/donations.csv' (FORMAT csv, HEADER)
@@ -131,6 +144,8 @@ SELECT customer_id, clv.customer_summary(ordered_at, amount) FROM distributed.or
 -- coordinator (merges them and fits).
 EXPLAIN (COSTS OFF)
 SELECT clv.pareto_nbd_fit(s, '1998-06-30') FROM distributed.customer_summaries;
+EXPLAIN (COSTS OFF)
+SELECT clv.pareto_nbd_fit(s, '1998-06-30', 'weeks', ARRAY[(customer_id % 2)::float8], '{}') FROM distributed.customer_summaries;
 -- The KPIs and RFM breaks likewise: each shard sends its partial state (clv.fit_state), not
 -- its customers' summaries.
 EXPLAIN (COSTS OFF)
