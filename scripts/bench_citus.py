@@ -90,6 +90,9 @@ def partial_state_bytes(node, aggregate, arguments):
         $$SELECT octet_length(worker_partial_agg('{aggregate}'::regprocedure, {arguments})::text) FROM %s$$)"""))
 
 
+# Two binary covariates of a customer, from their id.
+COVARIATES = "ARRAY[(hashint8(customer_id) & 1)::float8, ((hashint8(customer_id) >> 1) & 1)::float8]"
+
 # The KPI and RFM aggregates over every customer, with their regprocedure and the arguments
 # Citus passes worker_partial_agg (docs/scaling.md lists the bytes each ships).
 KPIS = {
@@ -103,6 +106,12 @@ KPIS = {
                              f"clv.repeat_purchase_rate(s, '{AS_OF}')"),
     "churn_rate": ("clv.churn_rate(clv.customer_summary,date,date)", "ROW(s, '2023-07-01'::date, '2024-01-01'::date)",
                    "clv.churn_rate(s, '2023-07-01', '2024-01-01')"),
+    # A fit with two binary covariates (docs/models/covariates.md): each shard sends its
+    # distinct covariate vectors and its patterns per vector.
+    "`clv.pareto_nbd_fit` with two binary covariates": (
+        "clv.pareto_nbd_fit(clv.customer_summary,date,text,float8[],float8[])",
+        f"ROW(s, '{AS_OF}'::date, 'days'::text, {COVARIATES}, {COVARIATES})",
+        f"clv.pareto_nbd_fit(s, '{AS_OF}', 'days', {COVARIATES}, {COVARIATES})"),
 }
 
 
@@ -175,13 +184,14 @@ def main():
           f"{patterns:,} distinct patterns after merging), against {rows_bytes / 1024 ** 2:.1f} MB for every "
           f"customer's summary; the coordinator backend's peak memory was {peak_fit / 1024:.0f} MB "
           f"({(peak_fit - peak_idle) / 1024:.0f} MB above an idle session's).")
-    print("\nKPI and RFM aggregates, combined on the workers (`worker_partial_agg` in the plan; each answer equal "
-          "to one node's):\n")
+    print("\nKPI and RFM aggregates and a fit with covariates, combined on the workers (`worker_partial_agg` in the "
+          "plan; each answer equal to one node's):\n")
     print("| aggregate | the coordinator received | per customer |")
     print("|---|---:|---:|")
     for name, sent in kpis.items():
         size = f"{sent / 1024 ** 2:.2f} MB" if sent >= 1024 ** 2 else f"{sent:,.0f} bytes"
-        print(f"| `clv.{name}` | {size} | {sent / customers:.2f} bytes |")
+        label = name if name.startswith("`") else f"`clv.{name}`"
+        print(f"| {label} | {size} | {sent / customers:.2f} bytes |")
     print(f"| (every customer's summary, 0.2.0) | {rows_bytes / 1024 ** 2:.1f} MB | {rows_bytes / customers:.0f} bytes |")
 
 
