@@ -103,12 +103,16 @@ impl<O: FitObservation> CovariateFitState<O> {
         FitStateDatum(expanded::update(datum.map(|d| d.0), fcinfo, init, |fit: &mut Self| {
             check_same_parameters(fit.parameters, parameters, O::AGGREGATE, O::PARAMETERS);
             if fit.widths != row.widths {
+                let lengths = |widths: &[u32]| {
+                    widths[..processes.len()].iter().map(u32::to_string).collect::<Vec<_>>().join(" and ")
+                };
                 raise_with_hint(
                     INVALID_PARAMETER_VALUE,
                     format!(
-                        "covariate vectors of lengths {:?} after vectors of lengths {:?}",
-                        &row.widths[..processes.len()],
-                        &fit.widths[..processes.len()]
+                        "{} covariate vectors of lengths {} after vectors of lengths {}",
+                        processes.join(" and "),
+                        lengths(&row.widths),
+                        lengths(&fit.widths)
                     ),
                     Some("Every customer's vectors have the same covariates in the same order."),
                 );
