@@ -33,7 +33,7 @@ fn assert_within(got: f64, want: f64, relative: f64, what: &str) {
 }
 
 fn model(kind: Kind, params: [f64; 4]) -> Model {
-    Model { kind, params, unit: TimeUnit::Weeks, as_of: None, fit: None, covariates: None }
+    Model { kind, params, unit: TimeUnit::Weeks, as_of: None, fit: None, covariates: None, covariance: None }
 }
 
 #[test]

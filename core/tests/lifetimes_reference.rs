@@ -40,7 +40,7 @@ fn customers(r: &Value) -> Vec<(Customer, f64)> {
 
 fn lifetimes_model(r: &Value, kind: Kind) -> Model {
     let params: [f64; 4] = floats(&r["models"][kind.name()]["params"]).try_into().unwrap();
-    Model { kind, params, unit: TimeUnit::Days, as_of: None, fit: None, covariates: None }
+    Model { kind, params, unit: TimeUnit::Days, as_of: None, fit: None, covariates: None, covariance: None }
 }
 
 fn close(got: f64, want: f64, rel: f64) -> bool {

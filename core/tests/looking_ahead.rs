@@ -32,7 +32,7 @@ fn weekly_delta() -> f64 {
 }
 
 fn model(kind: Kind, params: [f64; 4]) -> Model {
-    Model { kind, params, unit: TimeUnit::Weeks, as_of: None, fit: None, covariates: None }
+    Model { kind, params, unit: TimeUnit::Weeks, as_of: None, fit: None, covariates: None, covariance: None }
 }
 
 fn close(got: f64, want: f64, rel: f64, what: &str) {

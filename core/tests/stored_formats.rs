@@ -16,6 +16,7 @@ use clv_core::models::covariates::{CovariateModel, CovariateSpec};
 use clv_core::models::gamma_gamma::{SpendFitInfo, SpendModel};
 use clv_core::models::report::FitReport;
 use clv_core::models::sbg::SbgModel;
+use clv_core::models::uncertainty::Covariance;
 use clv_core::segments::rfm::Breaks;
 use clv_core::summary::{encode_to_vec, PurchaseDay, SummaryView};
 use clv_core::time::TimeUnit;
@@ -64,6 +65,7 @@ fn btyd_model_v1() {
             converged: true,
         }),
         covariates: None,
+        covariance: None,
     };
     assert_eq!(hex(&fitted.encode()), BTYD_MODEL_V1);
     let back = Model::decode(&unhex(BTYD_MODEL_V1)).unwrap();
@@ -75,6 +77,7 @@ fn btyd_model_v1() {
         as_of: None,
         fit: None,
         covariates: None,
+        covariance: None,
     };
     assert_eq!(hex(&by_hand.encode()), BTYD_MODEL_BY_HAND_V1);
     assert_eq!(Model::decode(&unhex(BTYD_MODEL_BY_HAND_V1)).unwrap(), by_hand);
@@ -107,6 +110,7 @@ fn btyd_model_with_covariates_v2() {
             converged: true,
         }),
         covariates: Some(covariates.unwrap()),
+        covariance: None,
     };
     assert_eq!(hex(&fitted.encode()), BTYD_MODEL_COVARIATES_V2);
     let back = Model::decode(&unhex(BTYD_MODEL_COVARIATES_V2)).unwrap();
@@ -115,6 +119,41 @@ fn btyd_model_with_covariates_v2() {
         back.covariates.unwrap().spec.coefficient_names(),
         ["trans.channel", "life.channel", "constr.gender"]
     );
+}
+
+const BTYD_MODEL_COVARIANCE_V3: &str = "03010201c9fcffff933a014d840dcf3f9d8026c286a71140e5f21fd26f5fe93f63ee5a423e68034001a4703d0a37b7c2c0e4839ecdaacf953f166a4df38e53e83fc1caa145b6f3c53f87a757ca32c4e73f00000000006aa240910400000000000013000000000000000100240f441669e23d3f8d28ed0dbe30893fe5d022dbf97ee23f000000000000000000000000000000002575029a081b9e3f00000000000000000000000000000000bf0e9c33a2b4b73fbb270f0bb5a6e13f";
+
+/// 0.3.0: a fitted purchase model carries the covariance of its estimates as version 3:
+/// version 1's fields, whether covariates follow (and theirs), then the covariance's lower
+/// triangle. Models without a covariance keep version 1 or 2.
+#[test]
+fn btyd_model_with_covariance_v3() {
+    let rows = vec![
+        vec![0.000_456, 0.0123, 0.0, 0.0],
+        vec![0.0123, 0.578, 0.0, 0.0],
+        vec![0.0, 0.0, 0.0294, 0.0926],
+        vec![0.0, 0.0, 0.0926, 0.5516],
+    ];
+    let fitted = Model {
+        kind: Kind::BgNbd,
+        params: [0.2426, 4.4136, 0.7929, 2.4259],
+        unit: TimeUnit::Weeks,
+        as_of: Some(-823),
+        fit: Some(FitInfo {
+            log_likelihood: -9582.43,
+            std_errors: [0.0213, 0.7602, 0.1715, 0.7427],
+            customers: 2357.0,
+            patterns: 1169,
+            iterations: 19,
+            converged: true,
+        }),
+        covariates: None,
+        covariance: Some(Covariance::from_rows(&rows).unwrap()),
+    };
+    assert_eq!(hex(&fitted.encode()), BTYD_MODEL_COVARIANCE_V3);
+    let back = Model::decode(&unhex(BTYD_MODEL_COVARIANCE_V3)).unwrap();
+    assert_eq!(back, fitted);
+    assert_eq!(back.covariance.unwrap().rows(), rows);
 }
 
 const SPEND_MODEL_V1: &str = "0101c9fcffff0000000000001940ec51b81e85eb0d40e17a14ae47e12e4001000000000041afc09a9999999999f13f000000000000e03f00000000000002400000000000908d4000000000000c96400c0000000000000001";

@@ -14,6 +14,7 @@ pub mod covariates;
 pub mod fit_state;
 pub mod sbg;
 pub mod spend;
+pub mod uncertainty;
 
 use crate::pg::errors::invalid_text;
 use clv_core::models::StoredModel;
@@ -116,6 +117,7 @@ pg_clv_macros::stored_models! {
         18 for crate::kpi::TopShareState,
         19 for crate::kpi::ProfileState,
         20 for crate::segments::rfm::BreaksState,
+        21 for crate::models::uncertainty::TotalState,
         // Fits with covariates.
         4 for crate::models::btyd::fit::CovariateState,
         5 for crate::models::spend::CovariateState,

@@ -206,24 +206,40 @@ impl Default for FitOptions<'static> {
     }
 }
 
-/// Neumaier's compensated summation.
-#[derive(Debug, Clone, Copy, Default)]
-struct CompensatedSum {
+/// Neumaier's compensated summation: a total that hardly depends on the order of its terms
+/// (a parallel plan's partial sums give the serial total to the last digit or so).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CompensatedSum {
     sum: f64,
     /// The low-order bits the additions lost.
     compensation: f64,
 }
 
 impl CompensatedSum {
-    fn add(&mut self, term: f64) {
+    pub fn add(&mut self, term: f64) {
         let sum = self.sum + term;
         self.compensation +=
             if self.sum.abs() >= term.abs() { (self.sum - sum) + term } else { (term - sum) + self.sum };
         self.sum = sum;
     }
 
-    fn total(&self) -> f64 {
+    pub fn total(&self) -> f64 {
         self.sum + self.compensation
+    }
+
+    /// Adds another sum, keeping its low-order bits.
+    pub fn merge(&mut self, other: &Self) {
+        self.add(other.sum);
+        self.add(other.compensation);
+    }
+
+    /// The two parts, to serialize.
+    pub fn parts(&self) -> [f64; 2] {
+        [self.sum, self.compensation]
+    }
+
+    pub fn from_parts([sum, compensation]: [f64; 2]) -> Self {
+        Self { sum, compensation }
     }
 }
 

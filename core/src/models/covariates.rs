@@ -246,6 +246,18 @@ impl CovariateModel {
         linear_predictors(&self.spec, &self.index, &self.coefficients, z)
     }
 
+    /// How each coefficient moves each process's linear predictor for the customer with
+    /// vectors `z`: `[coefficient][process]` (a constrained coefficient moves both).
+    pub fn predictor_derivatives(&self, z: &[f64]) -> Vec<Vec<f64>> {
+        (0..self.coefficients.len())
+            .map(|k| {
+                let unit: Vec<f64> =
+                    (0..self.coefficients.len()).map(|i| f64::from(u8::from(i == k))).collect();
+                linear_predictors(&self.spec, &self.index, &unit, z)
+            })
+            .collect()
+    }
+
     /// The customer's own parameters from the population's `base`.
     pub fn individual<const N: usize>(&self, base: &[f64; N], link: Link, z: &[f64]) -> [f64; N] {
         individual(base, link, &self.linear_predictors(z))
@@ -433,7 +445,8 @@ pub fn fit_grouped<'a, D, L: LogLikelihood>(
         std_errors: fitted.std_errors[..n_base].to_vec(),
         // The data's log-likelihood, without the penalty the fit subtracted.
         log_likelihood: fitted.log_likelihood + penalty,
-        covariance: None,
+        // Over the parameters and then the coefficients, for prediction intervals (of the
+        // penalized objective when the fit is regularized).
         ..fitted
     };
     GroupedFit { fitted, covariates }

@@ -8,6 +8,7 @@ pub mod gamma_gamma;
 pub mod report;
 pub mod sbg;
 pub mod text;
+pub mod uncertainty;
 pub mod value;
 
 use crate::codec::StoredValue;
@@ -164,6 +165,13 @@ mod tests {
     use super::*;
     use crate::time::TimeUnit;
 
+    fn diagonal(variances: &[f64]) -> uncertainty::Covariance {
+        let n = variances.len();
+        let rows: Vec<Vec<f64>> =
+            (0..n).map(|i| (0..n).map(|j| if i == j { variances[i] } else { 0.0 }).collect()).collect();
+        uncertainty::Covariance::from_rows(&rows).unwrap()
+    }
+
     /// A model's text form reads back as the same model, byte for byte.
     fn reads_back<M: StoredModel>(model: M) {
         let text = model.to_text().to_json();
@@ -227,9 +235,25 @@ mod tests {
             as_of: Some(-823),
             fit: Some(fit),
             covariates: None,
+            covariance: Some(diagonal(&[1e-3, 0.1, 2e-3, 0.05])),
         };
         reads_back(bgnbd.clone());
-        reads_back(Model { kind: Kind::ParetoNbd, fit: None, as_of: None, covariates: None, ..bgnbd });
+        reads_back(Model {
+            kind: Kind::ParetoNbd,
+            fit: None,
+            as_of: None,
+            covariates: None,
+            covariance: None,
+            ..bgnbd.clone()
+        });
+        // A covariance that is not one, or does not fit the estimates, is refused.
+        let mut text = bgnbd.to_text();
+        text.set_covariance(Some(&diagonal(&[1.0, 2.0])));
+        assert!(Model::from_text(&text).unwrap_err().contains("covariance must have 4 rows"));
+        let json = bgnbd.to_text().to_json().replace("[0.001,0.0,0.0,0.0]", "[-0.001,0.0,0.0,0.0]");
+        assert!(Model::from_text(&ModelText::parse(&json).unwrap())
+            .unwrap_err()
+            .contains("positive definite"));
         let spend_fit = SpendFitInfo {
             log_likelihood: -4000.5,
             std_errors: [1.1, 0.5, 2.25],

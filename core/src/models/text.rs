@@ -3,6 +3,7 @@
 //! that cannot be estimated print as null.
 
 use super::covariates::{self, CovariateModel, CovariateSpec};
+use super::uncertainty::Covariance;
 use crate::time::civil::IsoDay;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,6 +74,10 @@ pub struct ModelText {
     /// `params` and `std_errors`, named `trans.gender`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     covariates: Option<serde_json::Value>,
+    /// Fitted models (0.3.0 on): the covariance of the estimates, rows in the order of the
+    /// parameters and then the coefficients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    covariance: Option<Vec<Vec<f64>>>,
 }
 
 impl ModelText {
@@ -91,7 +96,17 @@ impl ModelText {
             iterations: None,
             converged: None,
             covariates: None,
+            covariance: None,
         }
+    }
+
+    pub fn set_covariance(&mut self, covariance: Option<&Covariance>) {
+        self.covariance = covariance.map(Covariance::rows);
+    }
+
+    /// The covariance, if given (square, finite, positive definite).
+    pub fn covariance(&self) -> Result<Option<Covariance>, String> {
+        self.covariance.as_deref().map(Covariance::from_rows).transpose()
     }
 
     /// Adds the covariates: their options, and their coefficients and standard errors among

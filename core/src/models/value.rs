@@ -73,7 +73,8 @@ mod tests {
         ];
         let mut compared = 0;
         for (kind, params, unit) in models {
-            let model = Model { kind, params, unit, as_of: None, fit: None, covariates: None };
+            let model =
+                Model { kind, params, unit, as_of: None, fit: None, covariates: None, covariance: None };
             for x in [0.0, 1.0, 4.0, 60.0] {
                 for t in [0.5, 30.0, 400.0, 3000.0] {
                     let c = Customer { x, t_x: if x > 0.0 { t * 0.7 } else { 0.0 }, t };

@@ -20,6 +20,13 @@ pub type CovariateArgs<'a> = (Option<Array<'a, f64>>, Option<Array<'a, f64>>);
 /// covariates (a model without covariates takes empty ones); without, the model itself,
 /// which must then have no covariates.
 pub(crate) fn customer_model(model: Model, covariates: Option<CovariateArgs>) -> Model {
+    let z = customer_covariates(&model, covariates);
+    model.for_customer(&z)
+}
+
+/// The customer's covariate vectors, end to end, checked as [`customer_model`] checks them
+/// (empty for a model without covariates), and their parameters checked to be finite.
+pub(crate) fn customer_covariates(model: &Model, covariates: Option<CovariateArgs>) -> Vec<f64> {
     let Some((trans, life)) = covariates else {
         if model.covariates.is_some() {
             raise_with_hint(
@@ -28,15 +35,15 @@ pub(crate) fn customer_model(model: Model, covariates: Option<CovariateArgs>) ->
                 Some("Pass the customer's transaction and dropout covariate vectors after as_of, or the model of clv.for_customer(model, transaction_covariates, dropout_covariates)."),
             );
         }
-        return model;
+        return Vec::new();
     };
     let trans = args::covariates(trans, "transaction_covariates");
     let life = args::covariates(life, "dropout_covariates");
     let widths = model.covariates.as_ref().map_or(vec![0, 0], |c| c.spec.widths());
     check_lengths(&widths, &[(&trans, "transaction_covariates"), (&life, "dropout_covariates")]);
-    let own = model.for_customer(&[trans, life].concat());
-    check_customer_parameters(own.kind.name(), &own.params);
-    own
+    let z = [trans, life].concat();
+    check_customer_parameters(model.kind.name(), &model.params_for(&z));
+    z
 }
 
 /// Raw BTYD quantities, checked (x ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when x = 0).
@@ -47,11 +54,11 @@ pub(super) fn checked_customer(x: f64, t_x: f64, t: f64) -> Customer {
 }
 
 /// The customer at the end of `as_of` in the model's unit; `None` if no order by then.
-fn customer_at(model: &Model, summary: &CustomerSummary, as_of: Date) -> Option<Customer> {
+pub(crate) fn customer_at(model: &Model, summary: &CustomerSummary, as_of: Date) -> Option<Customer> {
     Customer::at(&summary.view(), finite_day(as_of, "as_of"), model.unit)
 }
 
-fn checked_horizon(horizon: f64) -> f64 {
+pub(crate) fn checked_horizon(horizon: f64) -> f64 {
     args::time_span(horizon, "horizon")
 }
 

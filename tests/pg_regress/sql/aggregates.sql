@@ -47,13 +47,28 @@ INSERT INTO agg_argument VALUES
     ('dropout_covariates', 'float8[]', 'ARRAY[(i % 2)::float8, (i % 3 = 0)::int::float8]'),
     ('spend_covariates', 'float8[]', 'ARRAY[(i % 2)::float8]'),
     -- Valid for the purchase and the spend fits alike: positional names.
-    ('options', 'jsonb', '''{}''::jsonb');
+    ('options', 'jsonb', '''{}''::jsonb'),
+    -- The prediction totals: a model fitted on all of CDNOW, with covariates of the widths
+    -- above when the aggregate takes covariates ($covariates).
+    ('model', 'clv.btyd_model', '(SELECT model FROM agg_models WHERE with_covariates = $covariates)'),
+    ('horizon', 'float8', '52'),
+    ('annual_discount_rate', 'float8', '0.1'),
+    ('level', 'float8', '0.9');
+
+CREATE TABLE agg_models AS
+SELECT false AS with_covariates, clv.pareto_nbd_fit(s, '1997-09-30', 'weeks') AS model
+FROM (SELECT clv.customer_summary(ordered_at, amount) AS s FROM cdnow_orders GROUP BY customer_id) c
+UNION ALL
+SELECT true, clv.pareto_nbd_fit(s, '1997-09-30', 'weeks', ARRAY[(id % 2)::float8],
+                                ARRAY[(id % 2)::float8, (id % 3 = 0)::int::float8])
+FROM (SELECT customer_id AS id, clv.customer_summary(ordered_at, amount) AS s FROM cdnow_orders GROUP BY customer_id) c;
 
 -- Each aggregate, called with its arguments: clv.name(expr, ...).
 CREATE TEMP VIEW agg_call AS
 SELECT p.oid::regprocedure AS aggregate,
        format('clv.%I(%s)', p.proname,
-              string_agg(coalesce(a.expr, format('<no expression for argument %s %s>', coalesce(p.proargnames[k], ''), t::regtype)),
+              string_agg(replace(coalesce(a.expr, format('<no expression for argument %s %s>', coalesce(p.proargnames[k], ''), t::regtype)),
+                                 '$covariates', coalesce('transaction_covariates' = ANY (p.proargnames), false)::text),
                          ', ' ORDER BY k)) AS call
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'clv'

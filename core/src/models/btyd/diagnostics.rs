@@ -88,6 +88,7 @@ mod tests {
             as_of: None,
             fit: None,
             covariates: None,
+            covariance: None,
         })
         .to_vec()
     }

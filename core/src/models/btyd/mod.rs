@@ -12,6 +12,7 @@ pub mod pareto_nbd;
 use super::covariates::{self, CovariateModel, CovariateSpec, Grouped, GroupedData, GroupedFit, Link};
 use super::report::FitReport;
 use super::text::ModelText;
+use super::uncertainty::{self, Covariance, Sensitivity};
 use super::{FitRecord, StoredModel, WeightedObservation};
 use crate::codec::{DecodeError, Reader, StoredValue, Writer};
 use crate::math::optimize::{
@@ -261,12 +262,25 @@ pub struct Model {
     pub as_of: Option<i32>,
     pub fit: Option<FitInfo>,
     pub covariates: Option<CovariateModel>,
+    /// The covariance of the estimates, the parameters' then the coefficients' (see
+    /// [`uncertainty`]); `None` for models entered by hand, fitted before 0.3.0, or whose
+    /// information matrix was not positive definite.
+    pub covariance: Option<Covariance>,
 }
 
 const FORMAT_VERSION: u8 = 1;
 /// The format of a model with covariates: version 1's fields, then the covariates'. A model
 /// without keeps version 1, byte for byte.
 const FORMAT_VERSION_COVARIATES: u8 = 2;
+/// The format of a model with a covariance (0.3.0 fits): version 1's fields, a byte saying
+/// whether covariates follow, the covariates', then the covariance. A model without keeps
+/// version 1 or 2, byte for byte.
+const FORMAT_VERSION_COVARIANCE: u8 = 3;
+
+/// The covariance of a fit's estimates, when it is one ([`Covariance::from_rows`]).
+fn fitted_covariance(fitted: &Fitted) -> Option<Covariance> {
+    fitted.covariance.as_ref().and_then(|rows| Covariance::from_rows(rows).ok())
+}
 
 /// Parameters must be positive and finite.
 pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
@@ -321,6 +335,7 @@ impl StoredModel for Model {
         if let Some(c) = &self.covariates {
             text.set_covariates(c);
         }
+        text.set_covariance(self.covariance.as_ref());
         text
     }
 
@@ -334,7 +349,14 @@ impl StoredModel for Model {
             TimeUnit::parse(unit).ok_or_else(|| format!("unknown time unit \"{unit}\" (days or weeks)"))?;
         let fit = FitReport::from_text(t, names)?;
         let covariates = t.covariates(&PROCESSES)?;
-        Ok(Self { kind, params, unit, as_of: t.as_of(), fit, covariates })
+        let covariance = t.covariance()?;
+        let model = Self { kind, params, unit, as_of: t.as_of(), fit, covariates, covariance };
+        match &model.covariance {
+            Some(c) if c.dimension() != model.estimates() => {
+                Err(format!("covariance must have {} rows, one per estimate", model.estimates()))
+            }
+            _ => Ok(model),
+        }
     }
 }
 
@@ -372,8 +394,9 @@ impl Model {
                 covariates::fit_grouped(spec, link, &all, sample, start, pareto_nbd::Likelihood::new, options)
             }
         };
+        let covariance = fitted_covariance(&fitted);
         let (params, report) = FitReport::of(fitted, all.total_weight, all.rows);
-        Self { kind, params, unit, as_of, fit: Some(report), covariates: Some(covariates) }
+        Self { kind, params, unit, as_of, fit: Some(report), covariates: Some(covariates), covariance }
     }
 
     /// The model of one customer with these covariate vectors (end to end): the model without
@@ -382,13 +405,44 @@ impl Model {
     pub fn for_customer(self, z: &[f64]) -> Self {
         match &self.covariates {
             None => self,
-            Some(c) => Self {
-                params: c.individual(&self.params, self.kind.link(), z),
+            Some(_) => {
+                Self { params: self.params_for(z), fit: None, covariates: None, covariance: None, ..self }
+            }
+        }
+    }
+
+    /// The parameters of the customer with these covariate vectors (see [`Self::for_customer`]).
+    pub fn params_for(&self, z: &[f64]) -> [f64; 4] {
+        match &self.covariates {
+            None => self.params,
+            Some(c) => c.individual(&self.params, self.kind.link(), z),
+        }
+    }
+
+    /// How many values were estimated: the parameters, then the coefficients.
+    pub fn estimates(&self) -> usize {
+        4 + self.covariates.as_ref().map_or(0, |c| c.coefficients.len())
+    }
+
+    /// A prediction about the customer with these covariate vectors (end to end; empty
+    /// without covariates) and its gradient over the estimates, in the covariance's order
+    /// (see [`uncertainty::sensitivity`]): `predict` runs on the customer's own model
+    /// ([`Model::for_customer`]) and on one with each of its parameters moved.
+    pub fn sensitivity(&self, z: &[f64], predict: impl Fn(&Model) -> f64) -> Sensitivity {
+        let derivatives = self.covariates.as_ref().map_or(Vec::new(), |c| c.predictor_derivatives(z));
+        let at = |params: &[f64; 4]| {
+            let (kind, unit, as_of) = (self.kind, self.unit, self.as_of);
+            predict(&Model {
+                kind,
+                params: *params,
+                unit,
+                as_of,
                 fit: None,
                 covariates: None,
-                ..self
-            },
-        }
+                covariance: None,
+            })
+        };
+        uncertainty::sensitivity(&self.params_for(z), &self.params, self.kind.link(), &derivatives, at)
     }
 
     /// Fits `kind` to the patterns (which must not be empty).
@@ -419,8 +473,9 @@ impl Model {
                 maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
         };
+        let covariance = fitted_covariance(&fitted);
         let (params, report) = FitReport::of(fitted, patterns.total_weight, patterns.rows.len() as u64);
-        Self { kind, params, unit, as_of, fit: Some(report), covariates: None }
+        Self { kind, params, unit, as_of, fit: Some(report), covariates: None, covariance }
     }
 
     /// The log-likelihood of these parameters on the patterns.
@@ -529,7 +584,11 @@ impl Model {
 
 impl StoredValue for Model {
     fn encode(&self) -> Vec<u8> {
-        let version = if self.covariates.is_some() { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
+        let version = match (&self.covariance, &self.covariates) {
+            (Some(_), _) => FORMAT_VERSION_COVARIANCE,
+            (None, Some(_)) => FORMAT_VERSION_COVARIATES,
+            (None, None) => FORMAT_VERSION,
+        };
         let w = Writer::new(version)
             .u8(self.kind.code())
             .u8(self.unit.code())
@@ -537,15 +596,23 @@ impl StoredValue for Model {
             .i32(self.as_of.unwrap_or(0))
             .f64s(&self.params);
         let w = FitReport::write(self.fit.as_ref(), w);
-        match &self.covariates {
-            None => w.finish(),
+        let w = match (&self.covariance, &self.covariates) {
+            (Some(_), None) => w.u8(0),
+            (Some(_), Some(c)) => c.write(w.u8(1)),
+            (None, Some(c)) => c.write(w),
+            (None, None) => w,
+        };
+        match &self.covariance {
             Some(c) => c.write(w).finish(),
+            None => w.finish(),
         }
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let with_covariates = bytes.first() == Some(&FORMAT_VERSION_COVARIATES);
-        let version = if with_covariates { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
+        let version = match bytes.first() {
+            Some(&v @ (FORMAT_VERSION_COVARIATES | FORMAT_VERSION_COVARIANCE)) => v,
+            _ => FORMAT_VERSION,
+        };
         let mut r = Reader::new(bytes, version)?;
         let kind = match r.u8()? {
             1 => Kind::BgNbd,
@@ -559,9 +626,18 @@ impl StoredValue for Model {
         let params: [f64; 4] = r.f64_array()?;
         check_params(&params).map_err(DecodeError::Invalid)?;
         let fit = FitReport::read(&mut r)?;
+        let with_covariates = match version {
+            FORMAT_VERSION_COVARIANCE => r.u8()? == 1,
+            v => v == FORMAT_VERSION_COVARIATES,
+        };
         let covariates = if with_covariates { Some(CovariateModel::read(&mut r, &PROCESSES)?) } else { None };
+        let mut model =
+            Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit, covariates, covariance: None };
+        if version == FORMAT_VERSION_COVARIANCE {
+            model.covariance = Some(Covariance::read(&mut r, model.estimates())?);
+        }
         r.finish()?;
-        Ok(Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit, covariates })
+        Ok(model)
     }
 }
 
@@ -614,6 +690,7 @@ mod tests {
                 converged: true,
             }),
             covariates: None,
+            covariance: None,
         };
         let bytes = model.encode();
         assert_eq!(bytes[0], FORMAT_VERSION);

@@ -1,0 +1,515 @@
+//! How sure a prediction is: `clv.<prediction>_interval` gives a customer's prediction with
+//! bounds at a level, and the aggregates `clv.<prediction>_total` a total over any group of
+//! customers with its bounds, from the covariance of the model's estimates by the delta method
+//! (`clv_core::models::uncertainty`; docs/models/uncertainty.md).
+
+use crate::models::btyd::predict::{
+    checked_horizon, continuous_rate, customer_at, customer_covariates, CovariateArgs,
+};
+use crate::models::btyd::BtydModel;
+use crate::models::fit_state::{self, combine_function, read_state_header, state_header, FitStateDatum};
+use crate::pg::aggregate::{check_same_parameters, AggregateState};
+use crate::pg::args;
+use crate::pg::call::{check_for_interrupts, composite_result};
+use crate::pg::datum::pg_newtype;
+use crate::pg::errors::{float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE};
+use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
+use crate::summary::CustomerSummary;
+use clv_core::codec::DecodeError;
+use clv_core::math::optimize::CompensatedSum;
+use clv_core::models::btyd::{Customer, Model};
+use clv_core::models::uncertainty::{total_interval, Covariance, Interval, Scale, Sensitivity};
+use pgrx::datum::{Array, Date, IntoDatum};
+use pgrx::prelude::*;
+
+pg_newtype!(
+    /// A `clv.prediction_interval` composite value.
+    datum PredictionInterval,
+    "prediction_interval"
+);
+
+extension_sql_file!(
+    "uncertainty/prediction_interval_type.sql",
+    name = "prediction_interval_type",
+    creates = [Type(PredictionInterval)],
+);
+
+fn interval_row(fcinfo: pg_sys::FunctionCallInfo, i: Interval) -> PredictionInterval {
+    let datums = [i.estimate, i.lower, i.upper].map(|v| v.into_datum().expect("a float8 datum"));
+    PredictionInterval(composite_result(fcinfo, &datums, &[false; 3]))
+}
+
+/// A level of confidence: strictly between 0 and 1.
+fn level(value: f64) -> f64 {
+    if !(value > 0.0 && value < 1.0) {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!("level must be between 0 and 1 (exclusive), not {}", float8_text(value)),
+            Some("0.9 gives bounds that hold the value with 90% confidence."),
+        );
+    }
+    value
+}
+
+/// The covariance of the model's estimates, or an ERROR saying why there is none.
+fn covariance(model: &Model) -> &Covariance {
+    model.covariance.as_ref().unwrap_or_else(|| {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!("this {} model has no covariance of its estimates", model.kind.name()),
+            Some("Models fitted by pg_clv 0.3.0 or later carry one when the fit's information matrix is positive definite; refit the model. A model entered by hand has none."),
+        )
+    })
+}
+
+/// What an interval and a total need to know of one customer: the model, its covariance and the
+/// customer's sensitivity to it; `None` when the customer had not ordered by `as_of`.
+fn customer_sensitivity(
+    model: &Model,
+    s: &CustomerSummary,
+    as_of: Date,
+    covariates: Option<CovariateArgs>,
+    predict: impl Fn(&Model, &Customer) -> f64,
+    what: &str,
+) -> Option<Sensitivity> {
+    let z = customer_covariates(model, covariates);
+    let c = customer_at(model, s, as_of)?;
+    let sensitivity = model.sensitivity(&z, |own| predict(own, &c));
+    args::computed(sensitivity.estimate, what);
+    if !sensitivity.gradient.iter().all(|g| g.is_finite()) {
+        args::computed(f64::NAN, &format!("the uncertainty of {what}"));
+    }
+    Some(sensitivity)
+}
+
+/// The predictions that have intervals and totals: what each computes, on which scale, and how
+/// the error messages name it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Prediction {
+    PAlive,
+    ExpectedPurchases { horizon: f64 },
+    Dert { annual_discount_rate: f64 },
+}
+
+impl Prediction {
+    fn code(self) -> (u8, f64) {
+        match self {
+            Self::PAlive => (1, 0.0),
+            Self::ExpectedPurchases { horizon } => (2, horizon),
+            Self::Dert { annual_discount_rate } => (3, annual_discount_rate),
+        }
+    }
+
+    fn from_code(code: u8, argument: f64) -> Result<Self, DecodeError> {
+        match code {
+            1 => Ok(Self::PAlive),
+            2 => Ok(Self::ExpectedPurchases { horizon: argument }),
+            3 => Ok(Self::Dert { annual_discount_rate: argument }),
+            _ => Err(DecodeError::Invalid("unknown prediction")),
+        }
+    }
+
+    fn scale(self) -> Scale {
+        match self {
+            Self::PAlive => Scale::Logit,
+            Self::ExpectedPurchases { .. } | Self::Dert { .. } => Scale::Log,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Self::PAlive => "P(alive)",
+            Self::ExpectedPurchases { .. } => "expected purchases",
+            Self::Dert { .. } => "the discounted expected residual transactions",
+        }
+    }
+
+    fn predict(self, m: &Model, c: &Customer) -> f64 {
+        match self {
+            Self::PAlive => m.p_alive(c),
+            Self::ExpectedPurchases { horizon } => m.expected_purchases(c, horizon),
+            Self::Dert { annual_discount_rate } => {
+                m.dert(c, continuous_rate(m, annual_discount_rate), &check_for_interrupts)
+            }
+        }
+    }
+
+    fn sensitivity(
+        self,
+        model: &Model,
+        s: &CustomerSummary,
+        as_of: Date,
+        covariates: Option<CovariateArgs>,
+    ) -> Option<Sensitivity> {
+        customer_sensitivity(model, s, as_of, covariates, |m, c| self.predict(m, c), self.what())
+    }
+}
+
+fn horizon(value: f64) -> Prediction {
+    Prediction::ExpectedPurchases { horizon: checked_horizon(value) }
+}
+
+fn dert_rate(value: f64) -> Prediction {
+    Prediction::Dert { annual_discount_rate: args::discount_rate(value, "annual_discount_rate") }
+}
+
+/// The interval of `prediction` for one customer (NULL if they had not ordered by `as_of`).
+fn interval(
+    model: &BtydModel,
+    s: &CustomerSummary,
+    as_of: Date,
+    covariates: Option<CovariateArgs>,
+    prediction: Prediction,
+    at_level: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let at_level = level(at_level);
+    let m = model.cached_value(fcinfo);
+    let cov = covariance(&m);
+    let sensitivity = prediction.sensitivity(&m, s, as_of, covariates)?;
+    Some(interval_row(fcinfo, sensitivity.interval(cov, prediction.scale(), at_level)))
+}
+
+// Five predictions each (the estimate, and one per parameter moved): five times the cost.
+#[pg_extern(immutable, parallel_safe, strict, cost = 50)]
+fn p_alive_interval(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    interval(&model, &s, as_of, None, Prediction::PAlive, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 100)]
+fn expected_purchases_interval(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    horizon: f64,
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    interval(&model, &s, as_of, None, self::horizon(horizon), level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 20000)]
+fn dert_interval(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    annual_discount_rate: f64,
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    interval(&model, &s, as_of, None, dert_rate(annual_discount_rate), level, fcinfo)
+}
+
+// With covariates: not STRICT, as the other predictions with covariates (a NULL vector is an
+// ERROR, any other NULL argument gives NULL).
+
+#[pg_extern(immutable, parallel_safe, cost = 50, name = "p_alive_interval")]
+fn p_alive_interval_with_covariates(
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    level: default!(Option<f64>, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let covariates = Some((transaction_covariates, dropout_covariates));
+    interval(&model?, &s?, as_of?, covariates, Prediction::PAlive, level?, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, cost = 100, name = "expected_purchases_interval")]
+#[allow(clippy::too_many_arguments)]
+fn expected_purchases_interval_with_covariates(
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    horizon: Option<f64>,
+    level: default!(Option<f64>, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let covariates = Some((transaction_covariates, dropout_covariates));
+    interval(&model?, &s?, as_of?, covariates, self::horizon(horizon?), level?, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, cost = 20000, name = "dert_interval")]
+#[allow(clippy::too_many_arguments)]
+fn dert_interval_with_covariates(
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    annual_discount_rate: Option<f64>,
+    level: default!(Option<f64>, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let covariates = Some((transaction_covariates, dropout_covariates));
+    interval(&model?, &s?, as_of?, covariates, dert_rate(annual_discount_rate?), level?, fcinfo)
+}
+
+// ---- totals ------------------------------------------------------------------------------------
+
+/// The state of `clv.<prediction>_total`: the sum of the customers' predictions and of their
+/// gradients, and the covariance of the one model every row must pass.
+pub(crate) struct TotalState {
+    /// What every row must agree on: the prediction and its argument, and the level.
+    question: (Prediction, f64),
+    // Compensated, so that a parallel plan's total equals the serial one to the last digits.
+    estimate: CompensatedSum,
+    gradient: ContextVec<CompensatedSum>,
+    /// The lower triangle of the model's covariance (empty until a row has a customer).
+    covariance: ContextVec<f64>,
+}
+
+const TOTAL_PARAMETERS: &str = "model, prediction argument and level";
+
+impl TotalState {
+    fn add(&mut self, cov: &Covariance, s: &Sensitivity) {
+        if self.covariance.is_empty() {
+            self.covariance.extend_from_slice(cov.lower());
+            self.gradient.resize(s.gradient.len(), CompensatedSum::default());
+        }
+        check_same_parameters(self.covariance.as_slice(), cov.lower(), self.aggregate(), TOTAL_PARAMETERS);
+        self.estimate.add(s.estimate);
+        self.gradient.iter_mut().zip(&s.gradient).for_each(|(sum, g)| sum.add(*g));
+    }
+
+    fn aggregate(&self) -> &'static str {
+        match self.question.0 {
+            Prediction::PAlive => "p_alive_total",
+            Prediction::ExpectedPurchases { .. } => "expected_purchases_total",
+            Prediction::Dert { .. } => "dert_total",
+        }
+    }
+}
+
+impl AggregateState for TotalState {
+    fn empty_like(&self, alloc: ContextAllocator) -> Self {
+        empty_total(self.question, alloc)
+    }
+
+    fn merge(&mut self, other: &Self) {
+        check_same_parameters(self.question, other.question, self.aggregate(), TOTAL_PARAMETERS);
+        if other.covariance.is_empty() {
+            return;
+        }
+        if self.covariance.is_empty() {
+            self.covariance.extend_from_slice(&other.covariance);
+            self.gradient.resize(other.gradient.len(), CompensatedSum::default());
+        }
+        check_same_parameters(
+            self.covariance.as_slice(),
+            other.covariance.as_slice(),
+            self.aggregate(),
+            TOTAL_PARAMETERS,
+        );
+        self.estimate.merge(&other.estimate);
+        self.gradient.iter_mut().zip(other.gradient.iter()).for_each(|(sum, g)| sum.merge(g));
+    }
+
+    fn serialize(&mut self) -> Vec<u8> {
+        let (code, argument) = self.question.0.code();
+        state_header::<Self>()
+            .u8(code)
+            .f64(argument)
+            .f64(self.question.1)
+            .f64s(&self.estimate.parts())
+            .varint(self.gradient.len() as u64)
+            .f64s(&self.gradient.iter().flat_map(CompensatedSum::parts).collect::<Vec<_>>())
+            .f64s(&self.covariance)
+            .finish()
+    }
+
+    fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
+        let mut r = read_state_header::<Self>(bytes)?;
+        let prediction = Prediction::from_code(r.u8()?, r.f64()?)?;
+        let mut state = empty_total((prediction, r.f64()?), alloc);
+        state.estimate = CompensatedSum::from_parts(r.f64_array()?);
+        let n = usize::try_from(r.varint()?).map_err(|_| DecodeError::Truncated)?;
+        if n > r.remaining() / 16 {
+            return Err(DecodeError::Truncated);
+        }
+        for _ in 0..n {
+            state.gradient.push(CompensatedSum::from_parts(r.f64_array()?));
+        }
+        let lower = if n == 0 { Vec::new() } else { Covariance::read(&mut r, n)?.lower().to_vec() };
+        state.covariance.extend_from_slice(&lower);
+        r.finish()?;
+        Ok(state)
+    }
+}
+
+fn empty_total(question: (Prediction, f64), alloc: ContextAllocator) -> TotalState {
+    TotalState {
+        question,
+        estimate: CompensatedSum::default(),
+        gradient: context_vec(alloc),
+        covariance: context_vec(alloc),
+    }
+}
+
+/// A transition: adds the customer of `s` (if they had ordered by `as_of`; a NULL model or
+/// summary is no customer) to the total.
+fn total_add(
+    state: Option<FitStateDatum>,
+    (model, s, as_of): (Option<BtydModel>, Option<CustomerSummary>, Option<Date>),
+    covariates: Option<CovariateArgs>,
+    prediction: Prediction,
+    at_level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let question = (prediction, level(args::required(at_level, "level")));
+    let as_of = args::required(as_of, "as_of");
+    let model = model.map(|m| m.cached_value(fcinfo));
+    let init = |alloc| empty_total(question, alloc);
+    Some(fit_state::update(state, fcinfo, init, |total: &mut TotalState| {
+        check_same_parameters(total.question, question, total.aggregate(), TOTAL_PARAMETERS);
+        let (Some(m), Some(s)) = (model, s) else { return };
+        let cov = covariance(&m);
+        if let Some(sensitivity) = prediction.sensitivity(&m, &s, as_of, covariates) {
+            total.add(cov, &sensitivity);
+        }
+    }))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn p_alive_total_add(
+    state: Option<FitStateDatum>,
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    total_add(state, (model, s, as_of), None, Prediction::PAlive, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn expected_purchases_total_add(
+    state: Option<FitStateDatum>,
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    horizon: Option<f64>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let prediction = self::horizon(args::required(horizon, "horizon"));
+    total_add(state, (model, s, as_of), None, prediction, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn dert_total_add(
+    state: Option<FitStateDatum>,
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    annual_discount_rate: Option<f64>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let prediction = dert_rate(args::required(annual_discount_rate, "annual_discount_rate"));
+    total_add(state, (model, s, as_of), None, prediction, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn p_alive_total_add_with_covariates(
+    state: Option<FitStateDatum>,
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let covariates = Some((transaction_covariates, dropout_covariates));
+    total_add(state, (model, s, as_of), covariates, Prediction::PAlive, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn expected_purchases_total_add_with_covariates(
+    state: Option<FitStateDatum>,
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    horizon: Option<f64>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let prediction = self::horizon(args::required(horizon, "horizon"));
+    let covariates = Some((transaction_covariates, dropout_covariates));
+    total_add(state, (model, s, as_of), covariates, prediction, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn dert_total_add_with_covariates(
+    state: Option<FitStateDatum>,
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    annual_discount_rate: Option<f64>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let prediction = dert_rate(args::required(annual_discount_rate, "annual_discount_rate"));
+    let covariates = Some((transaction_covariates, dropout_covariates));
+    total_add(state, (model, s, as_of), covariates, prediction, level, fcinfo)
+}
+
+/// The total and its bounds; NULL when no row had a customer.
+#[pg_extern(immutable, parallel_safe)]
+fn prediction_total_final(
+    state: Option<FitStateDatum>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let interval = fit_state::read(state, |total: &mut TotalState| {
+        if total.covariance.is_empty() {
+            return None;
+        }
+        let cov = Covariance::from_lower(total.gradient.len(), total.covariance.to_vec())
+            .unwrap_or_else(|why| raise(INVALID_PARAMETER_VALUE, why));
+        let gradient: Vec<f64> = total.gradient.iter().map(CompensatedSum::total).collect();
+        Some(total_interval(total.estimate.total(), &gradient, &cov, total.question.1))
+    })??;
+    Some(interval_row(fcinfo, interval))
+}
+
+combine_function!(TotalState: prediction_total_combine);
+
+extension_sql_file!(
+    "uncertainty/prediction_intervals.sql",
+    name = "prediction_intervals",
+    requires = [
+        "prediction_interval_type",
+        p_alive_interval,
+        expected_purchases_interval,
+        dert_interval,
+        p_alive_interval_with_covariates,
+        expected_purchases_interval_with_covariates,
+        dert_interval_with_covariates,
+        p_alive_total_add,
+        expected_purchases_total_add,
+        dert_total_add,
+        p_alive_total_add_with_covariates,
+        expected_purchases_total_add_with_covariates,
+        dert_total_add_with_covariates,
+        prediction_total_final,
+        prediction_total_combine,
+    ],
+);

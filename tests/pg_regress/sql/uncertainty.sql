@@ -1,0 +1,84 @@
+-- Intervals of predictions and of their totals (docs/models/uncertainty.md): the estimate is
+-- the plain prediction, the bounds hold it and widen with the level, a total is the sum of
+-- the customers' predictions, and every bad input is a clear ERROR.
+SET extra_float_digits = 0;
+
+CREATE TABLE unc_customers AS
+SELECT customer_id, clv.customer_summary(ordered_at, amount) AS s,
+       ARRAY[(customer_id % 2)::float8] AS z_trans, ARRAY[(customer_id % 3 = 0)::int::float8] AS z_life
+FROM cdnow_orders GROUP BY customer_id;
+CREATE TABLE unc_models AS
+SELECT (SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks') FROM unc_customers) AS bgnbd,
+       (SELECT clv.pareto_nbd_fit(s, '1997-09-30', 'weeks') FROM unc_customers) AS pareto_nbd,
+       (SELECT clv.pareto_nbd_fit(s, '1997-09-30', 'weeks', z_trans, z_life) FROM unc_customers) AS with_covariates;
+
+-- A fitted model carries the covariance of its estimates (format 3), in its text too.
+SELECT get_byte(clv.btyd_model_send(bgnbd), 0) AS format,
+       jsonb_array_length((bgnbd::text::jsonb)->'covariance') AS rows,
+       jsonb_array_length((with_covariates::text::jsonb)->'covariance') AS rows_with_covariates,
+       bgnbd::text::clv.btyd_model::text = bgnbd::text AS text_round_trip
+FROM unc_models;
+
+-- Per customer: the estimate is the plain prediction; the bounds hold it and widen with the level.
+SELECT count(*) AS customers,
+       bool_and(abs(p.estimate - clv.p_alive(m.bgnbd, c.s, '1997-09-30')) < 1e-12) AS p_alive_estimate,
+       bool_and(p.lower <= p.estimate AND p.estimate <= p.upper AND p.lower >= 0 AND p.upper <= 1) AS p_alive_bounds,
+       bool_and(abs(e.estimate - clv.expected_purchases(m.bgnbd, c.s, '1997-09-30', 52)) < 1e-12) AS purchases_estimate,
+       bool_and(e.lower < e.estimate AND e.estimate < e.upper) AS purchases_bounds,
+       bool_and(w.lower <= e.lower AND e.upper <= w.upper) AS wider_at_95
+FROM unc_customers c CROSS JOIN unc_models m
+CROSS JOIN LATERAL clv.p_alive_interval(m.bgnbd, c.s, '1997-09-30') p
+CROSS JOIN LATERAL clv.expected_purchases_interval(m.bgnbd, c.s, '1997-09-30', 52) e
+CROSS JOIN LATERAL clv.expected_purchases_interval(m.bgnbd, c.s, '1997-09-30', 52, level => 0.95) w
+WHERE c.customer_id <= 300;
+
+-- One customer's numbers (BG/NBD on CDNOW's first 39 weeks).
+SELECT round(estimate::numeric, 4) AS estimate, round(lower::numeric, 4) AS lower, round(upper::numeric, 4) AS upper
+FROM unc_customers c, unc_models m,
+     LATERAL clv.expected_purchases_interval(m.bgnbd, c.s, '1997-09-30', 52)
+WHERE customer_id = 1;
+SELECT round(estimate::numeric, 4) AS estimate, round(lower::numeric, 4) AS lower, round(upper::numeric, 4) AS upper
+FROM unc_customers c, unc_models m, LATERAL clv.dert_interval(m.bgnbd, c.s, '1997-09-30', 0.1)
+WHERE customer_id = 1;
+
+-- With covariates: the estimate is the covariate prediction.
+SELECT bool_and(abs(i.estimate - clv.expected_purchases(m.with_covariates, c.s, '1997-09-30', z_trans, z_life, 52)) < 1e-12
+                AND i.lower < i.estimate AND i.estimate < i.upper) AS covariate_intervals,
+       bool_and(abs(p.estimate - clv.p_alive(m.with_covariates, c.s, '1997-09-30', z_trans, z_life)) < 1e-12) AS covariate_p_alive
+FROM unc_customers c CROSS JOIN unc_models m
+CROSS JOIN LATERAL clv.expected_purchases_interval(m.with_covariates, c.s, '1997-09-30', z_trans, z_life, 52) i
+CROSS JOIN LATERAL clv.p_alive_interval(m.with_covariates, c.s, '1997-09-30', z_trans, z_life) p
+WHERE c.customer_id <= 100;
+
+-- Totals: the sum of the customers' predictions; per segment, relatively wider than for all.
+WITH totals AS (
+    SELECT customer_id % 2 AS segment,
+           clv.expected_purchases_total(m.bgnbd, c.s, '1997-09-30', 52, 0.9) AS t,
+           sum(clv.expected_purchases(m.bgnbd, c.s, '1997-09-30', 52)) AS plain_sum
+    FROM unc_customers c CROSS JOIN unc_models m
+    GROUP BY ROLLUP (customer_id % 2))
+SELECT segment, abs((t).estimate - plain_sum) < 1e-9 * plain_sum AS is_the_sum,
+       (t).lower < (t).estimate AND (t).estimate < (t).upper AS bounded,
+       round(((t).upper / (t).lower)::numeric, 3) AS upper_over_lower
+FROM totals ORDER BY segment;
+SELECT round(estimate::numeric, 1) AS active_customers, round(lower::numeric, 1) AS lower, round(upper::numeric, 1) AS upper
+FROM (SELECT (clv.p_alive_total(m.bgnbd, c.s, '1997-09-30', 0.9)).* FROM unc_customers c CROSS JOIN unc_models m) t;
+SELECT (clv.expected_purchases_total(m.with_covariates, c.s, '1997-09-30', z_trans, z_life, 52, 0.9)).estimate
+       = sum(clv.expected_purchases(m.with_covariates, c.s, '1997-09-30', z_trans, z_life, 52)) AS covariate_total
+FROM unc_customers c CROSS JOIN unc_models m;
+-- No customer by as_of: NULL.
+SELECT clv.expected_purchases_total(m.bgnbd, c.s, '1990-01-01', 52, 0.9) IS NULL AS no_customers
+FROM unc_customers c CROSS JOIN unc_models m;
+
+-- Bad input.
+SELECT clv.p_alive_interval(bgnbd, s, '1997-09-30', 1) FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.p_alive_interval(bgnbd, s, '1997-09-30', 'NaN') FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.expected_purchases_interval(bgnbd, s, '1997-09-30', -1) FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.p_alive_interval('{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":0.24,"alpha":4.4,"a":0.79,"b":2.4}}', s, '1997-09-30')
+FROM unc_customers WHERE customer_id = 1;
+SELECT clv.p_alive_interval(with_covariates, s, '1997-09-30') FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.p_alive_interval(with_covariates, s, '1997-09-30', z_trans, NULL) FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.expected_purchases_total(CASE WHEN customer_id = 2 THEN pareto_nbd ELSE bgnbd END, s, '1997-09-30', 52, 0.9)
+FROM unc_models, unc_customers WHERE customer_id <= 2;
+SELECT clv.expected_purchases_total(bgnbd, s, '1997-09-30', 52, customer_id / 10.0) FROM unc_models, unc_customers WHERE customer_id <= 2;
+SELECT clv.expected_purchases_total(bgnbd, s, '1997-09-30', 52, NULL) FROM unc_models, unc_customers WHERE customer_id <= 2;
