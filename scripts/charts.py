@@ -3,7 +3,8 @@
 
 The database needs the demo's objects (sql/load_cdnow.sql, sql/demo/setup.sql): cdnow_orders,
 customer_summaries and the segment views. Models are fitted on the 39 weeks to 1997-09-30, as
-in docs/models/diagnostics.md, whose pictures this draws (scripts/charts.sh docs).
+in docs/models/diagnostics.md, whose pictures this draws (scripts/charts.sh docs), and
+docs/models/uncertainty.md's.
 
     python3 scripts/charts.py --dsn "host=... port=... dbname=..." --out DIR [--html FILE]
 """
@@ -129,6 +130,29 @@ def cohort_retention(cur, ax):
     ax.set_xlabel("months since the first order")
 
 
+def segment_totals(cur, ax):
+    # The segments of docs/models/uncertainty.md: repeat purchases in the calibration weeks.
+    data = rows(cur, f"""
+        SELECT segment, (t).estimate, (t).lower, (t).upper, actual
+        FROM (SELECT CASE WHEN h.calibration_purchases = 0 THEN 'one-time buyers'
+                          WHEN h.calibration_purchases < 4 THEN 'repeat buyers' ELSE 'frequent buyers' END AS segment,
+                     clv.expected_purchases_total(bgnbd, s, '{CALIBRATION_END}', 39, 0.9) AS t,
+                     sum(h.holdout_purchases) AS actual
+              FROM chart_models, customer_summaries, clv.holdout_comparison(bgnbd, s, '{CALIBRATION_END}', '{END}') h
+              GROUP BY 1) x
+        ORDER BY 2 DESC""")
+    names = [r[0] for r in data]
+    expected = [float(r[1]) for r in data]
+    below = [float(r[1] - r[2]) for r in data]
+    above = [float(r[3] - r[1]) for r in data]
+    ax.bar(names, expected, yerr=[below, above], capsize=8, color="tab:blue", alpha=0.7,
+           label="BG/NBD expected, with its 90% interval")
+    ax.scatter(names, [float(r[4]) for r in data], color="black", zorder=3, label="actual")
+    ax.set_title("Repeat purchases in the 39 holdout weeks, by calibration segment")
+    ax.set_ylabel("repeat purchases")
+    ax.legend()
+
+
 CHARTS = [
     ("tracking", "Tracking", tracking),
     ("calibration_holdout", "Calibration vs holdout", calibration_holdout),
@@ -137,6 +161,7 @@ CHARTS = [
     ("lifecycle", "Lifecycle stages", lambda cur, ax: breakdown(cur, ax, "lifecycle_overview", "stage", "Lifecycle stages: revenue and customers")),
     ("rfm", "RFM segments", lambda cur, ax: breakdown(cur, ax, "rfm_segment_overview", "segment", "RFM segments: revenue and customers")),
     ("cohort_retention", "Cohort retention", cohort_retention),
+    ("segment_totals", "Segment totals with intervals", segment_totals),
 ]
 
 

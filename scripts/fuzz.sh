@@ -102,6 +102,8 @@ CREATE AGGREGATE fuzz.top_state(clv.customer_summary, float8) (
     sfunc = clv.revenue_share_top_add, stype = clv.fit_state, combinefunc = clv.revenue_share_top_combine);
 CREATE AGGREGATE fuzz.profile_state(clv.customer_summary, date) (
     sfunc = clv.business_profile_add_year, stype = clv.fit_state, combinefunc = clv.business_profile_combine);
+CREATE AGGREGATE fuzz.total_state(clv.btyd_model, clv.customer_summary, date, float8, float8) (
+    sfunc = clv.expected_purchases_total_add, stype = clv.fit_state, combinefunc = clv.prediction_total_combine);
 CREATE AGGREGATE fuzz.breaks_state(clv.customer_summary, date) (
     sfunc = clv.rfm_breaks_add_quintiles, stype = clv.fit_state, combinefunc = clv.rfm_breaks_combine);
 INSERT INTO fuzz.fixtures
@@ -116,7 +118,9 @@ SELECT 'clv.fit_state', st::text FROM (
     SELECT fuzz.churn_state(s, '1998-01-01', '1998-04-01') FROM fuzz.summaries WHERE customer_id % 11 = 0 UNION ALL
     SELECT fuzz.top_state(s, 0.1) FROM fuzz.summaries WHERE customer_id % 53 = 0 UNION ALL
     SELECT fuzz.profile_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 53 = 0 UNION ALL
-    SELECT fuzz.breaks_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 53 = 0
+    SELECT fuzz.breaks_state(s, '1998-06-30') FROM fuzz.summaries WHERE customer_id % 53 = 0 UNION ALL
+    SELECT fuzz.total_state(m, s, '1997-09-30', 52, 0.9)
+    FROM (SELECT clv.pareto_nbd_fit(s, '1997-09-30', 'weeks') AS m FROM fuzz.summaries) fit, fuzz.summaries WHERE customer_id % 53 = 0
 ) states(st);
 INSERT INTO fuzz.fixtures
 SELECT 'clv.sbg_model', clv.sbg_fit(ARRAY[1000, 631, 468, 382, 326, 289, 262, 241])::text

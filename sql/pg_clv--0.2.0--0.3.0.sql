@@ -545,6 +545,220 @@ AS 'MODULE_PATHNAME', 'spend_likelihood_ratio_test_wrapper';
 COMMENT ON FUNCTION likelihood_ratio_test(btyd_model, btyd_model) IS 'Likelihood-ratio test of a restricted purchase model (without some covariates, or with a constraint) against a full one of the same kind fitted on the same customers: statistic 2 (LL full - LL restricted), degrees of freedom (the difference in estimated parameters) and chi-square p-value.';
 COMMENT ON FUNCTION likelihood_ratio_test(spend_model, spend_model) IS 'Likelihood-ratio test of a restricted spend model against a full one fitted on the same customers (statistic, degrees of freedom, chi-square p-value).';
 
+-- How sure a prediction is (docs/models/uncertainty.md): fits keep the covariance of their
+-- estimates (clv.btyd_model format 3; 0.2.0's values keep theirs), the per-customer intervals
+-- and the totals with intervals (their state is clv.fit_state, kind 21).
+CREATE TYPE prediction_interval AS (
+    estimate double precision,
+    lower double precision,
+    upper double precision
+);
+COMMENT ON TYPE prediction_interval IS 'A prediction and the bounds that hold it at the level asked for, from the uncertainty of the model''s estimates (the delta method; docs/models/uncertainty.md). See clv.p_alive_interval, clv.expected_purchases_total.';
+COMMENT ON COLUMN prediction_interval.estimate IS 'The prediction itself, as the plain function gives it.';
+COMMENT ON COLUMN prediction_interval.lower IS 'The lower bound: the value is below it with probability (1 - level)/2.';
+COMMENT ON COLUMN prediction_interval.upper IS 'The upper bound: the value is above it with probability (1 - level)/2.';
+
+CREATE  FUNCTION "dert_interval"(
+	"model" btyd_model, /* BtydModel */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"annual_discount_rate" double precision, /* f64 */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 20000
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'dert_interval_wrapper';
+
+CREATE  FUNCTION "dert_interval"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"annual_discount_rate" double precision, /* Option < f64 > */
+	"level" double precision DEFAULT 0.9 /* Option < f64 > */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE PARALLEL SAFE  COST 20000
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'dert_interval_with_covariates_wrapper';
+
+CREATE  FUNCTION "dert_total_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"annual_discount_rate" double precision, /* Option < f64 > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'dert_total_add_wrapper';
+
+CREATE  FUNCTION "dert_total_add_with_covariates"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"annual_discount_rate" double precision, /* Option < f64 > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'dert_total_add_with_covariates_wrapper';
+
+CREATE  FUNCTION "expected_purchases_interval"(
+	"model" btyd_model, /* BtydModel */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"horizon" double precision, /* f64 */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 100
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_purchases_interval_wrapper';
+
+CREATE  FUNCTION "expected_purchases_interval"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"horizon" double precision, /* Option < f64 > */
+	"level" double precision DEFAULT 0.9 /* Option < f64 > */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE PARALLEL SAFE  COST 100
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_purchases_interval_with_covariates_wrapper';
+
+CREATE  FUNCTION "expected_purchases_total_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"horizon" double precision, /* Option < f64 > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_purchases_total_add_wrapper';
+
+CREATE  FUNCTION "expected_purchases_total_add_with_covariates"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"horizon" double precision, /* Option < f64 > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_purchases_total_add_with_covariates_wrapper';
+
+CREATE  FUNCTION "p_alive_interval"(
+	"model" btyd_model, /* BtydModel */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 50
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_interval_wrapper';
+
+CREATE  FUNCTION "p_alive_interval"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"level" double precision DEFAULT 0.9 /* Option < f64 > */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE PARALLEL SAFE  COST 50
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_interval_with_covariates_wrapper';
+
+CREATE  FUNCTION "p_alive_total_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_total_add_wrapper';
+
+CREATE  FUNCTION "p_alive_total_add_with_covariates"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_total_add_with_covariates_wrapper';
+
+CREATE  FUNCTION "prediction_total_combine"(
+	"into" fit_state, /* Option < crate :: models :: fit_state :: FitStateDatum > */
+	"from" fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+) RETURNS fit_state /* Option < crate :: models :: fit_state :: FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'prediction_total_combine_wrapper';
+
+CREATE  FUNCTION "prediction_total_final"(
+	"state" fit_state /* Option < FitStateDatum > */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'prediction_total_final_wrapper';
+
+COMMENT ON FUNCTION p_alive_interval(btyd_model, customer_summary, date, double precision) IS 'P(alive) at as_of with bounds at level (default 0.9) from the covariance of the model''s estimates (delta method on the logit scale). NULL if the customer had not ordered by as_of; an ERROR for a model without a covariance (entered by hand, fitted before 0.3.0).';
+COMMENT ON FUNCTION expected_purchases_interval(btyd_model, customer_summary, date, double precision, double precision) IS 'Expected purchases in the horizon (in the model''s unit) after as_of, with bounds at level (default 0.9) from the covariance of the model''s estimates (delta method on the log scale). NULL if the customer had not ordered by as_of.';
+COMMENT ON FUNCTION dert_interval(btyd_model, customer_summary, date, double precision, double precision) IS 'Discounted expected residual transactions at annual_discount_rate, with bounds at level (default 0.9) from the covariance of the model''s estimates (delta method on the log scale). NULL if the customer had not ordered by as_of.';
+COMMENT ON FUNCTION p_alive_interval(btyd_model, customer_summary, date, double precision[], double precision[], double precision) IS 'P(alive) with bounds, for a model fitted with covariates, given the customer''s transaction and dropout covariate vectors; the bounds account for the coefficients'' uncertainty too.';
+COMMENT ON FUNCTION expected_purchases_interval(btyd_model, customer_summary, date, double precision[], double precision[], double precision, double precision) IS 'Expected purchases in the horizon with bounds, for a model fitted with covariates, given the customer''s covariate vectors.';
+COMMENT ON FUNCTION dert_interval(btyd_model, customer_summary, date, double precision[], double precision[], double precision, double precision) IS 'Discounted expected residual transactions with bounds, for a model fitted with covariates, given the customer''s covariate vectors.';
+
+CREATE AGGREGATE p_alive_total(model btyd_model, s customer_summary, as_of date, level double precision) (
+    sfunc = p_alive_total_add, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+CREATE AGGREGATE expected_purchases_total(model btyd_model, s customer_summary, as_of date, horizon double precision, level double precision) (
+    sfunc = expected_purchases_total_add, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+CREATE AGGREGATE dert_total(model btyd_model, s customer_summary, as_of date, annual_discount_rate double precision, level double precision) (
+    sfunc = dert_total_add, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+CREATE AGGREGATE p_alive_total(model btyd_model, s customer_summary, as_of date, transaction_covariates double precision[], dropout_covariates double precision[], level double precision) (
+    sfunc = p_alive_total_add_with_covariates, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+CREATE AGGREGATE expected_purchases_total(model btyd_model, s customer_summary, as_of date, transaction_covariates double precision[], dropout_covariates double precision[], horizon double precision, level double precision) (
+    sfunc = expected_purchases_total_add_with_covariates, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+CREATE AGGREGATE dert_total(model btyd_model, s customer_summary, as_of date, transaction_covariates double precision[], dropout_covariates double precision[], annual_discount_rate double precision, level double precision) (
+    sfunc = dert_total_add_with_covariates, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+COMMENT ON AGGREGATE p_alive_total(btyd_model, customer_summary, date, double precision) IS 'The expected number of active customers at as_of among the rows (the sum of P(alive)), with bounds at level that account for every customer sharing the model''s estimates. Rows without a customer by as_of, or with a NULL model or summary, are skipped; every row must pass the same model and level. NULL when no row has a customer.';
+COMMENT ON AGGREGATE expected_purchases_total(btyd_model, customer_summary, date, double precision, double precision) IS 'The total expected purchases in the horizon after as_of over the rows (a segment, a cohort, everyone), with bounds at level that account for every customer sharing the model''s estimates (their errors are correlated). Every row must pass the same model, horizon and level. NULL when no row has a customer.';
+COMMENT ON AGGREGATE dert_total(btyd_model, customer_summary, date, double precision, double precision) IS 'The total discounted expected residual transactions over the rows at annual_discount_rate, with bounds at level that account for every customer sharing the model''s estimates. NULL when no row has a customer.';
+COMMENT ON AGGREGATE p_alive_total(btyd_model, customer_summary, date, double precision[], double precision[], double precision) IS 'The expected number of active customers with bounds, for a model fitted with covariates, given each customer''s covariate vectors.';
+COMMENT ON AGGREGATE expected_purchases_total(btyd_model, customer_summary, date, double precision[], double precision[], double precision, double precision) IS 'The total expected purchases in the horizon with bounds, for a model fitted with covariates, given each customer''s covariate vectors.';
+COMMENT ON AGGREGATE dert_total(btyd_model, customer_summary, date, double precision[], double precision[], double precision, double precision) IS 'The total discounted expected residual transactions with bounds, for a model fitted with covariates, given each customer''s covariate vectors.';
+COMMENT ON FUNCTION p_alive_total_add(fit_state, btyd_model, customer_summary, date, double precision) IS 'Transition function of clv.p_alive_total; not for direct use.';
+COMMENT ON FUNCTION expected_purchases_total_add(fit_state, btyd_model, customer_summary, date, double precision, double precision) IS 'Transition function of clv.expected_purchases_total; not for direct use.';
+COMMENT ON FUNCTION dert_total_add(fit_state, btyd_model, customer_summary, date, double precision, double precision) IS 'Transition function of clv.dert_total; not for direct use.';
+COMMENT ON FUNCTION p_alive_total_add_with_covariates(fit_state, btyd_model, customer_summary, date, double precision[], double precision[], double precision) IS 'Transition function of clv.p_alive_total with covariates; not for direct use.';
+COMMENT ON FUNCTION expected_purchases_total_add_with_covariates(fit_state, btyd_model, customer_summary, date, double precision[], double precision[], double precision, double precision) IS 'Transition function of clv.expected_purchases_total with covariates; not for direct use.';
+COMMENT ON FUNCTION dert_total_add_with_covariates(fit_state, btyd_model, customer_summary, date, double precision[], double precision[], double precision, double precision) IS 'Transition function of clv.dert_total with covariates; not for direct use.';
+COMMENT ON FUNCTION prediction_total_final(fit_state) IS 'Final function of the prediction totals (clv.expected_purchases_total, ...); not for direct use.';
+COMMENT ON FUNCTION prediction_total_combine(fit_state, fit_state) IS 'Combine function of the prediction totals (parallel query, Citus); not for direct use.';
+
 -- Each aggregate is moved in place, as 0.2.0 moved the fits (CREATE AGGREGATE cannot change a
 -- state type and DROP AGGREGATE would take users' views with it): its catalog row points at the
 -- new support functions and type, its dependencies follow, and the old functions go. This part
