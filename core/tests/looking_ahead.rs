@@ -64,13 +64,21 @@ fn pareto_dert_is_fader_hardie_lee_equation_2() {
 /// model's validated expected purchases.
 #[test]
 fn dert_is_the_discounted_expected_purchases() {
-    for (kind, params) in MODELS {
+    // Besides CDNOW's: the Beta density with poles at both ends (a, b' < 1), a peaked one
+    // (a, b > 1), and an integer r, where the Laplace transform of a power has a removable pole.
+    let harsh = [
+        (Kind::BgNbd, [0.8, 20.0, 0.3, 0.6]),
+        (Kind::MbgNbd, [1.7, 3.0, 4.2, 15.0]),
+        (Kind::BgNbd, [1.0, 8.0, 1.3, 3.0]),
+        (Kind::MbgNbd, [2.0, 30.0, 0.05, 0.9]),
+    ];
+    for (kind, params) in MODELS.into_iter().chain(harsh) {
         let m = model(kind, params);
-        for delta in [weekly_delta(), 0.05] {
+        for delta in [weekly_delta(), 0.05, 2e-4, 2.0] {
             for c in CUSTOMERS {
                 let by_parts =
                     integrate(|v| (-v).exp() * m.expected_purchases(&c, v / delta), 0.0, 60.0, 1e-11, 2000)
-                        .unwrap();
+                        .unwrap_or_else(|| panic!("reference {kind:?} {params:?} δ {delta} {c:?}"));
                 close(m.dert(&c, delta, &|| {}), by_parts, 1e-8, &format!("{kind:?} δ {delta} {c:?}"));
             }
         }

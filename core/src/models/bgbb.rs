@@ -196,6 +196,52 @@ impl BgbbModel {
         self.ln_future_rate(c).exp() * sum
     }
 
+    /// P(exactly `purchases` transactions in the next `ahead` opportunities) given the history.
+    /// A customer alive at opportunity n + 1 (P(alive)) has p ~ Beta(α+x, β+n−x) and
+    /// θ ~ Beta(γ, δ+n+1); they are alive for j of the next opportunities, j < `ahead` with
+    /// probability E[(1−θ)^(j−1) θ] = B(γ+1, δ+n+j)/B(γ, δ+n+1) and all of them with
+    /// B(γ, δ+n+ahead)/B(γ, δ+n+1), and transact Binomial(j, p) times in them. One term per
+    /// opportunity ahead.
+    pub fn prob_purchases(&self, c: &Opportunities, ahead: u32, purchases: u32) -> f64 {
+        let alive = self.p_alive(c);
+        let none = if purchases == 0 { 1.0 - alive } else { 0.0 };
+        if purchases > ahead {
+            return none;
+        }
+        if ahead == 0 {
+            return 1.0;
+        }
+        let [alpha, beta, gamma, delta] = self.params;
+        let (x, n, k) = (f64::from(c.x), f64::from(c.n), f64::from(purchases));
+        let (a1, b1, d1) = (alpha + x, beta + n - x, delta + n + 1.0);
+        let ln_base = ln_beta(a1, b1) + ln_beta(gamma, d1);
+        let given_alive: f64 = (purchases.max(1)..=ahead)
+            .map(|j| {
+                let j = f64::from(j);
+                let ln_alive_for = if j < f64::from(ahead) {
+                    ln_beta(gamma + 1.0, delta + n + j)
+                } else {
+                    ln_beta(gamma, delta + n + j)
+                };
+                let ln_choose = ln_gamma(j + 1.0) - ln_gamma(k + 1.0) - ln_gamma(j - k + 1.0);
+                (ln_alive_for + ln_choose + ln_beta(a1 + k, b1 + j - k) - ln_base).exp()
+            })
+            .sum();
+        none + alive * given_alive
+    }
+
+    /// The `q`-quantile of the transactions in the next `ahead` opportunities (see
+    /// [`crate::models::btyd::discrete_quantile`]).
+    pub fn purchases_quantile(
+        &self,
+        c: &Opportunities,
+        ahead: u32,
+        q: f64,
+        check_interrupts: &dyn Fn(),
+    ) -> Option<u32> {
+        crate::models::btyd::discrete_quantile(|k| self.prob_purchases(c, ahead, k), q, check_interrupts)
+    }
+
     /// Discounted expected residual transactions at `discount_rate` per opportunity (FHS 2010
     /// eq. 14): `Σ_{t>n} P(transaction at t) / (1+d)^(t−n)`, which is
     /// `B(γ, δ+n+1)/B(γ, δ) · ₂F₁(1, δ+n+1; γ+δ+n+1; 1/(1+d)) / (1+d)` times the future rate.
@@ -293,6 +339,28 @@ impl LogLikelihood for Likelihood<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// The distribution of future transactions sums to 1 and its mean is the expected
+    /// transactions (FHS 2010 eq. 13, checked against the paper elsewhere).
+    #[test]
+    fn the_predictive_distribution_is_one_with_the_expected_mean() {
+        use super::*;
+        let m = BgbbModel { params: [1.204, 0.750, 0.657, 2.783], fit: None };
+        for c in [
+            Opportunities { x: 0, t_x: 0, n: 6 },
+            Opportunities { x: 3, t_x: 5, n: 6 },
+            Opportunities { x: 6, t_x: 6, n: 6 },
+        ] {
+            for ahead in [0, 1, 5, 30] {
+                let pmf: Vec<f64> = (0..=ahead).map(|k| m.prob_purchases(&c, ahead, k)).collect();
+                let total: f64 = pmf.iter().sum();
+                let mean: f64 = pmf.iter().enumerate().map(|(k, p)| k as f64 * p).sum();
+                assert!((total - 1.0).abs() < 1e-12, "{c:?} {ahead}: total {total}");
+                assert!((mean - m.expected_purchases(&c, ahead)).abs() < 1e-10, "{c:?} {ahead}: mean {mean}");
+                assert_eq!(m.prob_purchases(&c, ahead, ahead + 1), 0.0);
+            }
+        }
+    }
+
     use super::*;
 
     fn observations() -> Vec<BgbbObservation> {

@@ -13,9 +13,9 @@
 
 use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use crate::math::special::{beta_reg, ln_beta};
+use crate::math::special::{beta_reg, ln_beta, LaplaceOfPower};
 use crate::math::special::{
-    digamma, integrate, laplace_of_power, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid,
+    digamma, integrate_unit_interval, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid,
     through_removable_singularity,
 };
 use std::ops::Range;
@@ -115,49 +115,35 @@ pub fn p_alive_ahead(variant: Variant, p: &[f64; 4], c: &Customer, horizon: f64)
 /// Discounted expected residual transactions at a continuous rate δ per time unit:
 /// `∫₀^∞ e^(−δτ) dE[purchases in (T, T+τ]]`. Given activity, purchases come at rate
 /// λe^(−λpτ) in expectation, so the integral over τ is `E[λ/(δ + λp)]`; over λ it is
-/// `(r+x)/p · U(1, 1−r−x, δ(α+T)/p)` ([`laplace_of_power`]), and over p ~ Beta(a, b') it is
-/// one integral computed by quadrature (there is no closed form), split at 1/2 and
-/// substituted (`p = w^(1/a)`, `1 − p = w^(1/b')`) so that the Beta density's ends are smooth.
-/// NaN when the quadrature fails. `check_interrupts` runs at every point of the outer
-/// quadrature (at most a few thousand).
+/// `(r+x)/p · U(1, 1−r−x, δ(α+T)/p)` ([`LaplaceOfPower`], computed once per customer for
+/// every p), and over p ~ Beta(a, b') it is one integral (there is no closed form), by the
+/// tanh-sinh rule ([`integrate_unit_interval`]), which integrates the Beta density's poles at
+/// the ends as they are: about 60 points, stopping when two steps agree within 1e-7, which
+/// leaves an error near 1e-14 (at most 1.4e-12 on 40,000 simulated customers, and within 1e-8
+/// of an independent quadrature in `core/tests/looking_ahead.rs`). NaN when the quadrature
+/// fails. `check_interrupts` runs at every point (at most a few thousand).
 pub fn dert(variant: Variant, p: &[f64; 4], c: &Customer, delta: f64, check_interrupts: &dyn Fn()) -> f64 {
     let [r, alpha, a, b] = *p;
     let (k, b_active) = (r + c.x, variant.b_active(b, c.x));
     let (scale, ln_beta_ab) = (delta * (alpha + c.t), ln_beta(a, b_active));
+    let laplace = LaplaceOfPower::new(k + 1.0);
     // E[λ/(δ + λp) | p], over λ ~ Gamma(r+x, α+T).
     let given_p = |q: f64| {
         check_interrupts();
-        laplace_of_power(k + 1.0, scale / q).map_or(f64::NAN, |laplace| k * laplace / q)
+        laplace.at(scale / q).map_or(f64::NAN, |laplace| k * laplace / q)
     };
-    // On (0, 1/2], p = w^(1/a) when a < 1, where the density has a pole at 0: the density
-    // times dp is then (1−p)^(b'−1) dw / (a B(a, b')), smooth. On [1/2, 1) likewise
-    // 1 − p = w^(1/b') when b' < 1. Elsewhere the density is smooth as it is.
-    let (low_power, high_power) = (a.min(1.0), b_active.min(1.0));
-    let density = |q: f64| ((a - 1.0) * q.ln() + (b_active - 1.0) * (-q).ln_1p() - ln_beta_ab).exp();
-    let low = |w: f64| {
-        let q = w.powf(1.0 / low_power);
-        if q <= 0.0 {
-            // given_p(p) tends to (r+x)/(δ(α+T)) as p → 0, and the density times dp/dw to
-            // 1/(a B(a, b')) (a < 1) or 0 (a > 1).
-            return if a < 1.0 { (-ln_beta_ab).exp() / a * k / scale } else { 0.0 };
+    // Over p ~ Beta(a, b'), whose density may have poles at both ends: the tanh-sinh rule
+    // integrates them as they are. At p = 0 given_p tends to (r+x)/(δ(α+T)).
+    let integrand = |q: f64, rest: f64| {
+        let density = ((a - 1.0) * q.ln() + (b_active - 1.0) * rest.ln() - ln_beta_ab).exp();
+        if density == 0.0 {
+            return 0.0;
         }
-        density(q) * q / (low_power * w) * given_p(q)
+        density * if q > 0.0 { given_p(q) } else { k / scale }
     };
-    let high = |w: f64| {
-        let rest = w.powf(1.0 / high_power);
-        if rest <= 0.0 {
-            // At p = 1 the density times dp/dw is 1/(b' B(a, b')) when b' < 1, else 0.
-            return if b_active < 1.0 { (-ln_beta_ab).exp() / b_active * given_p(1.0) } else { 0.0 };
-        }
-        density(1.0 - rest) * rest / (high_power * w) * given_p(1.0 - rest)
-    };
-    let halves = [
-        integrate(low, 0.0, 0.5f64.powf(low_power), 1e-10, 200),
-        integrate(high, 0.0, 0.5f64.powf(high_power), 1e-10, 200),
-    ];
-    match halves {
-        [Some(below), Some(above)] => p_alive(variant, p, c) * (below + above),
-        _ => f64::NAN,
+    match integrate_unit_interval(integrand, [a, b_active], 1e-7) {
+        Some(active) => p_alive(variant, p, c) * active,
+        None => f64::NAN,
     }
 }
 

@@ -244,6 +244,29 @@ impl Kind {
     }
 }
 
+/// The largest quantile of a number of purchases [`Model::purchases_quantile`] sums up to.
+pub const MAX_QUANTILE: u32 = 1_000_000;
+
+/// The smallest n with `Σ_{m ≤ n} pmf(m) ≥ q` (less 1e-12 for the rounding of the sum), n at
+/// most [`MAX_QUANTILE`]; `None` beyond, or when a probability is not finite.
+pub fn discrete_quantile(pmf: impl Fn(u32) -> f64, q: f64, check_interrupts: &dyn Fn()) -> Option<u32> {
+    let mut cumulative = 0.0;
+    for n in 0..=MAX_QUANTILE {
+        if n % 1000 == 0 {
+            check_interrupts();
+        }
+        let p = pmf(n);
+        if !p.is_finite() {
+            return None;
+        }
+        cumulative += p;
+        if cumulative >= q - 1e-12 {
+            return Some(n);
+        }
+    }
+    None
+}
+
 /// How a purchase model was fitted (its 0.1.0 format is the shared report's).
 pub type FitInfo = FitReport<4>;
 
@@ -553,6 +576,20 @@ impl Model {
             Some(variant) => beta_geometric::prob_purchases(variant, &self.params, c, n, horizon),
             None => pareto_nbd::prob_purchases(&self.params, c, n, horizon),
         }
+    }
+
+    /// The `q`-quantile of the number of purchases in the next `horizon` time units: the
+    /// smallest n with P(at most n) ≥ q, for q in (0, 1). The probabilities are summed up from
+    /// 0, [`MAX_QUANTILE`] at most; `None` beyond, or if one cannot be computed.
+    /// `check_interrupts` runs every 1,000 terms.
+    pub fn purchases_quantile(
+        &self,
+        c: &Customer,
+        horizon: f64,
+        q: f64,
+        check_interrupts: &dyn Fn(),
+    ) -> Option<u32> {
+        discrete_quantile(|n| self.prob_purchases(c, n, horizon), q, check_interrupts)
     }
 
     /// Median time to the next purchase: the horizon at which the probability of at least one
