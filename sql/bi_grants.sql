@@ -10,7 +10,7 @@
 -- them by OID, not by name.
 GRANT SELECT ON customer_facts, lifecycle_overview, wake_up_list, spend_surge, shrinking_basket,
     upsell_list, vip_at_risk, replenishment_due, rfm_segments, rfm_segment_overview, cohort_retention,
-    customer_predictions, customer_scores, customer_scores_view
+    customer_predictions, customer_scores, customer_scores_view, segment_forecast
 TO :"bi_role";
 
 -- The analyst writes SQL with clv functions over the orders and summaries: USAGE on schema clv

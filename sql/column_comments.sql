@@ -55,13 +55,18 @@ BEGIN
             (NULL, 'purchases_next_365_days', 'Expected number of purchase days in the 365 days after as_of (Pareto/NBD model of clv_models).'),
             (NULL, 'churn_probability_90_days', 'Probability of no purchase in the 90 days after as_of (Pareto/NBD model of clv_models), 0 to 1.'),
             (NULL, 'expected_next_order_by', 'Date by which the model expects the next order (Pareto/NBD model of clv_models); NULL when it expects none.'),
+            (NULL, 'purchases_next_365_days_lower', 'Lower 90% bound of purchases_next_365_days from the uncertainty of the model''s estimates (not of the customer''s behaviour; docs/models/uncertainty.md).'),
+            (NULL, 'purchases_next_365_days_upper', 'Upper 90% bound of purchases_next_365_days from the uncertainty of the model''s estimates (not of the customer''s behaviour; docs/models/uncertainty.md).'),
+            ('segment_forecast', 'purchases_next_365_days', 'Expected purchase days of the segment''s customers in the 365 days after as_of, in total (Pareto/NBD model of clv_models).'),
+            ('segment_forecast', 'customers', 'Customers in this RFM segment at as_of.'),
             (NULL, 'value_next_12_months', 'Expected spend in the 12 months after as_of, discounted 1% a month (Pareto/NBD and Gamma-Gamma models of clv_models; currency of the orders, to the cent).')
         )
         , shipped (view_name) AS (VALUES
             ('customer_summaries_as_of'), ('customer_facts'), ('lifecycle_overview'), ('wake_up_list'),
             ('spend_surge'), ('shrinking_basket'), ('upsell_list'), ('vip_at_risk'), ('replenishment_due'),
             ('rfm_segments'), ('rfm_segment_overview'), ('cohort_retention'),
-            ('customer_summaries_live'), ('customer_predictions'), ('customer_scores'), ('customer_scores_view')
+            ('customer_summaries_live'), ('customer_predictions'), ('customer_scores'), ('customer_scores_view'),
+            ('segment_forecast')
         )
         SELECT c.relname, a.attname, coalesce(specific.comment, general.comment) AS comment
         FROM pg_catalog.pg_class c

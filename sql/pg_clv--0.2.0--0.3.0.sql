@@ -759,6 +759,72 @@ COMMENT ON FUNCTION dert_total_add_with_covariates(fit_state, btyd_model, custom
 COMMENT ON FUNCTION prediction_total_final(fit_state) IS 'Final function of the prediction totals (clv.expected_purchases_total, ...); not for direct use.';
 COMMENT ON FUNCTION prediction_total_combine(fit_state, fit_state) IS 'Combine function of the prediction totals (parallel query, Citus); not for direct use.';
 
+-- The predictive distribution: quantiles of a customer's purchases and the interval between
+-- two of them, and BG/BB's probability of each count.
+CREATE  FUNCTION "prob_purchases"(
+	"model" bgbb_model, /* BgbbModel */
+	"x" INT, /* i32 */
+	"t_x" INT, /* i32 */
+	"n" INT, /* i32 */
+	"opportunities" INT, /* i32 */
+	"purchases" INT /* i32 */
+) RETURNS double precision /* f64 */
+IMMUTABLE STRICT PARALLEL SAFE  COST 500
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bgbb_prob_purchases_wrapper';
+
+CREATE  FUNCTION "purchases_interval"(
+	"model" bgbb_model, /* BgbbModel */
+	"x" INT, /* i32 */
+	"t_x" INT, /* i32 */
+	"n" INT, /* i32 */
+	"opportunities" INT, /* i32 */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* PredictionInterval */
+IMMUTABLE STRICT PARALLEL SAFE  COST 10000
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bgbb_purchases_interval_wrapper';
+
+CREATE  FUNCTION "purchases_interval"(
+	"model" btyd_model, /* BtydModel */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"horizon" double precision, /* f64 */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 1000
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'purchases_interval_wrapper';
+
+CREATE  FUNCTION "purchases_quantile"(
+	"model" bgbb_model, /* BgbbModel */
+	"x" INT, /* i32 */
+	"t_x" INT, /* i32 */
+	"n" INT, /* i32 */
+	"opportunities" INT, /* i32 */
+	"q" double precision /* f64 */
+) RETURNS INT /* i32 */
+IMMUTABLE STRICT PARALLEL SAFE  COST 5000
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bgbb_purchases_quantile_wrapper';
+
+CREATE  FUNCTION "purchases_quantile"(
+	"model" btyd_model, /* BtydModel */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"horizon" double precision, /* f64 */
+	"q" double precision /* f64 */
+) RETURNS INT /* Option < i32 > */
+IMMUTABLE STRICT PARALLEL SAFE COST 500
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'purchases_quantile_wrapper';
+
+COMMENT ON FUNCTION purchases_quantile(btyd_model, customer_summary, date, double precision, double precision) IS 'The q-quantile of the customer''s purchases in the horizon after as_of (the smallest n with P(at most n purchases) >= q), from the distribution of clv.prob_purchases: where their actual purchases will fall. NULL if the customer had not ordered by as_of.';
+COMMENT ON FUNCTION purchases_interval(btyd_model, customer_summary, date, double precision, double precision) IS 'The customer''s expected purchases in the horizon, with the predictive interval at level (default 0.9): the quantiles that leave (1 - level)/2 on each side. Counts are whole, so the interval holds the purchases with probability level or more.';
+COMMENT ON FUNCTION prob_purchases(bgbb_model, integer, integer, integer, integer, integer) IS 'Probability of exactly purchases transactions in the next opportunities, for a BG/BB history (x, t_x, n).';
+COMMENT ON FUNCTION purchases_quantile(bgbb_model, integer, integer, integer, integer, double precision) IS 'The q-quantile of the transactions in the next opportunities, for a BG/BB history (x, t_x, n).';
+COMMENT ON FUNCTION purchases_interval(bgbb_model, integer, integer, integer, integer, double precision) IS 'Expected transactions in the next opportunities for a BG/BB history (x, t_x, n), with the predictive interval at level (default 0.9).';
+
 -- Each aggregate is moved in place, as 0.2.0 moved the fits (CREATE AGGREGATE cannot change a
 -- state type and DROP AGGREGATE would take users' views with it): its catalog row points at the
 -- new support functions and type, its dependencies follow, and the old functions go. This part

@@ -46,10 +46,25 @@ SELECT f.customer_id,
        clv.expected_purchases(m.purchases, c.s, f.as_of, 365)            AS purchases_next_365_days,
        clv.prob_no_purchase(m.purchases, c.s, f.as_of, 90)               AS churn_probability_90_days,
        clv.expected_next_order_date(m.purchases, c.s, f.as_of)           AS expected_next_order_by,
-       clv.customer_value(m.purchases, m.spend, c.s, f.as_of)::numeric(38,2) AS value_next_12_months
+       clv.customer_value(m.purchases, m.spend, c.s, f.as_of)::numeric(38,2) AS value_next_12_months,
+       b.lower                                                           AS purchases_next_365_days_lower,
+       b.upper                                                           AS purchases_next_365_days_upper
 FROM customer_facts f
 JOIN customer_summaries_as_of c USING (customer_id)
 JOIN rfm_segments r USING (customer_id)
-CROSS JOIN clv_models m;
-COMMENT ON VIEW customer_predictions IS 'One row per customer who ordered by segment_settings.as_of (key customer_id): lifecycle stage, RFM segment, P(alive), expected purchases, 90-day churn probability, expected next order date and 12-month value (1% monthly discount) from clv_models.';
+CROSS JOIN clv_models m
+CROSS JOIN LATERAL clv.expected_purchases_interval(m.purchases, c.s, f.as_of, 365) b;
+COMMENT ON VIEW customer_predictions IS 'One row per customer who ordered by segment_settings.as_of (key customer_id): lifecycle stage, RFM segment, P(alive), expected purchases with 90% bounds, 90-day churn probability, expected next order date and 12-month value (1% monthly discount) from clv_models.';
+
+-- Each RFM segment's expected purchases in the next 365 days with 90% bounds that account for
+-- the model's estimates every customer shares (docs/models/uncertainty.md).
+CREATE OR REPLACE VIEW segment_forecast AS
+SELECT segment, customers, (t).estimate AS purchases_next_365_days,
+       (t).lower AS purchases_next_365_days_lower, (t).upper AS purchases_next_365_days_upper
+FROM (SELECT r.segment, count(*) AS customers, clv.expected_purchases_total(m.purchases, c.s, c.as_of, 365, 0.9) AS t
+      FROM rfm_segments r
+      JOIN customer_summaries_as_of c USING (customer_id)
+      CROSS JOIN clv_models m
+      GROUP BY r.segment) totals;
+COMMENT ON VIEW segment_forecast IS 'One row per RFM segment at segment_settings.as_of (key segment): its customers and their total expected purchases in the next 365 days with 90% bounds (Pareto/NBD model of clv_models).';
 \ir ../column_comments.sql

@@ -48,7 +48,7 @@ impl FitObservation for BgbbObservation {
 type BgbbState = FitState<BgbbObservation>;
 
 /// `(x, t_x, n)` from SQL integers, checked.
-fn history(x: i32, t_x: i32, n: i32) -> Opportunities {
+pub(crate) fn history(x: i32, t_x: i32, n: i32) -> Opportunities {
     let count = args::not_negative;
     let c = Opportunities { x: count(x, "x"), t_x: count(t_x, "t_x"), n: count(n, "n") };
     c.check().unwrap_or_else(|why| raise(INVALID_PARAMETER_VALUE, why));
@@ -56,7 +56,7 @@ fn history(x: i32, t_x: i32, n: i32) -> Opportunities {
 }
 
 /// A number of future opportunities, checked: 0 to [`MAX_OPPORTUNITIES`].
-fn opportunities_ahead(opportunities: i32) -> u32 {
+pub(crate) fn opportunities_ahead(opportunities: i32) -> u32 {
     args::integer_between(opportunities, "opportunities", 0, MAX_OPPORTUNITIES)
 }
 

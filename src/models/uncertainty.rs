@@ -6,18 +6,20 @@
 use crate::models::btyd::predict::{
     checked_horizon, continuous_rate, customer_at, customer_covariates, CovariateArgs,
 };
+use crate::models::bgbb::{history, opportunities_ahead};
 use crate::models::btyd::BtydModel;
+use crate::models::BgbbModel;
 use crate::models::fit_state::{self, combine_function, read_state_header, state_header, FitStateDatum};
 use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::args;
 use crate::pg::call::{check_for_interrupts, composite_result};
 use crate::pg::datum::pg_newtype;
-use crate::pg::errors::{float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE};
+use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::DecodeError;
 use clv_core::math::optimize::CompensatedSum;
-use clv_core::models::btyd::{Customer, Model};
+use clv_core::models::btyd::{Customer, Model, MAX_QUANTILE};
 use clv_core::models::uncertainty::{total_interval, Covariance, Interval, Scale, Sensitivity};
 use pgrx::datum::{Array, Date, IntoDatum};
 use pgrx::prelude::*;
@@ -41,14 +43,12 @@ fn interval_row(fcinfo: pg_sys::FunctionCallInfo, i: Interval) -> PredictionInte
 
 /// A level of confidence: strictly between 0 and 1.
 fn level(value: f64) -> f64 {
-    if !(value > 0.0 && value < 1.0) {
-        raise_with_hint(
-            INVALID_PARAMETER_VALUE,
-            format!("level must be between 0 and 1 (exclusive), not {}", float8_text(value)),
-            Some("0.9 gives bounds that hold the value with 90% confidence."),
-        );
-    }
-    value
+    args::open_probability(value, "level", "0.9 gives bounds that hold the value with 90% confidence.")
+}
+
+/// A quantile's probability: strictly between 0 and 1.
+fn quantile_probability(value: f64) -> f64 {
+    args::open_probability(value, "q", "0.5 gives the median, 0.95 a number of purchases exceeded with probability 5% at most.")
 }
 
 /// The covariance of the model's estimates, or an ERROR saying why there is none.
@@ -492,6 +492,113 @@ fn prediction_total_final(
 
 combine_function!(TotalState: prediction_total_combine);
 
+// ---- the predictive distribution ------------------------------------------------------------
+// Where a customer's actual purchases will fall (`clv.prob_purchases` gives each count's
+// probability): quantiles, and the interval between two of them.
+
+/// A quantile of purchases as SQL's integer, or an ERROR when it cannot be computed.
+fn purchases_quantile_of(quantile: Option<u32>) -> i32 {
+    quantile.and_then(|n| i32::try_from(n).ok()).unwrap_or_else(|| {
+        raise_with_hint(
+            NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("could not compute the quantile of purchases for these inputs (it is computed up to {MAX_QUANTILE})"),
+            Some("The model's parameters or the horizon are too extreme for a distribution of purchase counts."),
+        )
+    })
+}
+
+/// The predictive interval at `level`: the expected purchases, and the quantiles that leave
+/// (1 − level)/2 on each side.
+fn predictive_interval(expected: f64, quantile: impl Fn(f64) -> Option<u32>, at_level: f64) -> Interval {
+    let at_level = level(at_level);
+    let bound = |q: f64| f64::from(purchases_quantile_of(quantile(q)));
+    Interval {
+        estimate: args::computed(expected, "expected purchases"),
+        lower: bound((1.0 - at_level) / 2.0),
+        upper: bound((1.0 + at_level) / 2.0),
+    }
+}
+
+// A quantile sums the probabilities of 0, 1, ... purchases up to it.
+#[pg_extern(immutable, parallel_safe, strict, cost = 500)]
+fn purchases_quantile(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    horizon: f64,
+    q: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<i32> {
+    let (horizon, q) = (checked_horizon(horizon), quantile_probability(q));
+    let m = model.cached_value(fcinfo);
+    customer_covariates(&m, None);
+    let c = customer_at(&m, &s, as_of)?;
+    Some(purchases_quantile_of(m.purchases_quantile(&c, horizon, q, &check_for_interrupts)))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 1000)]
+fn purchases_interval(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    horizon: f64,
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let horizon = checked_horizon(horizon);
+    let m = model.cached_value(fcinfo);
+    customer_covariates(&m, None);
+    let c = customer_at(&m, &s, as_of)?;
+    let quantile = |q| m.purchases_quantile(&c, horizon, q, &check_for_interrupts);
+    Some(interval_row(fcinfo, predictive_interval(m.expected_purchases(&c, horizon), quantile, level)))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 500, name = "prob_purchases")]
+fn bgbb_prob_purchases(
+    model: BgbbModel,
+    x: i32,
+    t_x: i32,
+    n: i32,
+    opportunities: i32,
+    purchases: i32,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> f64 {
+    let (c, ahead) = (history(x, t_x, n), opportunities_ahead(opportunities));
+    let purchases = args::not_negative(purchases, "purchases");
+    args::computed(model.cached_value(fcinfo).prob_purchases(&c, ahead, purchases), "the probability")
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 5000, name = "purchases_quantile")]
+#[allow(clippy::too_many_arguments)]
+fn bgbb_purchases_quantile(
+    model: BgbbModel,
+    x: i32,
+    t_x: i32,
+    n: i32,
+    opportunities: i32,
+    q: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> i32 {
+    let (c, ahead, q) = (history(x, t_x, n), opportunities_ahead(opportunities), quantile_probability(q));
+    purchases_quantile_of(model.cached_value(fcinfo).purchases_quantile(&c, ahead, q, &check_for_interrupts))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 10000, name = "purchases_interval")]
+#[allow(clippy::too_many_arguments)]
+fn bgbb_purchases_interval(
+    model: BgbbModel,
+    x: i32,
+    t_x: i32,
+    n: i32,
+    opportunities: i32,
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> PredictionInterval {
+    let (c, ahead, m) = (history(x, t_x, n), opportunities_ahead(opportunities), model.cached_value(fcinfo));
+    let quantile = |q| m.purchases_quantile(&c, ahead, q, &check_for_interrupts);
+    interval_row(fcinfo, predictive_interval(m.expected_purchases(&c, ahead), quantile, level))
+}
+
 extension_sql_file!(
     "uncertainty/prediction_intervals.sql",
     name = "prediction_intervals",
@@ -511,5 +618,10 @@ extension_sql_file!(
         dert_total_add_with_covariates,
         prediction_total_final,
         prediction_total_combine,
+        purchases_quantile,
+        purchases_interval,
+        bgbb_prob_purchases,
+        bgbb_purchases_quantile,
+        bgbb_purchases_interval,
     ],
 );

@@ -65,6 +65,18 @@ pub fn weight(value: f64) -> f64 {
     non_negative(value, "weight", "customers")
 }
 
+/// A probability strictly between 0 and 1: a level of confidence, a quantile's.
+pub fn open_probability(value: f64, argument: &str, hint: &str) -> f64 {
+    if !(value > 0.0 && value < 1.0) {
+        raise_with_hint(
+            INVALID_PARAMETER_VALUE,
+            format!("{argument} must be between 0 and 1 (exclusive), not {}", float8_text(value)),
+            Some(hint),
+        );
+    }
+    value
+}
+
 /// The largest discount rate: 100,000% a period, beyond any real use.
 pub const MAX_DISCOUNT_RATE: f64 = 1000.0;
 

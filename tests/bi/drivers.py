@@ -25,7 +25,7 @@ from sqlalchemy import MetaData, Table, bindparam, func, select
 BI_RELATIONS = [
     "customer_facts", "lifecycle_overview", "wake_up_list", "spend_surge", "shrinking_basket",
     "upsell_list", "vip_at_risk", "replenishment_due", "rfm_segments", "rfm_segment_overview",
-    "cohort_retention", "customer_predictions", "customer_scores", "customer_scores_view",
+    "cohort_retention", "customer_predictions", "customer_scores", "customer_scores_view", "segment_forecast",
 ]
 
 

@@ -82,3 +82,23 @@ SELECT clv.expected_purchases_total(CASE WHEN customer_id = 2 THEN pareto_nbd EL
 FROM unc_models, unc_customers WHERE customer_id <= 2;
 SELECT clv.expected_purchases_total(bgnbd, s, '1997-09-30', 52, customer_id / 10.0) FROM unc_models, unc_customers WHERE customer_id <= 2;
 SELECT clv.expected_purchases_total(bgnbd, s, '1997-09-30', 52, NULL) FROM unc_models, unc_customers WHERE customer_id <= 2;
+
+-- The predictive distribution: quantiles grow with q, the interval holds the expected value's
+-- neighbourhood, and BG/BB's probabilities sum to 1 with the expected transactions as mean.
+SELECT bool_and(clv.purchases_quantile(bgnbd, s, '1997-09-30', 39, 0.05) <= clv.purchases_quantile(bgnbd, s, '1997-09-30', 39, 0.5)
+                AND clv.purchases_quantile(bgnbd, s, '1997-09-30', 39, 0.5) <= clv.purchases_quantile(bgnbd, s, '1997-09-30', 39, 0.95)) AS monotone,
+       bool_and(i.lower <= i.upper AND i.lower = floor(i.lower) AND i.upper = floor(i.upper)) AS whole_bounds,
+       bool_and(abs(i.estimate - clv.expected_purchases(bgnbd, s, '1997-09-30', 39)) < 1e-12) AS estimate
+FROM unc_models, unc_customers, clv.purchases_interval(bgnbd, s, '1997-09-30', 39) i WHERE customer_id <= 200;
+SELECT lower, upper, round(estimate::numeric, 3) AS expected
+FROM unc_models, unc_customers, clv.purchases_interval(pareto_nbd, s, '1997-09-30', 39, 0.8) WHERE customer_id = 1;
+WITH b AS (SELECT '{"version":1,"model":"bgbb","params":{"alpha":1.204,"beta":0.75,"gamma":0.657,"delta":2.783}}'::clv.bgbb_model AS m)
+SELECT (SELECT round(sum(clv.prob_purchases(m, 3, 5, 6, 5, k))::numeric, 12) FROM generate_series(0, 5) k) AS total,
+       (SELECT round(sum(k * clv.prob_purchases(m, 3, 5, 6, 5, k))::numeric, 10) FROM generate_series(0, 5) k)
+       = round(clv.expected_purchases(m, 3, 5, 6, 5)::numeric, 10) AS mean,
+       clv.purchases_quantile(m, 3, 5, 6, 5, 0.5) AS median, i.lower, i.upper
+FROM b, clv.purchases_interval(m, 3, 5, 6, 5) i;
+SELECT clv.purchases_quantile(bgnbd, s, '1997-09-30', 39, 0) FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.purchases_interval(with_covariates, s, '1997-09-30', 39) FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.purchases_quantile(clv.for_customer(with_covariates, z_trans, z_life), s, '1997-09-30', 39, 0.5) IS NOT NULL AS for_customer
+FROM unc_models, unc_customers WHERE customer_id = 1;
