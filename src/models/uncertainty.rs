@@ -3,13 +3,13 @@
 //! customers with its bounds, from the covariance of the model's estimates by the delta method
 //! (`clv_core::models::uncertainty`; docs/models/uncertainty.md).
 
+use crate::models::bgbb::{history, opportunities_ahead};
 use crate::models::btyd::predict::{
     checked_horizon, continuous_rate, customer_at, customer_covariates, CovariateArgs,
 };
-use crate::models::bgbb::{history, opportunities_ahead};
 use crate::models::btyd::BtydModel;
-use crate::models::BgbbModel;
 use crate::models::fit_state::{self, combine_function, read_state_header, state_header, FitStateDatum};
+use crate::models::BgbbModel;
 use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::args;
 use crate::pg::call::{check_for_interrupts, composite_result};
@@ -48,7 +48,11 @@ fn level(value: f64) -> f64 {
 
 /// A quantile's probability: strictly between 0 and 1.
 fn quantile_probability(value: f64) -> f64 {
-    args::open_probability(value, "q", "0.5 gives the median, 0.95 a number of purchases exceeded with probability 5% at most.")
+    args::open_probability(
+        value,
+        "q",
+        "0.5 gives the median, 0.95 a number of purchases exceeded with probability 5% at most.",
+    )
 }
 
 /// The covariance of the model's estimates, or an ERROR saying why there is none.
