@@ -759,6 +759,126 @@ COMMENT ON FUNCTION dert_total_add_with_covariates(fit_state, btyd_model, custom
 COMMENT ON FUNCTION prediction_total_final(fit_state) IS 'Final function of the prediction totals (clv.expected_purchases_total, ...); not for direct use.';
 COMMENT ON FUNCTION prediction_total_combine(fit_state, fit_state) IS 'Combine function of the prediction totals (parallel query, Citus); not for direct use.';
 
+-- Intervals of P(alive) ahead, expected spend and the values (both models' covariances), and
+-- totals of the values.
+CREATE  FUNCTION "customer_value_interval"(
+	"purchases" btyd_model, /* BtydModel */
+	"spend" spend_model, /* SpendModelDatum */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"months" INT DEFAULT 12, /* i32 */
+	"monthly_discount_rate" double precision DEFAULT 0.01, /* f64 */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 250
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'customer_value_interval_wrapper';
+
+CREATE  FUNCTION "customer_value_total_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"purchases" btyd_model, /* Option < BtydModel > */
+	"spend" spend_model, /* Option < SpendModelDatum > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"months" INT, /* Option < i32 > */
+	"monthly_discount_rate" double precision, /* Option < f64 > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'customer_value_total_add_wrapper';
+
+CREATE  FUNCTION "expected_spend_interval"(
+	"model" spend_model, /* SpendModelDatum */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 20
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_spend_interval_wrapper';
+
+CREATE  FUNCTION "expected_spend_interval"(
+	"model" spend_model, /* Option < SpendModelDatum > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"spend_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"level" double precision DEFAULT 0.9 /* Option < f64 > */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE PARALLEL SAFE  COST 20
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'expected_spend_interval_with_covariates_wrapper';
+
+CREATE  FUNCTION "p_alive_ahead_interval"(
+	"model" btyd_model, /* BtydModel */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"horizon" double precision, /* f64 */
+	"assume_no_purchase" bool DEFAULT false, /* bool */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 100
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_ahead_interval_wrapper';
+
+CREATE  FUNCTION "p_alive_ahead_interval"(
+	"model" btyd_model, /* Option < BtydModel > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"transaction_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"dropout_covariates" double precision[], /* :: std :: option :: Option < Array < f64 > > */
+	"horizon" double precision, /* Option < f64 > */
+	"assume_no_purchase" bool DEFAULT false, /* Option < bool > */
+	"level" double precision DEFAULT 0.9 /* Option < f64 > */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE PARALLEL SAFE  COST 100
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'p_alive_ahead_interval_with_covariates_wrapper';
+
+CREATE  FUNCTION "residual_value_interval"(
+	"purchases" btyd_model, /* BtydModel */
+	"spend" spend_model, /* SpendModelDatum */
+	"s" customer_summary, /* CustomerSummary */
+	"as_of" date, /* Date */
+	"annual_discount_rate" double precision, /* f64 */
+	"level" double precision DEFAULT 0.9 /* f64 */
+) RETURNS prediction_interval /* Option < PredictionInterval > */
+IMMUTABLE STRICT PARALLEL SAFE COST 20000
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'residual_value_interval_wrapper';
+
+CREATE  FUNCTION "residual_value_total_add"(
+	"state" fit_state, /* Option < FitStateDatum > */
+	"purchases" btyd_model, /* Option < BtydModel > */
+	"spend" spend_model, /* Option < SpendModelDatum > */
+	"s" customer_summary, /* Option < CustomerSummary > */
+	"as_of" date, /* Option < Date > */
+	"annual_discount_rate" double precision, /* Option < f64 > */
+	"level" double precision /* Option < f64 > */
+) RETURNS fit_state /* Option < FitStateDatum > */
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'residual_value_total_add_wrapper';
+
+CREATE AGGREGATE customer_value_total(purchases btyd_model, spend spend_model, s customer_summary, as_of date, months integer, monthly_discount_rate double precision, level double precision) (
+    sfunc = customer_value_total_add, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+CREATE AGGREGATE residual_value_total(purchases btyd_model, spend spend_model, s customer_summary, as_of date, annual_discount_rate double precision, level double precision) (
+    sfunc = residual_value_total_add, stype = fit_state, finalfunc = prediction_total_final,
+    combinefunc = prediction_total_combine, parallel = safe);
+COMMENT ON FUNCTION p_alive_ahead_interval(btyd_model, customer_summary, date, double precision, boolean, double precision) IS 'P(alive) horizon time units after as_of (whatever happens in between, or given no purchase with assume_no_purchase), with bounds at level (default 0.9) from the covariance of the model''s estimates (delta method on the logit scale).';
+COMMENT ON FUNCTION p_alive_ahead_interval(btyd_model, customer_summary, date, double precision[], double precision[], double precision, boolean, double precision) IS 'P(alive) ahead with bounds, for a model fitted with covariates, given the customer''s covariate vectors.';
+COMMENT ON FUNCTION customer_value_interval(btyd_model, spend_model, customer_summary, date, integer, double precision, double precision) IS 'clv.customer_value with bounds at level (default 0.9) from the covariances of both models'' estimates (fitted separately, so independent): the delta method on the log scale, where the value''s variance is the purchase part''s plus the spend part''s.';
+COMMENT ON FUNCTION residual_value_interval(btyd_model, spend_model, customer_summary, date, double precision, double precision) IS 'clv.residual_value (DERT times expected spend) with bounds at level (default 0.9) from the covariances of both models'' estimates.';
+COMMENT ON FUNCTION expected_spend_interval(spend_model, customer_summary, date, double precision) IS 'Expected spend per purchase day with bounds at level (default 0.9) from the covariance of the spend model''s estimates (delta method on the log scale). NULL if the customer had not ordered by as_of.';
+COMMENT ON FUNCTION expected_spend_interval(spend_model, customer_summary, date, double precision[], double precision) IS 'Expected spend per purchase day with bounds, for a spend model fitted with covariates, given the customer''s spend covariates.';
+    sfunc = customer_value_total_add, stype = fit_state, finalfunc = prediction_total_final,
+    sfunc = residual_value_total_add, stype = fit_state, finalfunc = prediction_total_final,
+COMMENT ON AGGREGATE customer_value_total(btyd_model, spend_model, customer_summary, date, integer, double precision, double precision) IS 'The total of clv.customer_value over the rows (a segment''s revenue over the next months, discounted), with bounds at level that account for every customer sharing both models'' estimates. Rows with a NULL model or summary are skipped; every row must pass the same models, arguments and level. NULL when no row has a customer.';
+COMMENT ON AGGREGATE residual_value_total(btyd_model, spend_model, customer_summary, date, double precision, double precision) IS 'The total of clv.residual_value over the rows, with bounds at level that account for every customer sharing both models'' estimates. NULL when no row has a customer.';
+COMMENT ON FUNCTION customer_value_total_add(fit_state, btyd_model, spend_model, customer_summary, date, integer, double precision, double precision) IS 'Transition function of clv.customer_value_total; not for direct use.';
+COMMENT ON FUNCTION residual_value_total_add(fit_state, btyd_model, spend_model, customer_summary, date, double precision, double precision) IS 'Transition function of clv.residual_value_total; not for direct use.';
+
 -- The predictive distribution: quantiles of a customer's purchases and the interval between
 -- two of them, and BG/BB's probability of each count.
 CREATE  FUNCTION "prob_purchases"(

@@ -132,8 +132,13 @@ fn gamma_gamma_and_customer_value_match() {
         assert!(close(*got, *lifetimes, 0.001), "{:?} vs lifetimes {theirs:?}", ours.params);
         assert!(close(*got, published, 0.005), "{:?} vs published (6.25, 3.74, 15.44)", ours.params);
     }
-    let spend_model =
-        SpendModel { params: theirs.try_into().unwrap(), as_of: None, fit: None, covariates: None };
+    let spend_model = SpendModel {
+        params: theirs.try_into().unwrap(),
+        as_of: None,
+        fit: None,
+        covariates: None,
+        covariance: None,
+    };
     let bgnbd = lifetimes_model(&r, Kind::BgNbd);
     let (spend, clv) = (floats(&r["gamma_gamma"]["expected_spend"]), floats(&r["clv_bgnbd_12_months_1pct"]));
     for (i, (c, mean)) in customers(&r).iter().enumerate() {

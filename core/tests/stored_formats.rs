@@ -172,10 +172,18 @@ fn spend_model_v1() {
             converged: true,
         }),
         covariates: None,
+        covariance: None,
     };
     assert_eq!(hex(&model.encode()), SPEND_MODEL_V1);
     assert_eq!(SpendModel::decode(&unhex(SPEND_MODEL_V1)).unwrap(), model);
+    // 0.3.0: with the covariance of its estimates, version 3 (the purchase models' tail).
+    let rows = vec![vec![1.21, -0.3, 0.5], vec![-0.3, 0.25, -0.1], vec![0.5, -0.1, 5.06]];
+    let with_covariance = SpendModel { covariance: Some(Covariance::from_rows(&rows).unwrap()), ..model };
+    assert_eq!(hex(&with_covariance.encode()), SPEND_MODEL_COVARIANCE_V3);
+    assert_eq!(SpendModel::decode(&unhex(SPEND_MODEL_COVARIANCE_V3)).unwrap(), with_covariance);
 }
+
+const SPEND_MODEL_COVARIANCE_V3: &str = "0301c9fcffff0000000000001940ec51b81e85eb0d40e17a14ae47e12e4001000000000041afc09a9999999999f13f000000000000e03f00000000000002400000000000908d4000000000000c96400c0000000000000001005c8fc2f5285cf33f333333333333d3bf000000000000d03f000000000000e03f9a9999999999b9bf3d0ad7a3703d1440";
 
 const RFM_BREAKS_V1: &str = "0103dafdffff35090000000000000000000000c072400000000000005e40000000000000f03f000000000000084000000000008039400000000000105440";
 

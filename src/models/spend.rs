@@ -206,7 +206,7 @@ extension_sql_file!(
 
 /// Repeat purchase days and mean repeat spend at as_of (0 when not positive); `None` if the
 /// customer had not ordered by then.
-fn spend_history(summary: &CustomerSummary, as_of: i32) -> Option<(f64, f64)> {
+pub(crate) fn spend_history(summary: &CustomerSummary, as_of: i32) -> Option<(f64, f64)> {
     let seen = summary.view().until(as_of)?;
     Some((seen.frequency() as f64, seen.repeat_spend_mean().unwrap_or(0.0).max(0.0)))
 }
@@ -302,6 +302,13 @@ fn residual_value(
 /// `v` (the vector checked against the model's covariates; a model without takes an empty
 /// one); without, the model itself, which must then have no covariates.
 fn customer_spend_model(model: Model, spend_covariates: Option<Option<Array<f64>>>) -> Model {
+    let z = customer_spend_covariates(&model, spend_covariates);
+    model.for_customer(&z)
+}
+
+/// The customer's spend covariates, checked as [`customer_spend_model`] checks them (empty for
+/// a model without covariates), and their parameters checked to be finite.
+pub(crate) fn customer_spend_covariates(model: &Model, spend_covariates: Option<Option<Array<f64>>>) -> Vec<f64> {
     let Some(vector) = spend_covariates else {
         if model.covariates.is_some() {
             raise_with_hint(
@@ -310,14 +317,13 @@ fn customer_spend_model(model: Model, spend_covariates: Option<Option<Array<f64>
                 Some("Pass the customer's spend covariates after as_of, or the model of clv.for_customer(model, spend_covariates)."),
             );
         }
-        return model;
+        return Vec::new();
     };
     let z = args::covariates(vector, "spend_covariates");
     let widths = model.covariates.as_ref().map_or(vec![0], |c| c.spec.widths());
     check_lengths(&widths, &[(&z, "spend_covariates")]);
-    let own = model.for_customer(&z);
-    check_customer_parameters("gamma_gamma", &own.params);
-    own
+    check_customer_parameters("gamma_gamma", &model.clone().for_customer(&z).params);
+    z
 }
 
 /// A customer's own spend model (see [`customer_spend_model`]), for clv.customer_value and

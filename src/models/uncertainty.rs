@@ -8,6 +8,9 @@ use crate::models::btyd::predict::{
     checked_horizon, continuous_rate, customer_at, customer_covariates, CovariateArgs,
 };
 use crate::models::btyd::BtydModel;
+use crate::models::spend::{customer_spend_covariates, spend_history};
+use crate::models::SpendModel as SpendModelDatum;
+use crate::pg::dates::finite_day;
 use crate::models::fit_state::{self, combine_function, read_state_header, state_header, FitStateDatum};
 use crate::models::BgbbModel;
 use crate::pg::aggregate::{check_same_parameters, AggregateState};
@@ -20,6 +23,8 @@ use crate::summary::CustomerSummary;
 use clv_core::codec::DecodeError;
 use clv_core::math::optimize::CompensatedSum;
 use clv_core::models::btyd::{Customer, Model, MAX_QUANTILE};
+use clv_core::models::gamma_gamma::SpendModel;
+use clv_core::models::value::customer_value as discounted_value;
 use clv_core::models::uncertainty::{total_interval, Covariance, Interval, Scale, Sensitivity};
 use pgrx::datum::{Array, Date, IntoDatum};
 use pgrx::prelude::*;
@@ -55,97 +60,131 @@ fn quantile_probability(value: f64) -> f64 {
     )
 }
 
-/// The covariance of the model's estimates, or an ERROR saying why there is none.
-fn covariance(model: &Model) -> &Covariance {
-    model.covariance.as_ref().unwrap_or_else(|| {
+/// The covariance of a model's estimates, or an ERROR saying why there is none.
+fn covariance_of<'a>(covariance: Option<&'a Covariance>, model: &str) -> &'a Covariance {
+    covariance.unwrap_or_else(|| {
         raise_with_hint(
             INVALID_PARAMETER_VALUE,
-            format!("this {} model has no covariance of its estimates", model.kind.name()),
+            format!("this {model} model has no covariance of its estimates"),
             Some("Models fitted by pg_clv 0.3.0 or later carry one when the fit's information matrix is positive definite; refit the model. A model entered by hand has none."),
         )
     })
 }
 
-/// What an interval and a total need to know of one customer: the model, its covariance and the
-/// customer's sensitivity to it; `None` when the customer had not ordered by `as_of`.
-fn customer_sensitivity(
-    model: &Model,
-    s: &CustomerSummary,
-    as_of: Date,
-    covariates: Option<CovariateArgs>,
-    predict: impl Fn(&Model, &Customer) -> f64,
-    what: &str,
-) -> Option<Sensitivity> {
-    let z = customer_covariates(model, covariates);
-    let c = customer_at(model, s, as_of)?;
-    let sensitivity = model.sensitivity(&z, |own| predict(own, &c));
+/// A prediction's sensitivity, or an ERROR (22003) when it or its gradient is not finite.
+fn checked(sensitivity: Sensitivity, what: &str) -> Sensitivity {
     args::computed(sensitivity.estimate, what);
     if !sensitivity.gradient.iter().all(|g| g.is_finite()) {
         args::computed(f64::NAN, &format!("the uncertainty of {what}"));
     }
-    Some(sensitivity)
+    sensitivity
 }
 
 /// The predictions that have intervals and totals: what each computes, on which scale, and how
-/// the error messages name it.
+/// the error messages name it. The values also need a spend model.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Prediction {
     PAlive,
     ExpectedPurchases { horizon: f64 },
     Dert { annual_discount_rate: f64 },
+    PAliveAhead { horizon: f64, assume_no_purchase: bool },
+    CustomerValue { months: u32, monthly_discount_rate: f64 },
+    ResidualValue { annual_discount_rate: f64 },
 }
 
 impl Prediction {
-    fn code(self) -> (u8, f64) {
+    fn code(self) -> (u8, [f64; 2]) {
         match self {
-            Self::PAlive => (1, 0.0),
-            Self::ExpectedPurchases { horizon } => (2, horizon),
-            Self::Dert { annual_discount_rate } => (3, annual_discount_rate),
+            Self::PAlive => (1, [0.0; 2]),
+            Self::ExpectedPurchases { horizon } => (2, [horizon, 0.0]),
+            Self::Dert { annual_discount_rate } => (3, [annual_discount_rate, 0.0]),
+            Self::PAliveAhead { horizon, assume_no_purchase } => (4, [horizon, f64::from(u8::from(assume_no_purchase))]),
+            Self::CustomerValue { months, monthly_discount_rate } => (5, [f64::from(months), monthly_discount_rate]),
+            Self::ResidualValue { annual_discount_rate } => (6, [annual_discount_rate, 0.0]),
         }
     }
 
-    fn from_code(code: u8, argument: f64) -> Result<Self, DecodeError> {
+    fn from_code(code: u8, [first, second]: [f64; 2]) -> Result<Self, DecodeError> {
         match code {
             1 => Ok(Self::PAlive),
-            2 => Ok(Self::ExpectedPurchases { horizon: argument }),
-            3 => Ok(Self::Dert { annual_discount_rate: argument }),
+            2 => Ok(Self::ExpectedPurchases { horizon: first }),
+            3 => Ok(Self::Dert { annual_discount_rate: first }),
+            4 => Ok(Self::PAliveAhead { horizon: first, assume_no_purchase: second != 0.0 }),
+            5 if (0.0..=1200.0).contains(&first) => {
+                Ok(Self::CustomerValue { months: first as u32, monthly_discount_rate: second })
+            }
+            6 => Ok(Self::ResidualValue { annual_discount_rate: first }),
             _ => Err(DecodeError::Invalid("unknown prediction")),
         }
     }
 
     fn scale(self) -> Scale {
         match self {
-            Self::PAlive => Scale::Logit,
-            Self::ExpectedPurchases { .. } | Self::Dert { .. } => Scale::Log,
+            Self::PAlive | Self::PAliveAhead { .. } => Scale::Logit,
+            _ => Scale::Log,
         }
     }
 
     fn what(self) -> &'static str {
         match self {
-            Self::PAlive => "P(alive)",
+            Self::PAlive | Self::PAliveAhead { .. } => "P(alive)",
             Self::ExpectedPurchases { .. } => "expected purchases",
             Self::Dert { .. } => "the discounted expected residual transactions",
+            Self::CustomerValue { .. } => "the customer value",
+            Self::ResidualValue { .. } => "the residual value",
         }
     }
 
+    /// The aggregate of the prediction's totals, for its error messages.
+    fn total_name(self) -> &'static str {
+        match self {
+            Self::PAlive => "p_alive_total",
+            Self::ExpectedPurchases { .. } => "expected_purchases_total",
+            Self::Dert { .. } => "dert_total",
+            Self::PAliveAhead { .. } => "p_alive_ahead_total",
+            Self::CustomerValue { .. } => "customer_value_total",
+            Self::ResidualValue { .. } => "residual_value_total",
+        }
+    }
+
+    /// The purchase model's part: the prediction itself, or for a value the discounted
+    /// purchases that the expected spend multiplies.
     fn predict(self, m: &Model, c: &Customer) -> f64 {
         match self {
             Self::PAlive => m.p_alive(c),
             Self::ExpectedPurchases { horizon } => m.expected_purchases(c, horizon),
-            Self::Dert { annual_discount_rate } => {
+            Self::Dert { annual_discount_rate } | Self::ResidualValue { annual_discount_rate } => {
                 m.dert(c, continuous_rate(m, annual_discount_rate), &check_for_interrupts)
+            }
+            Self::PAliveAhead { horizon, assume_no_purchase } => m.p_alive_ahead(c, horizon, assume_no_purchase),
+            Self::CustomerValue { months, monthly_discount_rate } => {
+                discounted_value(m, c, 1.0, months, monthly_discount_rate, &check_for_interrupts)
             }
         }
     }
 
+    /// The customer's prediction with its gradient over the estimates, and their covariance
+    /// (both models', for a value); `None` when the customer had not ordered by `as_of`.
     fn sensitivity(
         self,
-        model: &Model,
+        (purchases, spend): (&Model, Option<&SpendModel>),
         s: &CustomerSummary,
         as_of: Date,
         covariates: Option<CovariateArgs>,
-    ) -> Option<Sensitivity> {
-        customer_sensitivity(model, s, as_of, covariates, |m, c| self.predict(m, c), self.what())
+    ) -> Option<(Sensitivity, Covariance)> {
+        let z = customer_covariates(purchases, covariates);
+        let purchase_covariance = covariance_of(purchases.covariance.as_ref(), purchases.kind.name());
+        let c = customer_at(purchases, s, as_of)?;
+        let purchase_part = purchases.sensitivity(&z, |own| self.predict(own, &c));
+        let Some(spend) = spend else {
+            return Some((checked(purchase_part, self.what()), purchase_covariance.clone()));
+        };
+        let spend_covariance = covariance_of(spend.covariance.as_ref(), "gamma_gamma");
+        let z_spend = customer_spend_covariates(spend, None);
+        let (x, mean) = spend_history(s, finite_day(as_of, "as_of"))?;
+        let spend_part = spend.expected_spend_sensitivity(&z_spend, x, mean);
+        let value = checked(Sensitivity::product(&purchase_part, &spend_part), self.what());
+        Some((value, Covariance::block_diagonal(purchase_covariance, spend_covariance)))
     }
 }
 
@@ -157,9 +196,25 @@ fn dert_rate(value: f64) -> Prediction {
     Prediction::Dert { annual_discount_rate: args::discount_rate(value, "annual_discount_rate") }
 }
 
+fn ahead(horizon: f64, assume_no_purchase: bool) -> Prediction {
+    Prediction::PAliveAhead { horizon: checked_horizon(horizon), assume_no_purchase }
+}
+
+fn customer_value_of(months: i32, monthly_discount_rate: f64) -> Prediction {
+    let months = args::integer_between(months, "months", 0, 1200);
+    args::finite_above(monthly_discount_rate, "monthly_discount_rate", -1.0, "a finite rate above -1");
+    Prediction::CustomerValue { months, monthly_discount_rate }
+}
+
+fn residual_value_of(annual_discount_rate: f64) -> Prediction {
+    Prediction::ResidualValue { annual_discount_rate: args::discount_rate(annual_discount_rate, "annual_discount_rate") }
+}
+
 /// The interval of `prediction` for one customer (NULL if they had not ordered by `as_of`).
+#[allow(clippy::too_many_arguments)]
 fn interval(
     model: &BtydModel,
+    spend: Option<&SpendModelDatum>,
     s: &CustomerSummary,
     as_of: Date,
     covariates: Option<CovariateArgs>,
@@ -168,10 +223,9 @@ fn interval(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<PredictionInterval> {
     let at_level = level(at_level);
-    let m = model.cached_value(fcinfo);
-    let cov = covariance(&m);
-    let sensitivity = prediction.sensitivity(&m, s, as_of, covariates)?;
-    Some(interval_row(fcinfo, sensitivity.interval(cov, prediction.scale(), at_level)))
+    let (m, spend) = (model.cached_value(fcinfo), spend.map(|sm| sm.cached_value(fcinfo)));
+    let (sensitivity, cov) = prediction.sensitivity((&m, spend.as_ref()), s, as_of, covariates)?;
+    Some(interval_row(fcinfo, sensitivity.interval(&cov, prediction.scale(), at_level)))
 }
 
 // Five predictions each (the estimate, and one per parameter moved): five times the cost.
@@ -183,7 +237,7 @@ fn p_alive_interval(
     level: default!(f64, 0.9),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<PredictionInterval> {
-    interval(&model, &s, as_of, None, Prediction::PAlive, level, fcinfo)
+    interval(&model, None, &s, as_of, None, Prediction::PAlive, level, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 100)]
@@ -195,7 +249,7 @@ fn expected_purchases_interval(
     level: default!(f64, 0.9),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<PredictionInterval> {
-    interval(&model, &s, as_of, None, self::horizon(horizon), level, fcinfo)
+    interval(&model, None, &s, as_of, None, self::horizon(horizon), level, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, strict, cost = 20000)]
@@ -207,7 +261,7 @@ fn dert_interval(
     level: default!(f64, 0.9),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<PredictionInterval> {
-    interval(&model, &s, as_of, None, dert_rate(annual_discount_rate), level, fcinfo)
+    interval(&model, None, &s, as_of, None, dert_rate(annual_discount_rate), level, fcinfo)
 }
 
 // With covariates: not STRICT, as the other predictions with covariates (a NULL vector is an
@@ -224,7 +278,7 @@ fn p_alive_interval_with_covariates(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<PredictionInterval> {
     let covariates = Some((transaction_covariates, dropout_covariates));
-    interval(&model?, &s?, as_of?, covariates, Prediction::PAlive, level?, fcinfo)
+    interval(&model?, None, &s?, as_of?, covariates, Prediction::PAlive, level?, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, cost = 100, name = "expected_purchases_interval")]
@@ -240,7 +294,7 @@ fn expected_purchases_interval_with_covariates(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<PredictionInterval> {
     let covariates = Some((transaction_covariates, dropout_covariates));
-    interval(&model?, &s?, as_of?, covariates, self::horizon(horizon?), level?, fcinfo)
+    interval(&model?, None, &s?, as_of?, covariates, self::horizon(horizon?), level?, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe, cost = 20000, name = "dert_interval")]
@@ -256,7 +310,110 @@ fn dert_interval_with_covariates(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<PredictionInterval> {
     let covariates = Some((transaction_covariates, dropout_covariates));
-    interval(&model?, &s?, as_of?, covariates, dert_rate(annual_discount_rate?), level?, fcinfo)
+    interval(&model?, None, &s?, as_of?, covariates, dert_rate(annual_discount_rate?), level?, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 100)]
+fn p_alive_ahead_interval(
+    model: BtydModel,
+    s: CustomerSummary,
+    as_of: Date,
+    horizon: f64,
+    assume_no_purchase: default!(bool, false),
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    interval(&model, None, &s, as_of, None, ahead(horizon, assume_no_purchase), level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, cost = 100, name = "p_alive_ahead_interval")]
+#[allow(clippy::too_many_arguments)]
+fn p_alive_ahead_interval_with_covariates(
+    model: Option<BtydModel>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    transaction_covariates: Option<Array<f64>>,
+    dropout_covariates: Option<Array<f64>>,
+    horizon: Option<f64>,
+    assume_no_purchase: default!(Option<bool>, false),
+    level: default!(Option<f64>, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let covariates = Some((transaction_covariates, dropout_covariates));
+    let prediction = ahead(horizon?, assume_no_purchase?);
+    interval(&model?, None, &s?, as_of?, covariates, prediction, level?, fcinfo)
+}
+
+// customer_value's cost, five times, and the spend model's.
+#[pg_extern(immutable, parallel_safe, strict, cost = 250)]
+#[allow(clippy::too_many_arguments)]
+fn customer_value_interval(
+    purchases: BtydModel,
+    spend: SpendModelDatum,
+    s: CustomerSummary,
+    as_of: Date,
+    months: default!(i32, 12),
+    monthly_discount_rate: default!(f64, 0.01),
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let prediction = customer_value_of(months, monthly_discount_rate);
+    interval(&purchases, Some(&spend), &s, as_of, None, prediction, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 20000)]
+fn residual_value_interval(
+    purchases: BtydModel,
+    spend: SpendModelDatum,
+    s: CustomerSummary,
+    as_of: Date,
+    annual_discount_rate: f64,
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let prediction = residual_value_of(annual_discount_rate);
+    interval(&purchases, Some(&spend), &s, as_of, None, prediction, level, fcinfo)
+}
+
+/// Expected spend per purchase day with bounds (a prediction of the spend model alone).
+fn expected_spend_bounds(
+    model: &SpendModelDatum,
+    s: &CustomerSummary,
+    as_of: Date,
+    spend_covariates: Option<Option<Array<f64>>>,
+    at_level: f64,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    let at_level = level(at_level);
+    let m = model.cached_value(fcinfo);
+    let z = customer_spend_covariates(&m, spend_covariates);
+    let cov = covariance_of(m.covariance.as_ref(), "gamma_gamma");
+    let (x, mean) = spend_history(s, finite_day(as_of, "as_of"))?;
+    let sensitivity = checked(m.expected_spend_sensitivity(&z, x, mean), "the expected spend");
+    Some(interval_row(fcinfo, sensitivity.interval(cov, Scale::Log, at_level)))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, cost = 20)]
+fn expected_spend_interval(
+    model: SpendModelDatum,
+    s: CustomerSummary,
+    as_of: Date,
+    level: default!(f64, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    expected_spend_bounds(&model, &s, as_of, None, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe, cost = 20, name = "expected_spend_interval")]
+fn expected_spend_interval_with_covariates(
+    model: Option<SpendModelDatum>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    spend_covariates: Option<Array<f64>>,
+    level: default!(Option<f64>, 0.9),
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<PredictionInterval> {
+    expected_spend_bounds(&model?, &s?, as_of?, Some(spend_covariates), level?, fcinfo)
 }
 
 // ---- totals ------------------------------------------------------------------------------------
@@ -287,11 +444,7 @@ impl TotalState {
     }
 
     fn aggregate(&self) -> &'static str {
-        match self.question.0 {
-            Prediction::PAlive => "p_alive_total",
-            Prediction::ExpectedPurchases { .. } => "expected_purchases_total",
-            Prediction::Dert { .. } => "dert_total",
-        }
+        self.question.0.total_name()
     }
 }
 
@@ -320,10 +473,10 @@ impl AggregateState for TotalState {
     }
 
     fn serialize(&mut self) -> Vec<u8> {
-        let (code, argument) = self.question.0.code();
+        let (code, arguments) = self.question.0.code();
         state_header::<Self>()
             .u8(code)
-            .f64(argument)
+            .f64s(&arguments)
             .f64(self.question.1)
             .f64s(&self.estimate.parts())
             .varint(self.gradient.len() as u64)
@@ -334,7 +487,7 @@ impl AggregateState for TotalState {
 
     fn deserialize(bytes: &[u8], alloc: ContextAllocator) -> Result<Self, DecodeError> {
         let mut r = read_state_header::<Self>(bytes)?;
-        let prediction = Prediction::from_code(r.u8()?, r.f64()?)?;
+        let prediction = Prediction::from_code(r.u8()?, r.f64_array()?)?;
         let mut state = empty_total((prediction, r.f64()?), alloc);
         state.estimate = CompensatedSum::from_parts(r.f64_array()?);
         let n = usize::try_from(r.varint()?).map_err(|_| DecodeError::Truncated)?;
@@ -362,9 +515,11 @@ fn empty_total(question: (Prediction, f64), alloc: ContextAllocator) -> TotalSta
 
 /// A transition: adds the customer of `s` (if they had ordered by `as_of`; a NULL model or
 /// summary is no customer) to the total.
+#[allow(clippy::too_many_arguments)]
 fn total_add(
     state: Option<FitStateDatum>,
     (model, s, as_of): (Option<BtydModel>, Option<CustomerSummary>, Option<Date>),
+    spend: Option<Option<SpendModelDatum>>,
     covariates: Option<CovariateArgs>,
     prediction: Prediction,
     at_level: Option<f64>,
@@ -373,13 +528,17 @@ fn total_add(
     let question = (prediction, level(args::required(at_level, "level")));
     let as_of = args::required(as_of, "as_of");
     let model = model.map(|m| m.cached_value(fcinfo));
+    // A value's row without a spend model is no customer, as one without a purchase model.
+    let (spend, has_spend) = match spend {
+        None => (None, true),
+        Some(datum) => (datum.as_ref().map(|d| d.cached_value(fcinfo)), datum.is_some()),
+    };
     let init = |alloc| empty_total(question, alloc);
     Some(fit_state::update(state, fcinfo, init, |total: &mut TotalState| {
         check_same_parameters(total.question, question, total.aggregate(), TOTAL_PARAMETERS);
-        let (Some(m), Some(s)) = (model, s) else { return };
-        let cov = covariance(&m);
-        if let Some(sensitivity) = prediction.sensitivity(&m, &s, as_of, covariates) {
-            total.add(cov, &sensitivity);
+        let (Some(m), Some(s), true) = (model, s, has_spend) else { return };
+        if let Some((sensitivity, cov)) = prediction.sensitivity((&m, spend.as_ref()), &s, as_of, covariates) {
+            total.add(&cov, &sensitivity);
         }
     }))
 }
@@ -393,7 +552,7 @@ fn p_alive_total_add(
     level: Option<f64>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<FitStateDatum> {
-    total_add(state, (model, s, as_of), None, Prediction::PAlive, level, fcinfo)
+    total_add(state, (model, s, as_of), None, None, Prediction::PAlive, level, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -407,7 +566,7 @@ fn expected_purchases_total_add(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<FitStateDatum> {
     let prediction = self::horizon(args::required(horizon, "horizon"));
-    total_add(state, (model, s, as_of), None, prediction, level, fcinfo)
+    total_add(state, (model, s, as_of), None, None, prediction, level, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -421,7 +580,7 @@ fn dert_total_add(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<FitStateDatum> {
     let prediction = dert_rate(args::required(annual_discount_rate, "annual_discount_rate"));
-    total_add(state, (model, s, as_of), None, prediction, level, fcinfo)
+    total_add(state, (model, s, as_of), None, None, prediction, level, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -437,7 +596,7 @@ fn p_alive_total_add_with_covariates(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<FitStateDatum> {
     let covariates = Some((transaction_covariates, dropout_covariates));
-    total_add(state, (model, s, as_of), covariates, Prediction::PAlive, level, fcinfo)
+    total_add(state, (model, s, as_of), None, covariates, Prediction::PAlive, level, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -455,7 +614,7 @@ fn expected_purchases_total_add_with_covariates(
 ) -> Option<FitStateDatum> {
     let prediction = self::horizon(args::required(horizon, "horizon"));
     let covariates = Some((transaction_covariates, dropout_covariates));
-    total_add(state, (model, s, as_of), covariates, prediction, level, fcinfo)
+    total_add(state, (model, s, as_of), None, covariates, prediction, level, fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -473,7 +632,43 @@ fn dert_total_add_with_covariates(
 ) -> Option<FitStateDatum> {
     let prediction = dert_rate(args::required(annual_discount_rate, "annual_discount_rate"));
     let covariates = Some((transaction_covariates, dropout_covariates));
-    total_add(state, (model, s, as_of), covariates, prediction, level, fcinfo)
+    total_add(state, (model, s, as_of), None, covariates, prediction, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn customer_value_total_add(
+    state: Option<FitStateDatum>,
+    purchases: Option<BtydModel>,
+    spend: Option<SpendModelDatum>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    months: Option<i32>,
+    monthly_discount_rate: Option<f64>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let prediction = customer_value_of(
+        args::required(months, "months"),
+        args::required(monthly_discount_rate, "monthly_discount_rate"),
+    );
+    total_add(state, (purchases, s, as_of), Some(spend), None, prediction, level, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn residual_value_total_add(
+    state: Option<FitStateDatum>,
+    purchases: Option<BtydModel>,
+    spend: Option<SpendModelDatum>,
+    s: Option<CustomerSummary>,
+    as_of: Option<Date>,
+    annual_discount_rate: Option<f64>,
+    level: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<FitStateDatum> {
+    let prediction = residual_value_of(args::required(annual_discount_rate, "annual_discount_rate"));
+    total_add(state, (purchases, s, as_of), Some(spend), None, prediction, level, fcinfo)
 }
 
 /// The total and its bounds; NULL when no row had a customer.
@@ -608,6 +803,9 @@ extension_sql_file!(
     name = "prediction_intervals",
     requires = [
         "prediction_interval_type",
+        "btyd_model_type",
+        "spend_model_type",
+        "fit_state_type",
         p_alive_interval,
         expected_purchases_interval,
         dert_interval,
@@ -622,6 +820,14 @@ extension_sql_file!(
         dert_total_add_with_covariates,
         prediction_total_final,
         prediction_total_combine,
+        p_alive_ahead_interval,
+        p_alive_ahead_interval_with_covariates,
+        customer_value_interval,
+        residual_value_interval,
+        expected_spend_interval,
+        expected_spend_interval_with_covariates,
+        customer_value_total_add,
+        residual_value_total_add,
         purchases_quantile,
         purchases_interval,
         bgbb_prob_purchases,

@@ -428,8 +428,12 @@ fn kronrod15(f: &impl Fn(f64) -> f64, lo: f64, hi: f64) -> (f64, f64) {
 /// the ends. `f` gets x and 1 − x, each accurate down to 1e-300. `f` may grow like x^(e₀ − 1)
 /// near 0 and (1 − x)^(e₁ − 1) near 1, `ends = [e₀, e₁]`; the rule reaches as far into each end
 /// as that needs (x^e₀ below 1e-18). The step halves (reusing the points) until two estimates
-/// agree within `rel_tol`, which leaves an error near its square; `None` if they do not by a
-/// step of 1/64 or a value is not finite.
+/// agree within `rel_tol`, the finer of them with a step of at most 1/8, which leaves an error
+/// near its square; `None` if they do not by a step of 1/64 or a value is not finite.
+/// The coarsest step whose estimate [`integrate_unit_interval`] may return: coarser ones can
+/// agree by chance while both miss a feature between their points.
+const FIRST_TRUSTED_STEP: f64 = 0.125;
+
 pub fn integrate_unit_interval(f: impl Fn(f64, f64) -> f64, ends: [f64; 2], rel_tol: f64) -> Option<f64> {
     use std::f64::consts::PI;
     // Where x^e = e^(−e π sinh t) reaches e^(−41.5) ≈ 1e-18: t = 3.3 for e = 1, 5.6 for e = 0.1.
@@ -458,7 +462,7 @@ pub fn integrate_unit_interval(f: impl Fn(f64, f64) -> f64, ends: [f64; 2], rel_
         if !next.is_finite() {
             return None;
         }
-        if (next - estimate).abs() <= rel_tol * next.abs() {
+        if h <= FIRST_TRUSTED_STEP && (next - estimate).abs() <= rel_tol * next.abs() {
             return Some(next);
         }
         estimate = next;

@@ -11,6 +11,7 @@
 
 use super::covariates::{self, CovariateModel, CovariateSpec, Grouped, GroupedData, GroupedFit, Link};
 use super::text::ModelText;
+use super::uncertainty::{self, stored_tail, Covariance, Sensitivity};
 use super::{FitRecord, StoredModel, WeightedObservation};
 use crate::codec::{DecodeError, Reader, StoredValue, Writer};
 use crate::math::optimize::{
@@ -51,12 +52,12 @@ pub struct SpendModel {
     pub as_of: Option<i32>,
     pub fit: Option<SpendFitInfo>,
     pub covariates: Option<CovariateModel>,
+    /// The covariance of the estimates, the parameters' then the coefficients' (see
+    /// [`uncertainty`]); `None` for models entered by hand or fitted before 0.3.0.
+    pub covariance: Option<Covariance>,
 }
 
 pub const PARAM_NAMES: [&str; 3] = ["p", "q", "v"];
-const FORMAT_VERSION: u8 = 1;
-/// A spend model with covariates: version 1's fields, then the covariates'.
-const FORMAT_VERSION_COVARIATES: u8 = 2;
 
 /// The one process a spend model's covariates act on.
 pub const PROCESSES: [&str; 1] = ["spend"];
@@ -102,6 +103,7 @@ impl StoredModel for SpendModel {
         Self {
             params: fitted.params.clone().try_into().expect("three"),
             as_of,
+            covariance: uncertainty::fitted_covariance(&fitted),
             fit: Some(SpendFitInfo::of(fitted, total, excluded)),
             covariates: None,
         }
@@ -157,6 +159,7 @@ impl StoredModel for SpendModel {
         if let Some(c) = &self.covariates {
             text.set_covariates(c);
         }
+        text.set_covariance(self.covariance.as_ref());
         text
     }
 
@@ -183,7 +186,9 @@ impl StoredModel for SpendModel {
                 converged: f.converged,
             }),
         };
-        Ok(Self { params, as_of: t.as_of(), fit, covariates: t.covariates(&PROCESSES)? })
+        let covariates = t.covariates(&PROCESSES)?;
+        let covariance = t.covariance(3 + covariates.as_ref().map_or(0, |c| c.coefficients.len()))?;
+        Ok(Self { params, as_of: t.as_of(), fit, covariates, covariance })
     }
 }
 
@@ -238,9 +243,23 @@ impl SpendModel {
         Self {
             params: fitted.params.clone().try_into().expect("three"),
             as_of,
+            covariance: uncertainty::fitted_covariance(&fitted),
             fit: Some(SpendFitInfo::of(fitted, all.total_weight, excluded)),
             covariates: Some(covariates),
         }
+    }
+
+    /// The expected spend per purchase day of the customer with these covariates (empty
+    /// without) and its gradient over the estimates (see [`uncertainty::sensitivity`]); NaN
+    /// where it cannot be computed.
+    pub fn expected_spend_sensitivity(&self, z: &[f64], x: f64, mean_spend: f64) -> Sensitivity {
+        let derivatives = self.covariates.as_ref().map_or(Vec::new(), |c| c.predictor_derivatives(z));
+        let own = self.covariates.as_ref().map_or(self.params, |c| c.individual(&self.params, LINK, z));
+        let at = |params: &[f64; 3]| {
+            let m = Self { params: *params, as_of: None, fit: None, covariates: None, covariance: None };
+            m.expected_spend(x, mean_spend).unwrap_or(f64::NAN)
+        };
+        uncertainty::sensitivity(&own, &self.params, LINK, &derivatives, at)
     }
 
     /// The model of one customer with these covariates: the model without covariates at the
@@ -248,9 +267,13 @@ impl SpendModel {
     pub fn for_customer(self, z: &[f64]) -> Self {
         match &self.covariates {
             None => self,
-            Some(c) => {
-                Self { params: c.individual(&self.params, LINK, z), fit: None, covariates: None, ..self }
-            }
+            Some(c) => Self {
+                params: c.individual(&self.params, LINK, z),
+                fit: None,
+                covariates: None,
+                covariance: None,
+                ..self
+            },
         }
     }
 
@@ -278,9 +301,10 @@ impl SpendModel {
 }
 
 impl StoredValue for SpendModel {
+    /// The 0.1.0 fields, then the covariates and covariance of [`uncertainty::stored_tail`].
     fn encode(&self) -> Vec<u8> {
-        let version = if self.covariates.is_some() { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
-        let w = Writer::new(version)
+        let (covariates, covariance) = (self.covariates.as_ref(), self.covariance.as_ref());
+        let w = Writer::new(stored_tail::version(covariates, covariance))
             .u8(u8::from(self.as_of.is_some()))
             .i32(self.as_of.unwrap_or(0))
             .f64s(&self.params);
@@ -295,15 +319,11 @@ impl StoredValue for SpendModel {
                 .u64(f.iterations)
                 .u8(u8::from(f.converged)),
         };
-        match &self.covariates {
-            None => w.finish(),
-            Some(c) => c.write(w).finish(),
-        }
+        stored_tail::write(w, covariates, covariance).finish()
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let with_covariates = bytes.first() == Some(&FORMAT_VERSION_COVARIATES);
-        let version = if with_covariates { FORMAT_VERSION_COVARIATES } else { FORMAT_VERSION };
+        let version = stored_tail::version_of(bytes);
         let mut r = Reader::new(bytes, version)?;
         let has_as_of = r.u8()? == 1;
         let as_of = r.i32()?;
@@ -320,9 +340,9 @@ impl StoredValue for SpendModel {
                 converged: r.u8()? == 1,
             }),
         };
-        let covariates = if with_covariates { Some(CovariateModel::read(&mut r, &PROCESSES)?) } else { None };
+        let (covariates, covariance) = stored_tail::read(&mut r, version, &PROCESSES, 3)?;
         r.finish()?;
-        Ok(Self { params, as_of: has_as_of.then_some(as_of), fit, covariates })
+        Ok(Self { params, as_of: has_as_of.then_some(as_of), fit, covariates, covariance })
     }
 }
 
@@ -408,23 +428,47 @@ mod tests {
 
     #[test]
     fn expected_spend_shrinks_towards_the_population_mean() {
-        let m = SpendModel { params: [6.25, 3.74, 15.44], as_of: None, fit: None, covariates: None };
+        let m = SpendModel {
+            params: [6.25, 3.74, 15.44],
+            as_of: None,
+            fit: None,
+            covariates: None,
+            covariance: None,
+        };
         let population = 6.25 * 15.44 / 2.74;
         assert!((m.expected_spend(0.0, 99.0).unwrap() - population).abs() < 1e-12);
         let one = m.expected_spend(1.0, 100.0).unwrap();
         let many = m.expected_spend(20.0, 100.0).unwrap();
         assert!(population < one && one < many && many < 100.0);
         assert_eq!(
-            SpendModel { params: [1.0, 0.9, 1.0], as_of: None, fit: None, covariates: None }
-                .expected_spend(1.0, 5.0),
+            SpendModel {
+                params: [1.0, 0.9, 1.0],
+                as_of: None,
+                fit: None,
+                covariates: None,
+                covariance: None
+            }
+            .expected_spend(1.0, 5.0),
             None
         );
         // The textbook form is ∞/∞ here; the weighted mean is the customer's own spend.
-        let huge = SpendModel { params: [1e308, 3.0, 1.0], as_of: None, fit: None, covariates: None };
+        let huge = SpendModel {
+            params: [1e308, 3.0, 1.0],
+            as_of: None,
+            fit: None,
+            covariates: None,
+            covariance: None,
+        };
         assert_eq!(huge.expected_spend(1e308, 42.0), Some(42.0));
         assert_eq!(
-            SpendModel { params: [1e308, 1.5, 1e308], as_of: None, fit: None, covariates: None }
-                .expected_spend(1.0, 1.0),
+            SpendModel {
+                params: [1e308, 1.5, 1e308],
+                as_of: None,
+                fit: None,
+                covariates: None,
+                covariance: None
+            }
+            .expected_spend(1.0, 1.0),
             None
         );
         let bytes = m.encode();

@@ -267,10 +267,17 @@ mod tests {
             as_of: Some(-550),
             fit: Some(spend_fit),
             covariates: None,
+            covariance: Some(diagonal(&[1.0, 0.25, 5.0])),
         });
         // The text names the model; a spend model's text is no purchase model.
-        let spend_text =
-            SpendModel { params: [1.0, 2.0, 3.0], as_of: None, fit: None, covariates: None }.to_text();
+        let spend_text = SpendModel {
+            params: [1.0, 2.0, 3.0],
+            as_of: None,
+            fit: None,
+            covariates: None,
+            covariance: None,
+        }
+        .to_text();
         assert!(Model::from_text(&spend_text).is_err());
         assert!(SpendModel::from_text(&bgnbd.to_text()).is_err());
         let report = super::report::FitReport {

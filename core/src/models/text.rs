@@ -104,9 +104,13 @@ impl ModelText {
         self.covariance = covariance.map(Covariance::rows);
     }
 
-    /// The covariance, if given (square, finite, positive definite).
-    pub fn covariance(&self) -> Result<Option<Covariance>, String> {
-        self.covariance.as_deref().map(Covariance::from_rows).transpose()
+    /// The covariance, if given: square with a row per estimate, finite, positive definite.
+    pub fn covariance(&self, estimates: usize) -> Result<Option<Covariance>, String> {
+        let Some(rows) = self.covariance.as_deref() else { return Ok(None) };
+        if rows.len() != estimates {
+            return Err(format!("covariance must have {estimates} rows, one per estimate"));
+        }
+        Covariance::from_rows(rows).map(Some)
     }
 
     /// Adds the covariates: their options, and their coefficients and standard errors among

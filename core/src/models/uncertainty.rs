@@ -14,11 +14,12 @@
 
 use crate::codec::{DecodeError, Reader, Writer};
 
-/// A symmetric positive definite matrix, stored as its lower triangle row by row.
+/// A symmetric positive definite matrix, stored as its lower triangle row by row. Shared, not
+/// copied, by clones: a prediction clones its model for every customer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Covariance {
     dimension: usize,
-    lower: Vec<f64>,
+    lower: std::sync::Arc<[f64]>,
 }
 
 impl Covariance {
@@ -29,8 +30,8 @@ impl Covariance {
         if rows.iter().any(|row| row.len() != dimension) {
             return Err(format!("covariance must be a square matrix of {dimension} rows"));
         }
-        let lower = (0..dimension).flat_map(|i| (0..=i).map(move |j| rows[i][j])).collect();
-        let c = Self { dimension, lower };
+        let lower: Vec<f64> = (0..dimension).flat_map(|i| (0..=i).map(move |j| rows[i][j])).collect();
+        let c = Self { dimension, lower: lower.into() };
         c.check()?;
         Ok(c)
     }
@@ -44,7 +45,7 @@ impl Covariance {
                 dimension * (dimension + 1) / 2
             ));
         }
-        let c = Self { dimension, lower };
+        let c = Self { dimension, lower: lower.into() };
         c.check()?;
         Ok(c)
     }
@@ -105,6 +106,22 @@ impl Covariance {
         Ok(())
     }
 
+    /// The covariance of two independent sets of estimates (two models fitted separately):
+    /// `a`'s, then `b`'s, uncorrelated.
+    pub fn block_diagonal(a: &Self, b: &Self) -> Self {
+        let dimension = a.dimension + b.dimension;
+        let lower: Vec<f64> = (0..dimension)
+            .flat_map(|i| {
+                (0..=i).map(move |j| match (i < a.dimension, j < a.dimension) {
+                    (true, true) => a.get(i, j),
+                    (false, false) => b.get(i - a.dimension, j - a.dimension),
+                    _ => 0.0,
+                })
+            })
+            .collect();
+        Self { dimension, lower: lower.into() }
+    }
+
     /// Appends the lower triangle (the dimension is the reader's to know).
     pub fn write(&self, w: Writer) -> Writer {
         w.f64s(&self.lower)
@@ -113,10 +130,78 @@ impl Covariance {
     /// Reads [`Self::write`]'s form of a `dimension` × `dimension` matrix.
     pub fn read(r: &mut Reader, dimension: usize) -> Result<Self, DecodeError> {
         let lower = r.f64s(dimension * (dimension + 1) / 2)?;
-        let c = Self { dimension, lower };
+        let c = Self { dimension, lower: lower.into() };
         c.check().map_err(|_| DecodeError::Invalid("covariance is not positive definite"))?;
         Ok(c)
     }
+}
+
+/// The end of a fitted model's stored form, the same for the purchase and the spend models:
+/// version 1 has nothing after the fit; version 2 (0.3.0, a model with covariates) the
+/// covariates; version 3 (0.3.0, a model with a covariance) a byte saying whether covariates
+/// follow, the covariates, and the covariance of the `estimates` values. A model keeps the
+/// lowest version that holds it, so values of older releases keep their bytes.
+pub mod stored_tail {
+    use super::Covariance;
+    use crate::codec::{DecodeError, Reader, Writer};
+    use crate::models::covariates::CovariateModel;
+
+    pub const PLAIN: u8 = 1;
+    pub const COVARIATES: u8 = 2;
+    pub const COVARIANCE: u8 = 3;
+
+    pub fn version(covariates: Option<&CovariateModel>, covariance: Option<&Covariance>) -> u8 {
+        match (covariance, covariates) {
+            (Some(_), _) => COVARIANCE,
+            (None, Some(_)) => COVARIATES,
+            (None, None) => PLAIN,
+        }
+    }
+
+    /// The version of stored bytes (a version the tail does not know is read as 1's, whose
+    /// reader refuses it).
+    pub fn version_of(bytes: &[u8]) -> u8 {
+        match bytes.first() {
+            Some(&v @ (COVARIATES | COVARIANCE)) => v,
+            _ => PLAIN,
+        }
+    }
+
+    pub fn write(w: Writer, covariates: Option<&CovariateModel>, covariance: Option<&Covariance>) -> Writer {
+        let w = match (covariance, covariates) {
+            (Some(_), None) => w.u8(0),
+            (Some(_), Some(c)) => c.write(w.u8(1)),
+            (None, Some(c)) => c.write(w),
+            (None, None) => w,
+        };
+        match covariance {
+            Some(c) => c.write(w),
+            None => w,
+        }
+    }
+
+    /// Reads [`write`]'s tail of a model of `version` with `parameters` besides its
+    /// coefficients, whose covariates act on `processes`.
+    pub fn read(
+        r: &mut Reader,
+        version: u8,
+        processes: &[&str],
+        parameters: usize,
+    ) -> Result<(Option<CovariateModel>, Option<Covariance>), DecodeError> {
+        let with_covariates = match version {
+            COVARIANCE => r.u8()? == 1,
+            v => v == COVARIATES,
+        };
+        let covariates = if with_covariates { Some(CovariateModel::read(r, processes)?) } else { None };
+        let estimates = parameters + covariates.as_ref().map_or(0, |c| c.coefficients.len());
+        let covariance = if version == COVARIANCE { Some(Covariance::read(r, estimates)?) } else { None };
+        Ok((covariates, covariance))
+    }
+}
+
+/// The covariance of a fit's estimates, when it is one ([`Covariance::from_rows`]).
+pub fn fitted_covariance(fitted: &crate::math::optimize::Fitted) -> Option<Covariance> {
+    fitted.covariance.as_ref().and_then(|rows| Covariance::from_rows(rows).ok())
 }
 
 /// The scale on which a prediction's error is taken to be normal.
@@ -180,6 +265,16 @@ impl Sensitivity {
     /// The standard error of the prediction on `scale`: infinite at the scale's ends.
     pub fn standard_error(&self, covariance: &Covariance, scale: Scale) -> f64 {
         standard_error(self.estimate, covariance.quadratic_form(&self.gradient), scale)
+    }
+}
+
+impl Sensitivity {
+    /// The product of two predictions of independently fitted models (expected purchases and
+    /// expected spend: a value), over both models' estimates, `a`'s first.
+    pub fn product(a: &Self, b: &Self) -> Self {
+        let gradient =
+            a.gradient.iter().map(|g| g * b.estimate).chain(b.gradient.iter().map(|g| g * a.estimate)).collect();
+        Self { estimate: a.estimate * b.estimate, gradient }
     }
 }
 
@@ -291,6 +386,18 @@ mod tests {
         let s = sensitivity(&own, &[2.0], &[Some((0, -1.0))], &[vec![0.5]], |p| p[0]);
         assert!((s.gradient[0] - own[0] / 2.0).abs() < 1e-5);
         assert!((s.gradient[1] - (-0.5 * own[0])).abs() < 1e-5);
+    }
+
+    /// A product's variance on the log scale is the sum of its factors'.
+    #[test]
+    fn products_of_independent_models_add_log_variances() {
+        let (ca, cb) = (Covariance::from_rows(&[vec![0.04]]).unwrap(), Covariance::from_rows(&[vec![0.09]]).unwrap());
+        let (a, b) = (Sensitivity { estimate: 2.0, gradient: vec![1.0] }, Sensitivity { estimate: 3.0, gradient: vec![2.0] });
+        let both = Covariance::block_diagonal(&ca, &cb);
+        assert_eq!(both.rows(), vec![vec![0.04, 0.0], vec![0.0, 0.09]]);
+        let product = Sensitivity::product(&a, &b);
+        let want = (a.standard_error(&ca, Scale::Log).powi(2) + b.standard_error(&cb, Scale::Log).powi(2)).sqrt();
+        assert!((product.standard_error(&both, Scale::Log) - want).abs() < 1e-12);
     }
 
     #[test]

@@ -51,6 +51,10 @@ INSERT INTO agg_argument VALUES
     -- The prediction totals: a model fitted on all of CDNOW, with covariates of the widths
     -- above when the aggregate takes covariates ($covariates).
     ('model', 'clv.btyd_model', '(SELECT model FROM agg_models WHERE with_covariates = $covariates)'),
+    ('purchases', 'clv.btyd_model', '(SELECT model FROM agg_models WHERE NOT with_covariates)'),
+    ('spend', 'clv.spend_model', '(SELECT spend FROM agg_spend)'),
+    ('months', 'integer', '12'),
+    ('monthly_discount_rate', 'float8', '0.01'),
     ('horizon', 'float8', '52'),
     ('annual_discount_rate', 'float8', '0.1'),
     ('level', 'float8', '0.9');
@@ -62,6 +66,9 @@ UNION ALL
 SELECT true, clv.pareto_nbd_fit(s, '1997-09-30', 'weeks', ARRAY[(id % 2)::float8],
                                 ARRAY[(id % 2)::float8, (id % 3 = 0)::int::float8])
 FROM (SELECT customer_id AS id, clv.customer_summary(ordered_at, amount) AS s FROM cdnow_orders GROUP BY customer_id) c;
+CREATE TABLE agg_spend AS
+SELECT clv.gamma_gamma_fit(s, '1997-09-30') AS spend
+FROM (SELECT clv.customer_summary(ordered_at, amount) AS s FROM cdnow_orders GROUP BY customer_id) c;
 
 -- Each aggregate, called with its arguments: clv.name(expr, ...).
 CREATE TEMP VIEW agg_call AS

@@ -102,3 +102,38 @@ SELECT clv.purchases_quantile(bgnbd, s, '1997-09-30', 39, 0) FROM unc_models, un
 SELECT clv.purchases_interval(with_covariates, s, '1997-09-30', 39) FROM unc_models, unc_customers WHERE customer_id = 1;
 SELECT clv.purchases_quantile(clv.for_customer(with_covariates, z_trans, z_life), s, '1997-09-30', 39, 0.5) IS NOT NULL AS for_customer
 FROM unc_models, unc_customers WHERE customer_id = 1;
+
+-- Values: a value's interval combines both models' (independent) uncertainties; its total is
+-- the sum of the customers' values.
+CREATE TABLE unc_spend AS
+SELECT clv.gamma_gamma_fit(s, '1997-09-30') AS spend,
+       clv.gamma_gamma_fit(s, '1997-09-30', ARRAY[(customer_id % 2)::float8]) AS spend_with_covariates
+FROM unc_customers;
+SELECT jsonb_array_length((spend::text::jsonb)->'covariance') AS spend_covariance_rows FROM unc_spend;
+SELECT bool_and(abs(v.estimate - clv.customer_value(m.bgnbd, p.spend, c.s, '1997-09-30')) < 1e-9 * v.estimate
+                AND v.lower < v.estimate AND v.estimate < v.upper) AS value_bounds,
+       bool_and(abs(r.estimate - clv.residual_value(m.pareto_nbd, p.spend, c.s, '1997-09-30', 0.1)) < 1e-9 * r.estimate
+                AND r.lower < r.estimate AND r.estimate < r.upper) AS residual_bounds,
+       bool_and(abs(e.estimate - clv.expected_spend(p.spend, c.s, '1997-09-30')) < 1e-9 * e.estimate
+                AND e.lower < e.estimate AND e.estimate < e.upper) AS spend_bounds,
+       bool_and(a.lower <= a.estimate AND a.estimate <= a.upper) AS ahead_bounds
+FROM unc_customers c CROSS JOIN unc_models m CROSS JOIN unc_spend p
+CROSS JOIN LATERAL clv.customer_value_interval(m.bgnbd, p.spend, c.s, '1997-09-30') v
+CROSS JOIN LATERAL clv.residual_value_interval(m.pareto_nbd, p.spend, c.s, '1997-09-30', 0.1) r
+CROSS JOIN LATERAL clv.expected_spend_interval(p.spend, c.s, '1997-09-30') e
+CROSS JOIN LATERAL clv.p_alive_ahead_interval(m.bgnbd, c.s, '1997-09-30', 26) a
+WHERE c.customer_id <= 100;
+SELECT round(estimate::numeric, 2) AS value, round(lower::numeric, 2) AS lower, round(upper::numeric, 2) AS upper
+FROM unc_customers c, unc_models m, unc_spend p, clv.customer_value_interval(m.bgnbd, p.spend, c.s, '1997-09-30', 12, 0.01)
+WHERE customer_id = 1;
+SELECT abs((t).estimate - plain) < 1e-9 * plain AS is_the_sum, (t).lower < (t).estimate AND (t).estimate < (t).upper AS bounded
+FROM (SELECT clv.customer_value_total(m.bgnbd, p.spend, c.s, '1997-09-30', 12, 0.01, 0.9) AS t,
+             sum(clv.customer_value(m.bgnbd, p.spend, c.s, '1997-09-30', 12, 0.01)) AS plain
+      FROM unc_customers c CROSS JOIN unc_models m CROSS JOIN unc_spend p) x;
+SELECT bool_and(i.lower < i.estimate AND i.estimate < i.upper) AS spend_covariate_bounds
+FROM unc_customers c CROSS JOIN unc_spend p
+CROSS JOIN LATERAL clv.expected_spend_interval(p.spend_with_covariates, c.s, '1997-09-30', ARRAY[(c.customer_id % 2)::float8]) i
+WHERE c.customer_id <= 50;
+SELECT clv.customer_value_interval(bgnbd, '{"version":1,"model":"gamma_gamma","params":{"p":6.25,"q":3.74,"v":15.44}}', s, '1997-09-30')
+FROM unc_models, unc_customers WHERE customer_id = 1;
+SELECT clv.expected_spend_interval(spend_with_covariates, s, '1997-09-30') FROM unc_spend, unc_customers WHERE customer_id = 1;

@@ -12,7 +12,7 @@ pub mod pareto_nbd;
 use super::covariates::{self, CovariateModel, CovariateSpec, Grouped, GroupedData, GroupedFit, Link};
 use super::report::FitReport;
 use super::text::ModelText;
-use super::uncertainty::{self, Covariance, Sensitivity};
+use super::uncertainty::{self, stored_tail, Covariance, Sensitivity};
 use super::{FitRecord, StoredModel, WeightedObservation};
 use crate::codec::{DecodeError, Reader, StoredValue, Writer};
 use crate::math::optimize::{
@@ -291,20 +291,6 @@ pub struct Model {
     pub covariance: Option<Covariance>,
 }
 
-const FORMAT_VERSION: u8 = 1;
-/// The format of a model with covariates: version 1's fields, then the covariates'. A model
-/// without keeps version 1, byte for byte.
-const FORMAT_VERSION_COVARIATES: u8 = 2;
-/// The format of a model with a covariance (0.3.0 fits): version 1's fields, a byte saying
-/// whether covariates follow, the covariates', then the covariance. A model without keeps
-/// version 1 or 2, byte for byte.
-const FORMAT_VERSION_COVARIANCE: u8 = 3;
-
-/// The covariance of a fit's estimates, when it is one ([`Covariance::from_rows`]).
-fn fitted_covariance(fitted: &Fitted) -> Option<Covariance> {
-    fitted.covariance.as_ref().and_then(|rows| Covariance::from_rows(rows).ok())
-}
-
 /// Parameters must be positive and finite.
 pub fn check_params(params: &[f64]) -> Result<(), &'static str> {
     if params.iter().all(|p| p.is_finite() && *p > 0.0) {
@@ -372,14 +358,9 @@ impl StoredModel for Model {
             TimeUnit::parse(unit).ok_or_else(|| format!("unknown time unit \"{unit}\" (days or weeks)"))?;
         let fit = FitReport::from_text(t, names)?;
         let covariates = t.covariates(&PROCESSES)?;
-        let covariance = t.covariance()?;
-        let model = Self { kind, params, unit, as_of: t.as_of(), fit, covariates, covariance };
-        match &model.covariance {
-            Some(c) if c.dimension() != model.estimates() => {
-                Err(format!("covariance must have {} rows, one per estimate", model.estimates()))
-            }
-            _ => Ok(model),
-        }
+        let estimates = 4 + covariates.as_ref().map_or(0, |c| c.coefficients.len());
+        let covariance = t.covariance(estimates)?;
+        Ok(Self { kind, params, unit, as_of: t.as_of(), fit, covariates, covariance })
     }
 }
 
@@ -417,7 +398,7 @@ impl Model {
                 covariates::fit_grouped(spec, link, &all, sample, start, pareto_nbd::Likelihood::new, options)
             }
         };
-        let covariance = fitted_covariance(&fitted);
+        let covariance = uncertainty::fitted_covariance(&fitted);
         let (params, report) = FitReport::of(fitted, all.total_weight, all.rows);
         Self { kind, params, unit, as_of, fit: Some(report), covariates: Some(covariates), covariance }
     }
@@ -496,7 +477,7 @@ impl Model {
                 maximize(&likelihood, total, start, warm_up.as_ref(), check_interrupts)
             }
         };
-        let covariance = fitted_covariance(&fitted);
+        let covariance = uncertainty::fitted_covariance(&fitted);
         let (params, report) = FitReport::of(fitted, patterns.total_weight, patterns.rows.len() as u64);
         Self { kind, params, unit, as_of, fit: Some(report), covariates: None, covariance }
     }
@@ -620,36 +601,21 @@ impl Model {
 }
 
 impl StoredValue for Model {
+    /// Version 1 (0.1.0), then the covariates and covariance of [`uncertainty::stored_tail`].
     fn encode(&self) -> Vec<u8> {
-        let version = match (&self.covariance, &self.covariates) {
-            (Some(_), _) => FORMAT_VERSION_COVARIANCE,
-            (None, Some(_)) => FORMAT_VERSION_COVARIATES,
-            (None, None) => FORMAT_VERSION,
-        };
-        let w = Writer::new(version)
+        let (covariates, covariance) = (self.covariates.as_ref(), self.covariance.as_ref());
+        let w = Writer::new(stored_tail::version(covariates, covariance))
             .u8(self.kind.code())
             .u8(self.unit.code())
             .u8(u8::from(self.as_of.is_some()))
             .i32(self.as_of.unwrap_or(0))
             .f64s(&self.params);
         let w = FitReport::write(self.fit.as_ref(), w);
-        let w = match (&self.covariance, &self.covariates) {
-            (Some(_), None) => w.u8(0),
-            (Some(_), Some(c)) => c.write(w.u8(1)),
-            (None, Some(c)) => c.write(w),
-            (None, None) => w,
-        };
-        match &self.covariance {
-            Some(c) => c.write(w).finish(),
-            None => w.finish(),
-        }
+        stored_tail::write(w, covariates, covariance).finish()
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let version = match bytes.first() {
-            Some(&v @ (FORMAT_VERSION_COVARIATES | FORMAT_VERSION_COVARIANCE)) => v,
-            _ => FORMAT_VERSION,
-        };
+        let version = stored_tail::version_of(bytes);
         let mut r = Reader::new(bytes, version)?;
         let kind = match r.u8()? {
             1 => Kind::BgNbd,
@@ -663,18 +629,9 @@ impl StoredValue for Model {
         let params: [f64; 4] = r.f64_array()?;
         check_params(&params).map_err(DecodeError::Invalid)?;
         let fit = FitReport::read(&mut r)?;
-        let with_covariates = match version {
-            FORMAT_VERSION_COVARIANCE => r.u8()? == 1,
-            v => v == FORMAT_VERSION_COVARIATES,
-        };
-        let covariates = if with_covariates { Some(CovariateModel::read(&mut r, &PROCESSES)?) } else { None };
-        let mut model =
-            Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit, covariates, covariance: None };
-        if version == FORMAT_VERSION_COVARIANCE {
-            model.covariance = Some(Covariance::read(&mut r, model.estimates())?);
-        }
+        let (covariates, covariance) = stored_tail::read(&mut r, version, &PROCESSES, 4)?;
         r.finish()?;
-        Ok(model)
+        Ok(Self { kind, params, unit, as_of: has_as_of.then_some(as_of), fit, covariates, covariance })
     }
 }
 
@@ -730,7 +687,7 @@ mod tests {
             covariance: None,
         };
         let bytes = model.encode();
-        assert_eq!(bytes[0], FORMAT_VERSION);
+        assert_eq!(bytes[0], stored_tail::PLAIN);
         let back = Model::decode(&bytes).unwrap();
         assert_eq!(back.params, model.params);
         assert!(back.fit.as_ref().unwrap().std_errors[2].is_nan());
