@@ -272,8 +272,12 @@ impl Sensitivity {
     /// The product of two predictions of independently fitted models (expected purchases and
     /// expected spend: a value), over both models' estimates, `a`'s first.
     pub fn product(a: &Self, b: &Self) -> Self {
-        let gradient =
-            a.gradient.iter().map(|g| g * b.estimate).chain(b.gradient.iter().map(|g| g * a.estimate)).collect();
+        let gradient = a
+            .gradient
+            .iter()
+            .map(|g| g * b.estimate)
+            .chain(b.gradient.iter().map(|g| g * a.estimate))
+            .collect();
         Self { estimate: a.estimate * b.estimate, gradient }
     }
 }
@@ -391,12 +395,17 @@ mod tests {
     /// A product's variance on the log scale is the sum of its factors'.
     #[test]
     fn products_of_independent_models_add_log_variances() {
-        let (ca, cb) = (Covariance::from_rows(&[vec![0.04]]).unwrap(), Covariance::from_rows(&[vec![0.09]]).unwrap());
-        let (a, b) = (Sensitivity { estimate: 2.0, gradient: vec![1.0] }, Sensitivity { estimate: 3.0, gradient: vec![2.0] });
+        let (ca, cb) =
+            (Covariance::from_rows(&[vec![0.04]]).unwrap(), Covariance::from_rows(&[vec![0.09]]).unwrap());
+        let (a, b) = (
+            Sensitivity { estimate: 2.0, gradient: vec![1.0] },
+            Sensitivity { estimate: 3.0, gradient: vec![2.0] },
+        );
         let both = Covariance::block_diagonal(&ca, &cb);
         assert_eq!(both.rows(), vec![vec![0.04, 0.0], vec![0.0, 0.09]]);
         let product = Sensitivity::product(&a, &b);
-        let want = (a.standard_error(&ca, Scale::Log).powi(2) + b.standard_error(&cb, Scale::Log).powi(2)).sqrt();
+        let want =
+            (a.standard_error(&ca, Scale::Log).powi(2) + b.standard_error(&cb, Scale::Log).powi(2)).sqrt();
         assert!((product.standard_error(&both, Scale::Log) - want).abs() < 1e-12);
     }
 
