@@ -243,6 +243,7 @@ def scoring_queries(db):
         "DERT at 10% a year": (f"SELECT customer_id, clv.dert({PURCHASES}, s, '{AS_OF}', 0.1) FROM summaries", customers),
         "p_alive with bounds (p_alive_interval)": (f"SELECT customer_id, i.* FROM summaries, clv.p_alive_interval({PURCHASES}, s, '{AS_OF}') i", customers),
         "expected purchases with bounds (90 days)": (f"SELECT customer_id, i.* FROM summaries, clv.expected_purchases_interval({PURCHASES}, s, '{AS_OF}', 90) i", customers),
+        "customer value with bounds (12 months)": (f"SELECT customer_id, i.* FROM summaries, clv.customer_value_interval({PURCHASES}, {SPEND}, s, '{AS_OF}') i", customers),
         "total expected purchases with bounds (90 days)": (f"SELECT clv.expected_purchases_total({PURCHASES}, s, '{AS_OF}', 90, 0.9) FROM summaries", customers),
         "all three (the view)": ("SELECT * FROM scored", customers),
     }
@@ -259,7 +260,8 @@ def bench_scoring(db, runs):
     rate = customers / times["p_alive"] * 1000
     dert_rate = customers / times["DERT at 10% a year"] * 1000
     interval_cost = max(times["p_alive with bounds (p_alive_interval)"] / times["p_alive"],
-                        times["expected purchases with bounds (90 days)"] / times["expected purchases (90 days)"])
+                        times["expected purchases with bounds (90 days)"] / times["expected purchases (90 days)"],
+                        times["customer value with bounds (12 months)"] / times["customer value (12 months)"])
     verdict = (f"p_alive scores {rate / 1e6:.2f} million customers per second on one core, scan included (target: 2 million): "
                f"{met(rate >= 2e6)}. BG/NBD DERT scores {dert_rate:,.0f} customers per second (target 100,000; 0.2.0: 4,000): "
                f"{met(dert_rate >= 1e5)}. A prediction with bounds costs at most {interval_cost:.1f}x the prediction "
