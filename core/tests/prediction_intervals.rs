@@ -13,11 +13,12 @@ use clv_core::models::covariates::{CovariateSpec, Grouped};
 use clv_core::models::uncertainty::{total_interval, total_standard_error, Scale, Sensitivity};
 use clv_core::models::WeightedObservation;
 use clv_core::simulate::{Dropout, Population, Simulation};
-use clv_core::time::civil::parse_iso_day;
 use clv_core::time::TimeUnit;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
-use std::collections::BTreeMap;
+
+mod common;
+use common::apparel;
 
 /// Bootstrap refits per comparison: the bootstrap's own standard deviation is then off by
 /// about 1/sqrt(2·200) = 5% of itself.
@@ -31,41 +32,6 @@ fn cdnow() -> Vec<(Customer, [f64; 2])> {
         .map(|line| {
             let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
             (Customer { x: f[1], t_x: f[2], t: f[3] }, [0.0, 0.0])
-        })
-        .collect()
-}
-
-/// The apparel retailer's 600 customers in weeks at 2006-12-31 and their [gender, channel]
-/// (data/apparel; as in `apparel_covariates.rs`).
-fn apparel() -> Vec<(Customer, [f64; 2])> {
-    let as_of = parse_iso_day("2006-12-31").unwrap();
-    let mut days: BTreeMap<u32, Vec<i32>> = BTreeMap::new();
-    for line in include_str!("../../data/apparel/apparel_orders.csv").lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        days.entry(f[0].parse().unwrap()).or_default().push(parse_iso_day(f[1]).unwrap());
-    }
-    let covariates: BTreeMap<u32, [f64; 2]> = include_str!("../../data/apparel/apparel_covariates.csv")
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
-            (f[0] as u32, [f[1], f[2]])
-        })
-        .collect();
-    days.into_iter()
-        .filter_map(|(id, mut d)| {
-            d.sort_unstable();
-            d.dedup();
-            let first = d[0];
-            let seen: Vec<i32> = d.into_iter().filter(|&day| day <= as_of).collect();
-            let weeks = |days: i32| f64::from(days) / 7.0;
-            (first <= as_of).then(|| {
-                let x = (seen.len() - 1) as f64;
-                (
-                    Customer { x, t_x: weeks(seen[seen.len() - 1] - first), t: weeks(as_of - first) },
-                    covariates[&id],
-                )
-            })
         })
         .collect()
 }
