@@ -41,6 +41,10 @@ pub struct CovariateFitState<O: FitObservation> {
     widths: [u32; MAX_PROCESSES],
     /// The options as the first row gave them (jsonb's text), which every row must repeat.
     options: ContextVec<u8>,
+    /// The first row's options as jsonb's bytes, which later rows' are compared with (jsonb's
+    /// form is canonical) instead of printing each row's; not serialized: a state read from
+    /// bytes compares text.
+    raw_options: Option<ContextVec<u8>>,
     /// `rows × width` covariate values; the first `distinct` rows are distinct.
     table: ContextVec<f64>,
     distinct: usize,
@@ -49,15 +53,15 @@ pub struct CovariateFitState<O: FitObservation> {
 }
 
 /// One row's covariate vectors (end to end) and options, read from its arguments.
-pub struct CovariateRow {
+pub struct CovariateRow<'a> {
     widths: [u32; MAX_PROCESSES],
     values: Vec<f64>,
-    options: Option<String>,
+    options: Option<&'a JsonbArg>,
 }
 
-impl CovariateRow {
+impl<'a> CovariateRow<'a> {
     /// The vectors of `processes` (names of the SQL arguments) and the options, checked.
-    pub fn read(vectors: Vec<(Option<Array<f64>>, &str)>, options: Option<&JsonbArg>) -> Self {
+    pub fn read(vectors: Vec<(Option<Array<f64>>, &str)>, options: Option<&'a JsonbArg>) -> Self {
         let mut widths = [0; MAX_PROCESSES];
         let mut values = Vec::new();
         for (i, (vector, argument)) in vectors.into_iter().enumerate() {
@@ -65,7 +69,17 @@ impl CovariateRow {
             widths[i] = vector.len() as u32;
             values.extend(vector);
         }
-        Self { widths, values, options: options.map(JsonbArg::text) }
+        Self { widths, values, options }
+    }
+
+    /// The options' text (jsonb's output); empty without options.
+    fn options_text(&self) -> String {
+        self.options.map(JsonbArg::text).unwrap_or_default()
+    }
+
+    /// The options' jsonb bytes; empty without options.
+    fn options_bytes(&self) -> &[u8] {
+        self.options.map_or(&[], |o| o.0.bytes())
     }
 }
 
@@ -87,17 +101,22 @@ impl<O: FitObservation> CovariateFitState<O> {
         let init = |alloc| {
             // The first row's options are parsed once, to refuse bad ones before any work.
             let widths: Vec<usize> = row.widths[..processes.len()].iter().map(|w| *w as usize).collect();
-            spec_of(row.options.as_deref(), processes, &widths);
+            let text = row.options_text();
+            spec_of(Some(text.as_str()).filter(|t| !t.is_empty()), processes, &widths);
             let mut state = Self {
                 parameters,
                 widths: row.widths,
                 options: context_vec(alloc),
+                raw_options: Some(context_vec(alloc)),
                 table: context_vec(alloc),
                 distinct: 0,
                 observations: context_vec(alloc),
                 excluded: 0.0,
             };
-            state.options.extend_from_slice(row.options.as_deref().unwrap_or("").as_bytes());
+            state.options.extend_from_slice(text.as_bytes());
+            if let Some(raw) = state.raw_options.as_mut() {
+                raw.extend_from_slice(row.options_bytes());
+            }
             state
         };
         FitStateDatum(expanded::update(datum.map(|d| d.0), fcinfo, init, |fit: &mut Self| {
@@ -117,7 +136,11 @@ impl<O: FitObservation> CovariateFitState<O> {
                     Some("Every customer's vectors have the same covariates in the same order."),
                 );
             }
-            if fit.options.as_slice() != row.options.as_deref().unwrap_or("").as_bytes() {
+            let same_options = match &fit.raw_options {
+                Some(raw) => raw.as_slice() == row.options_bytes(),
+                None => fit.options.as_slice() == row.options_text().as_bytes(),
+            };
+            if !same_options {
                 raise(INVALID_PARAMETER_VALUE, "a fit with covariates needs the same options for every row");
             }
             if let Some(observation) = change(fit) {
@@ -247,6 +270,7 @@ where
             parameters: self.parameters,
             widths: self.widths,
             options,
+            raw_options: None,
             table: context_vec(alloc),
             distinct: 0,
             observations: context_vec(alloc),
@@ -316,6 +340,7 @@ where
             parameters,
             widths,
             options: context_vec(alloc),
+            raw_options: None,
             table: context_vec(alloc),
             distinct: 0,
             observations: context_vec(alloc),
