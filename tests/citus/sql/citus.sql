@@ -132,6 +132,15 @@ SELECT c.customer_id, clv.p_alive(m.pareto_nbd, c.s, '1998-06-30') AS p_alive,
 FROM distributed.customer_summaries c CROSS JOIN distributed.models m;
 SELECT differences('TABLE one_node.predictions', 'TABLE distributed.predictions') AS predictions,
        (SELECT round(sum(value)::numeric, 2) FROM distributed.predictions) AS total_value;
+-- Totals with bounds (docs/models/uncertainty.md): each shard sends its sums of predictions and
+-- of their gradients; the same totals and bounds.
+SELECT differences(format($q$
+    SELECT round((t).estimate::numeric, 6), round((t).lower::numeric, 6), round((t).upper::numeric, 6)
+    FROM (SELECT clv.customer_value_total(m.pareto_nbd, m.spend, c.s, '1998-06-30', 12, 0.01, 0.9) AS t
+          FROM %1$s.customer_summaries c CROSS JOIN %1$s.models m) x$q$, 'one_node'), format($q$
+    SELECT round((t).estimate::numeric, 6), round((t).lower::numeric, 6), round((t).upper::numeric, 6)
+    FROM (SELECT clv.customer_value_total(m.pareto_nbd, m.spend, c.s, '1998-06-30', 12, 0.01, 0.9) AS t
+          FROM %1$s.customer_summaries c CROSS JOIN %1$s.models m) x$q$, 'distributed')) AS value_totals;
 
 -- What runs where (the plans name the first worker's port: scripts/citus.sh's default ports).
 -- Statistics first, so that the plans do not depend on whether autovacuum has analyzed the
@@ -152,6 +161,10 @@ EXPLAIN (COSTS OFF)
 SELECT clv.rfm_breaks(s, '1998-06-30'), clv.business_profile(s, '1998-06-30'), clv.revenue_share_top(s, 0.1),
        clv.repeat_purchase_rate(s, '1998-06-30'), clv.churn_rate(s, '1998-01-01', '1998-04-01')
 FROM distributed.customer_summaries;
+-- A total with bounds: a partial state on each shard, as the fits.
+EXPLAIN (COSTS OFF)
+SELECT clv.expected_purchases_total(m.pareto_nbd, c.s, '1998-06-30', 365, 0.9)
+FROM distributed.customer_summaries c CROSS JOIN distributed.models m;
 -- Scoring with the models in a reference table: on each shard.
 EXPLAIN (COSTS OFF)
 SELECT count(*) FILTER (WHERE p_alive > 0.5) FROM distributed.predictions;
