@@ -308,7 +308,10 @@ fn customer_spend_model(model: Model, spend_covariates: Option<Option<Array<f64>
 
 /// The customer's spend covariates, checked as [`customer_spend_model`] checks them (empty for
 /// a model without covariates), and their parameters checked to be finite.
-pub(crate) fn customer_spend_covariates(model: &Model, spend_covariates: Option<Option<Array<f64>>>) -> Vec<f64> {
+pub(crate) fn customer_spend_covariates(
+    model: &Model,
+    spend_covariates: Option<Option<Array<f64>>>,
+) -> Vec<f64> {
     let Some(vector) = spend_covariates else {
         if model.covariates.is_some() {
             raise_with_hint(

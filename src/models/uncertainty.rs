@@ -8,14 +8,14 @@ use crate::models::btyd::predict::{
     checked_horizon, continuous_rate, customer_at, customer_covariates, CovariateArgs,
 };
 use crate::models::btyd::BtydModel;
-use crate::models::spend::{customer_spend_covariates, spend_history};
-use crate::models::SpendModel as SpendModelDatum;
-use crate::pg::dates::finite_day;
 use crate::models::fit_state::{self, combine_function, read_state_header, state_header, FitStateDatum};
+use crate::models::spend::{customer_spend_covariates, spend_history};
 use crate::models::BgbbModel;
+use crate::models::SpendModel as SpendModelDatum;
 use crate::pg::aggregate::{check_same_parameters, AggregateState};
 use crate::pg::args;
 use crate::pg::call::{check_for_interrupts, composite_result};
+use crate::pg::dates::finite_day;
 use crate::pg::datum::pg_newtype;
 use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
@@ -24,8 +24,8 @@ use clv_core::codec::DecodeError;
 use clv_core::math::optimize::CompensatedSum;
 use clv_core::models::btyd::{Customer, Model, MAX_QUANTILE};
 use clv_core::models::gamma_gamma::SpendModel;
-use clv_core::models::value::customer_value as discounted_value;
 use clv_core::models::uncertainty::{total_interval, Covariance, Interval, Scale, Sensitivity};
+use clv_core::models::value::customer_value as discounted_value;
 use pgrx::datum::{Array, Date, IntoDatum};
 use pgrx::prelude::*;
 
@@ -98,8 +98,12 @@ impl Prediction {
             Self::PAlive => (1, [0.0; 2]),
             Self::ExpectedPurchases { horizon } => (2, [horizon, 0.0]),
             Self::Dert { annual_discount_rate } => (3, [annual_discount_rate, 0.0]),
-            Self::PAliveAhead { horizon, assume_no_purchase } => (4, [horizon, f64::from(u8::from(assume_no_purchase))]),
-            Self::CustomerValue { months, monthly_discount_rate } => (5, [f64::from(months), monthly_discount_rate]),
+            Self::PAliveAhead { horizon, assume_no_purchase } => {
+                (4, [horizon, f64::from(u8::from(assume_no_purchase))])
+            }
+            Self::CustomerValue { months, monthly_discount_rate } => {
+                (5, [f64::from(months), monthly_discount_rate])
+            }
             Self::ResidualValue { annual_discount_rate } => (6, [annual_discount_rate, 0.0]),
         }
     }
@@ -156,7 +160,9 @@ impl Prediction {
             Self::Dert { annual_discount_rate } | Self::ResidualValue { annual_discount_rate } => {
                 m.dert(c, continuous_rate(m, annual_discount_rate), &check_for_interrupts)
             }
-            Self::PAliveAhead { horizon, assume_no_purchase } => m.p_alive_ahead(c, horizon, assume_no_purchase),
+            Self::PAliveAhead { horizon, assume_no_purchase } => {
+                m.p_alive_ahead(c, horizon, assume_no_purchase)
+            }
             Self::CustomerValue { months, monthly_discount_rate } => {
                 discounted_value(m, c, 1.0, months, monthly_discount_rate, &check_for_interrupts)
             }
@@ -207,7 +213,9 @@ fn customer_value_of(months: i32, monthly_discount_rate: f64) -> Prediction {
 }
 
 fn residual_value_of(annual_discount_rate: f64) -> Prediction {
-    Prediction::ResidualValue { annual_discount_rate: args::discount_rate(annual_discount_rate, "annual_discount_rate") }
+    Prediction::ResidualValue {
+        annual_discount_rate: args::discount_rate(annual_discount_rate, "annual_discount_rate"),
+    }
 }
 
 /// The interval of `prediction` for one customer (NULL if they had not ordered by `as_of`).
@@ -537,7 +545,8 @@ fn total_add(
     Some(fit_state::update(state, fcinfo, init, |total: &mut TotalState| {
         check_same_parameters(total.question, question, total.aggregate(), TOTAL_PARAMETERS);
         let (Some(m), Some(s), true) = (model, s, has_spend) else { return };
-        if let Some((sensitivity, cov)) = prediction.sensitivity((&m, spend.as_ref()), &s, as_of, covariates) {
+        if let Some((sensitivity, cov)) = prediction.sensitivity((&m, spend.as_ref()), &s, as_of, covariates)
+        {
             total.add(&cov, &sensitivity);
         }
     }))
