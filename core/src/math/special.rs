@@ -233,26 +233,20 @@ const NEAR_POLE: f64 = 1e-5;
 /// `s` alone, `Γ(1−s)`, computed once.
 pub struct LaplaceOfPower {
     s: f64,
-    /// The integer within [`NEAR_POLE`] of s, if any.
-    pole: Option<f64>,
-    /// `(sign, ln |Γ(1−s)|)` at s, or at the pole's two sides.
-    gammas: [(f64, f64); 2],
+    /// The series' part at s; near a pole, the integer and the parts at its two sides instead.
+    part: SeriesPart,
+    pole: Option<(f64, SeriesPart)>,
 }
 
 impl LaplaceOfPower {
     pub fn new(s: f64) -> Self {
         let m = s.round();
-        let pole = (m >= 1.0 && (s - m).abs() < NEAR_POLE).then_some(m);
-        let gamma = |s: f64| {
-            let x = 1.0 - s;
-            let sign = if x < 0.0 && x.floor().rem_euclid(2.0) == 1.0 { -1.0 } else { 1.0 };
-            (sign, ln_abs_gamma(x))
-        };
-        let gammas = match pole {
-            Some(m) => [gamma(m - NEAR_POLE), gamma(m + NEAR_POLE)],
-            None => [gamma(s); 2],
-        };
-        Self { s, pole, gammas }
+        if m >= 1.0 && (s - m).abs() < NEAR_POLE {
+            let above = SeriesPart::new(m + NEAR_POLE);
+            Self { s, part: SeriesPart::new(m - NEAR_POLE), pole: Some((m, above)) }
+        } else {
+            Self { s, part: SeriesPart::new(s), pole: None }
+        }
     }
 
     /// The transform at `z`; `None` when `s` or `z` is not positive and finite, or the value
@@ -269,15 +263,16 @@ impl LaplaceOfPower {
         // there the exponential integral's own series, and within NEAR_POLE of it a parabola
         // through it and the general series on both sides (whose error, the third derivative
         // times 1e-15, is far below their rounding).
-        let value = match self.pole {
-            Some(m) => {
+        let value = match &self.pole {
+            Some((m, above_part)) => {
+                let m = *m;
                 let at = laplace_of_power_at_integer(m, z);
-                let below = laplace_of_power_series(m - NEAR_POLE, self.gammas[0], z);
-                let above = laplace_of_power_series(m + NEAR_POLE, self.gammas[1], z);
+                let below = laplace_of_power_series(m - NEAR_POLE, &self.part, z);
+                let above = laplace_of_power_series(m + NEAR_POLE, above_part, z);
                 let d = (s - m) / NEAR_POLE;
                 at + d * (above - below) / 2.0 + d * d * (above - 2.0 * at + below) / 2.0
             }
-            None => laplace_of_power_series(s, self.gammas[0], z),
+            None => laplace_of_power_series(s, &self.part, z),
         };
         value.is_finite().then_some(value)
     }
@@ -306,23 +301,37 @@ fn laplace_of_power_at_integer(m: f64, z: f64) -> f64 {
 
 /// `e^z z^(s−1) Γ(1−s) − e^z Σ_n (−z)^n / (n! (n+1−s))` for `0 < z < 2` and `s` not a positive
 /// integer: the terms fall like `2^n/n!`, so 40 reach below f64's precision of the sum. Near a
-/// pole (within 1e-5 of an integer) the two parts cancel to about 1e-11 of the value. `gamma`
-/// is `(sign, ln |Γ(1−s)|)`.
-fn laplace_of_power_series(s: f64, (sign, ln_gamma): (f64, f64), z: f64) -> f64 {
+/// pole (within 1e-5 of an integer) the two parts cancel to about 1e-11 of the value.
+fn laplace_of_power_series(s: f64, part: &SeriesPart, z: f64) -> f64 {
     let x = 1.0 - s;
-    let complete = sign * (z + (s - 1.0) * z.ln() + ln_gamma).exp();
-    // (−z)^n/n! and its sum divided by n + x, with 1/n! from a table: one division a term.
+    let complete = part.sign * (z + (s - 1.0) * z.ln() + part.ln_gamma).exp();
     let (mut power, mut sum) = (1.0, 0.0);
-    for (n, inverse_factorial) in INVERSE_FACTORIALS.iter().enumerate() {
-        let n = n as f64;
-        let add = power * inverse_factorial / (n + x);
+    for (n, coefficient) in part.coefficients.iter().enumerate() {
+        let add = power * coefficient;
         sum += add;
         power *= -z;
-        if add.abs() <= 1e-17 * sum.abs() && n + x > 0.0 {
+        if add.abs() <= 1e-17 * sum.abs() && n as f64 + x > 0.0 {
             break;
         }
     }
     complete - z.exp() * sum
+}
+
+/// What [`laplace_of_power_series`] needs of `s` alone: the sign and `ln |Γ(1−s)|`, and the
+/// series' coefficients `1/(n! (n+1−s))`.
+struct SeriesPart {
+    sign: f64,
+    ln_gamma: f64,
+    coefficients: [f64; 60],
+}
+
+impl SeriesPart {
+    fn new(s: f64) -> Self {
+        let x = 1.0 - s;
+        let sign = if x < 0.0 && x.floor().rem_euclid(2.0) == 1.0 { -1.0 } else { 1.0 };
+        let coefficients = std::array::from_fn(|n| INVERSE_FACTORIALS[n] / (n as f64 + x));
+        Self { sign, ln_gamma: ln_abs_gamma(x), coefficients }
+    }
 }
 
 /// `1/n!` for n below 60: the series above reaches 2^60/60! ≈ 1e-64 of its first term.
@@ -425,30 +434,51 @@ fn kronrod15(f: &impl Fn(f64) -> f64, lo: f64, hi: f64) -> (f64, f64) {
 
 /// `∫₀¹ f` by the tanh-sinh (double exponential) rule: `x = 1/(1 + e^(−π sinh t))`, trapezoids in
 /// t, whose error falls like `e^(−c/h)` even where f has power or logarithmic singularities at
-/// the ends. `f` gets x and 1 − x, each accurate down to 1e-300. `f` may grow like x^(e₀ − 1)
+/// the ends. `f` gets x and 1 − x and their logarithms ([`UnitPoint`]). `f` may grow like x^(e₀ − 1)
 /// near 0 and (1 − x)^(e₁ − 1) near 1, `ends = [e₀, e₁]`; the rule reaches as far into each end
 /// as that needs (x^e₀ below 1e-18). The step halves (reusing the points) until two estimates
 /// agree within `rel_tol`, the finer of them with a step of at most 1/8, which leaves an error
 /// near its square; `None` if they do not by a step of 1/64 or a value is not finite.
+/// A point of [`integrate_unit_interval`]'s rule: x, 1 − x and their logarithms, each accurate
+/// down to 1e-300.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitPoint {
+    pub x: f64,
+    pub rest: f64,
+    pub ln_x: f64,
+    pub ln_rest: f64,
+}
+
 /// The coarsest step whose estimate [`integrate_unit_interval`] may return: coarser ones can
 /// agree by chance while both miss a feature between their points.
 const FIRST_TRUSTED_STEP: f64 = 0.125;
 
-pub fn integrate_unit_interval(f: impl Fn(f64, f64) -> f64, ends: [f64; 2], rel_tol: f64) -> Option<f64> {
+pub fn integrate_unit_interval(f: impl Fn(UnitPoint) -> f64, ends: [f64; 2], rel_tol: f64) -> Option<f64> {
     use std::f64::consts::PI;
     // Where x^e = e^(−e π sinh t) reaches e^(−41.5) ≈ 1e-18: t = 3.3 for e = 1, 5.6 for e = 0.1,
     // 0.8 for e = 16 (a Beta density's far end).
     let [t_low, t_high] = ends.map(|e| (41.5 / (PI * e.max(1e-3))).asinh());
     let t_max = t_low.max(t_high);
     let term = |t: f64| {
-        let u = PI * t.sinh();
-        let (x, rest) = (1.0 / (1.0 + (-u).exp()), 1.0 / (1.0 + u.exp()));
-        let weight = PI * t.cosh() * x * rest;
-        if weight == 0.0 {
-            0.0
+        // Three transcendental functions a point: e^t gives sinh and cosh, e^(−|u|) both x and
+        // 1 − x, and one ln_1p both their logarithms.
+        let e_t = t.exp();
+        let (sinh, cosh) = ((e_t - 1.0 / e_t) / 2.0, (e_t + 1.0 / e_t) / 2.0);
+        let u = PI * sinh;
+        let small = (-u.abs()).exp();
+        let ln_one_plus = small.ln_1p();
+        let (near, far) = (small / (1.0 + small), 1.0 / (1.0 + small));
+        let (ln_near, ln_far) = (-u.abs() - ln_one_plus, -ln_one_plus);
+        let point = if u >= 0.0 {
+            UnitPoint { x: far, rest: near, ln_x: ln_far, ln_rest: ln_near }
         } else {
-            weight * f(x, rest)
+            UnitPoint { x: near, rest: far, ln_x: ln_near, ln_rest: ln_far }
+        };
+        // Beyond f64's normal numbers an end contributes nothing that f64 can hold.
+        if point.x < f64::MIN_POSITIVE || point.rest < f64::MIN_POSITIVE {
+            return 0.0;
         }
+        PI * cosh * point.x * point.rest * f(point)
     };
     let pair = |t: f64| (if t <= t_high { term(t) } else { 0.0 }) + (if t <= t_low { term(-t) } else { 0.0 });
     let mut h = 0.5;

@@ -13,7 +13,7 @@
 
 use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
-use crate::math::special::{beta_reg, ln_beta, LaplaceOfPower};
+use crate::math::special::{beta_reg, ln_beta, LaplaceOfPower, UnitPoint};
 use crate::math::special::{
     digamma, integrate_unit_interval, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid,
     through_removable_singularity,
@@ -118,7 +118,8 @@ pub fn p_alive_ahead(variant: Variant, p: &[f64; 4], c: &Customer, horizon: f64)
 /// `(r+x)/p · U(1, 1−r−x, δ(α+T)/p)` ([`LaplaceOfPower`], computed once per customer for
 /// every p), and over p ~ Beta(a, b') it is one integral (there is no closed form), by the
 /// tanh-sinh rule ([`integrate_unit_interval`]), which integrates the Beta density's poles at
-/// the ends as they are: about 50 points, stopping when two steps agree within 1e-6 (at most
+/// the ends as they are: about 50 points of three transcendental functions each and a
+/// division-free series, stopping when two steps agree within 1e-6 (at most
 /// 5.2e-10 from a 1e-11 tolerance on 40,000 simulated customers, and within 1e-8 of an
 /// independent quadrature in `core/tests/looking_ahead.rs`). NaN when the quadrature
 /// fails. `check_interrupts` runs at every point (at most a few thousand).
@@ -134,12 +135,12 @@ pub fn dert(variant: Variant, p: &[f64; 4], c: &Customer, delta: f64, check_inte
     };
     // Over p ~ Beta(a, b'), whose density may have poles at both ends: the tanh-sinh rule
     // integrates them as they are. At p = 0 given_p tends to (r+x)/(δ(α+T)).
-    let integrand = |q: f64, rest: f64| {
-        let density = ((a - 1.0) * q.ln() + (b_active - 1.0) * rest.ln() - ln_beta_ab).exp();
+    let integrand = |point: UnitPoint| {
+        let density = ((a - 1.0) * point.ln_x + (b_active - 1.0) * point.ln_rest - ln_beta_ab).exp();
         if density == 0.0 {
             return 0.0;
         }
-        density * if q > 0.0 { given_p(q) } else { k / scale }
+        density * if point.x > 0.0 { given_p(point.x) } else { k / scale }
     };
     match integrate_unit_interval(integrand, [a, b_active], 1e-6) {
         Some(active) => p_alive(variant, p, c) * active,
