@@ -50,10 +50,6 @@ impl Covariance {
         Ok(c)
     }
 
-    pub fn dimension(&self) -> usize {
-        self.dimension
-    }
-
     /// The lower triangle, row by row.
     pub fn lower(&self) -> &[f64] {
         &self.lower

@@ -130,6 +130,9 @@ SELECT abs((t).estimate - plain) < 1e-9 * plain AS is_the_sum, (t).lower < (t).e
 FROM (SELECT clv.customer_value_total(m.bgnbd, p.spend, c.s, '1997-09-30', 12, 0.01, 0.9) AS t,
              sum(clv.customer_value(m.bgnbd, p.spend, c.s, '1997-09-30', 12, 0.01)) AS plain
       FROM unc_customers c CROSS JOIN unc_models m CROSS JOIN unc_spend p) x;
+-- A row without a spend model is no customer: only NULLs, no total.
+SELECT clv.customer_value_total(m.bgnbd, NULL, c.s, '1997-09-30', 12, 0.01, 0.9) IS NULL AS no_spend_model
+FROM unc_customers c CROSS JOIN unc_models m;
 SELECT bool_and(i.lower < i.estimate AND i.estimate < i.upper) AS spend_covariate_bounds
 FROM unc_customers c CROSS JOIN unc_spend p
 CROSS JOIN LATERAL clv.expected_spend_interval(p.spend_with_covariates, c.s, '1997-09-30', ARRAY[(c.customer_id % 2)::float8]) i
