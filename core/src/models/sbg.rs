@@ -240,17 +240,30 @@ mod tests {
                 product *= m.retention_rate(t);
                 assert!((m.survival(t) - product).abs() <= 1e-12, "{params:?} {t}");
             }
+            // The definitions' sums over long horizons, with survival as a running product of
+            // retention rates (survival(t) itself costs t terms).
             for renewals in [0, 3, 10] {
                 let n = renewals + 1;
+                let mut survival_since = 1.0; // S(t)/S(n−1)
                 let sum: f64 = (n..n + 100_000)
-                    .map(|t| m.survival(t) / m.survival(n - 1) / 1.1f64.powi((t - n) as i32))
+                    .map(|t| {
+                        survival_since *= m.retention_rate(t);
+                        survival_since / 1.1f64.powi((t - n) as i32)
+                    })
                     .sum();
                 let got = m.derl(0.1, renewals);
                 assert!((got - sum).abs() <= 1e-9 * sum, "{params:?} {renewals}: {got} vs {sum}");
             }
         }
         let m = SbgModel { params: [2.5, 4.0], fit: None };
-        let sum: f64 = (0..200_000).map(|t| m.survival(t)).sum();
+        let mut survival = 1.0;
+        let sum: f64 = 1.0
+            + (1..200_000)
+                .map(|t| {
+                    survival *= m.retention_rate(t);
+                    survival
+                })
+                .sum::<f64>();
         assert!((m.expected_lifetime().unwrap() - sum).abs() < 1e-3, "{sum}");
         assert_eq!(SbgModel { params: [0.7, 1.2], fit: None }.expected_lifetime(), None);
     }

@@ -24,17 +24,18 @@ pub fn customer_value(
 ) -> f64 {
     let month = DAYS_PER_MONTH / model.unit.days();
     let (mut previous, mut value) = (0.0, 0.0);
+    let mut discount = 1.0;
     for first in (1..=months).step_by(MONTHS_AT_ONCE) {
         check_interrupts();
         // A last, partial year repeats its final month; the repeats are not summed.
         let horizons: [f64; MONTHS_AT_ONCE] =
             std::array::from_fn(|j| f64::from((first + j as u32).min(months)) * month);
         let cumulative = model.expected_purchases_at(c, horizons);
-        for (j, &expected) in cumulative.iter().enumerate().take((months - first + 1) as usize) {
-            let i = first + j as u32;
+        for &expected in cumulative.iter().take((months - first + 1) as usize) {
             let in_month = expected - previous;
             previous = expected;
-            value += in_month * spend_per_purchase / (1.0 + monthly_discount_rate).powi(i as i32);
+            discount /= 1.0 + monthly_discount_rate;
+            value += in_month * spend_per_purchase * discount;
         }
     }
     value

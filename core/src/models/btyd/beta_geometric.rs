@@ -15,8 +15,8 @@ use super::{Customer, Patterns};
 use crate::math::optimize::{parallel_total, FitOptions, LogLikelihood, WeightedTotal};
 use crate::math::special::{beta_reg, ln_beta, LaplaceOfPower, UnitPoint};
 use crate::math::special::{
-    digamma, integrate_unit_interval, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid, sigmoid,
-    through_removable_singularity,
+    digamma, integrate_unit_interval, ln_gamma, ln_power_hyp2f1_at, log1p_exp_and_sigmoid,
+    power_hyp2f1_complement_at, sigmoid, through_removable_singularity,
 };
 use std::ops::Range;
 
@@ -79,14 +79,8 @@ pub fn expected_purchases_at<const N: usize>(
     let active_expectation = |a: f64| {
         let c_param = a + b_active - 1.0;
         // (1-z)^k F as one product, which has a limit where the horizon outgrows f64 (z = 1).
-        ln_power_hyp2f1_at(k, k, b_active, c_param, zs).map(|product| match product {
-            Some((ln_product, sign)) => {
-                // 1 - (1-z)^k F, computed as -expm1 when F is positive to keep small horizons exact.
-                let bracket = if sign > 0.0 { -ln_product.exp_m1() } else { 1.0 + ln_product.exp() };
-                c_param / (a - 1.0) * bracket
-            }
-            None => f64::NAN,
-        })
+        power_hyp2f1_complement_at(k, k, b_active, c_param, zs)
+            .map(|bracket| bracket.map_or(f64::NAN, |bracket| c_param / (a - 1.0) * bracket))
     };
     // The formula is 0/0 at a = 1 and smooth through it.
     let expectation = through_removable_singularity(a, 1.0, active_expectation, |below, above, share| {
