@@ -7,29 +7,38 @@
 #
 #   scripts/package.sh [OUTDIR]             (default: target/debian); prints the .deb's path
 #   PG_MAJOR=18 scripts/package.sh [OUTDIR]
+#   SOURCE_DIR=DIR PROFILE=debug scripts/package.sh OUTDIR
+#                    another checkout (scripts/upgrade_test.sh packages a past release), and a
+#                    debug build where speed does not matter
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OUTDIR="$(realpath -m "${1:-$REPO_ROOT/target/debian}")"
+SOURCE="$(realpath "${SOURCE_DIR:-$REPO_ROOT}")"
+PROFILE="${PROFILE:-release}"
 ensure_toolchain
 ensure_apt_packages dpkg-dev binutils
 
-cd "$REPO_ROOT"
+cd "$SOURCE"
 VERSION="$(cargo pkgid -p pg_clv | sed 's/.*[@#]//')"
 ARCH="$(dpkg --print-architecture)"
 PACKAGE="postgresql-$PG_MAJOR-pg-clv"
-say "Building $PACKAGE $VERSION ($ARCH) with cargo pgrx package"
-BUILT="$REPO_ROOT/target/release/pg_clv-pg$PG_MAJOR"
+say "Building $PACKAGE $VERSION ($ARCH, $PROFILE) with cargo pgrx package"
+BUILT="$OUTDIR/pg_clv-pg$PG_MAJOR-built"
 rm -rf "$BUILT"  # cargo pgrx package adds to what an earlier run left
-cargo pgrx package --pg-config "$PG_CONFIG" >/dev/null
+cargo pgrx package --pg-config "$PG_CONFIG" --out-dir "$BUILT" $([ "$PROFILE" = debug ] && echo --debug) >/dev/null
 
 STAGE="$OUTDIR/${PACKAGE}_${VERSION}_$ARCH"
 rm -rf "$STAGE" && mkdir -p "$STAGE/DEBIAN" "$STAGE/usr/share/doc/$PACKAGE"
-cp -a "$BUILT/usr" "$STAGE/"
+cp -a "$BUILT/usr" "$STAGE/" && rm -rf "$BUILT"
 # cargo pgrx package copies the update scripts (sql/pg_clv--*--*.sql) beside the install script.
 ls "$STAGE/usr/share/postgresql/$PG_MAJOR/extension/pg_clv--$VERSION.sql" >/dev/null
 strip --strip-unneeded "$STAGE/usr/lib/postgresql/$PG_MAJOR/lib/pg_clv.so"
-# With the docs: the step before pg_upgrade from Debian's 15.20 (docs/upgrading.md).
-cp README.md CHANGELOG.md docs/upgrading.md sql/before_pg_upgrade.sql "$STAGE/usr/share/doc/$PACKAGE/"
+# With the docs: the step before pg_upgrade from Debian's 15.20 (docs/upgrading.md; releases
+# before 0.3.0 have neither).
+for doc in README.md CHANGELOG.md docs/upgrading.md sql/before_pg_upgrade.sql; do
+    [ -f "$doc" ] || [ "$SOURCE" != "$REPO_ROOT" ] || die "$doc is missing"
+    [ ! -f "$doc" ] || cp "$doc" "$STAGE/usr/share/doc/$PACKAGE/"
+done
 {
     echo "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
     echo "Upstream-Name: pg_clv"

@@ -1,13 +1,14 @@
--- The same answers from the objects 0.1.0 made, whichever library and catalog serve them: run
--- on 0.1.0, on the 0.2.0 library before ALTER EXTENSION UPDATE, and after it (scripts/upgrade_test.sh
--- compares the outputs). Stored values print exactly; what is computed again prints rounded
--- (0.2.0 computes customer value in another, equally exact, order).
+-- The same answers from the objects an old release made (0.2.0, and 0.1.0 on PostgreSQL 15),
+-- whichever library and catalog serve them: run on the old release, on the new library before
+-- ALTER EXTENSION UPDATE, and after it (scripts/upgrade_test.sh compares the outputs). Stored
+-- values print exactly; what is computed again prints rounded (0.2.0 computes customer value
+-- in another, equally exact, order than 0.1.0, and 0.3.0 its series to another stopping point).
 \pset footer off
 SELECT md5(string_agg(s::text, '' ORDER BY customer_id)) AS stored_summaries FROM customer_summaries;
 SELECT md5(string_agg(t::text, '')) AS stored_models FROM stored_models t;
 SELECT md5(purchases::text || spend::text) AS stored_demo_models FROM clv_models;
--- Fits again, serially and with parallel workers (the 0.1.0 catalog's serialize and
--- deserialize functions, served by the 0.2.0 library before the update). 0.2.0 computes some
+-- Fits again, serially and with parallel workers (an old catalog's serialize and
+-- deserialize functions, served by the new library before the update). 0.2.0 computes some
 -- likelihoods in another order (Pareto/NBD, MBG/NBD), so parameters agree to 8 decimals, not
 -- to the last bit.
 SET max_parallel_workers_per_gather = 0;
