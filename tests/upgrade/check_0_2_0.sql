@@ -18,6 +18,6 @@ INSERT INTO cdnow_orders (customer_id, ordered_at, cds, amount) VALUES (1, '1998
 UPDATE cdnow_orders SET amount = amount + 1 WHERE customer_id = 2;
 DELETE FROM cdnow_orders WHERE customer_id = 3;
 SELECT * FROM clv.refresh_summaries('cdnow_orders', 'customer_summaries', 'cdnow_orders_clv_changes');
-SELECT count(*) AS customers, count(*) FILTER (WHERE l.s IS DISTINCT FROM c.s) AS unlike_a_rebuild
+SELECT count(*) AS customers, count(*) FILTER (WHERE l.s::text IS DISTINCT FROM c.s::text) AS unlike_a_rebuild
 FROM customer_summaries c FULL JOIN customer_summaries_live l USING (customer_id);
 ROLLBACK;
