@@ -3,10 +3,10 @@
 exactly.
 
 1. Every install and update script of a released version (`sql/pg_clv--*.sql`, all but the
-   update script to the version being built) has the checksum `sql/released.sha256` freezes:
-   a released script edited, or one missing from the list, fails.
-2. Every function the unreleased update script (re)defines, `CREATE OR REPLACE FUNCTION ...`
-   through its closing `$$;`, is the module SQL's definition (in `src/**/*.sql`) word for
+   update script to the version being built until that version is released) has the checksum
+   `sql/released.sha256` freezes: a released script edited, or one missing from the list, fails.
+2. Every function the update script to the version being built (re)defines,
+   `CREATE OR REPLACE FUNCTION ...` through its closing `$$;`, is the module SQL's definition (in `src/**/*.sql`) word for
    word but for `OR REPLACE`: a fix cannot reach one and miss the other. (The upgrade test
    compares the whole updated catalog with a fresh install, which also covers the rest.)
 
@@ -42,8 +42,11 @@ def main():
     for path in sorted(glob.glob(os.path.join(REPO, "sql", "pg_clv--*.sql"))):
         name = os.path.basename(path)
         if re.fullmatch(unreleased.format(r"[\d.]+"), name):
+            # The update to the version being built copies the module SQL; once the version is
+            # released (its checksum frozen), it is also frozen.
             updates.append(path)
-            continue
+            if name not in frozen:
+                continue
         with open(path, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
         if name not in frozen:
@@ -64,7 +67,7 @@ def main():
     for failure in failures:
         print(f"FAIL {failure}")
     print(f"sql scripts: {len(frozen)} released scripts frozen, {copies} function copies in "
-          f"{len(updates)} unreleased update script(s) checked; {len(failures)} failed")
+          f"{len(updates)} update script(s) to {version()} checked; {len(failures)} failed")
     sys.exit(1 if failures else 0)
 
 

@@ -19,8 +19,9 @@
 #      15 here), skipped without ../shared/vendor
 #   8. the release: META.json against the PGXN meta spec, pgspot on the install and update
 #      scripts, a database owner who is not a superuser (tests/security), and the Debian
-#      package installed with apt-get, the upgrade from 0.1.0 (15 only: 0.1.0 was built for
-#      15) and pg_dump/pg_restore (scripts/package.sh, scripts/upgrade_test.sh)
+#      package installed with apt-get, the upgrade from the 0.2.0 package with apt-get, the
+#      chain from 0.1.0 (15 only: 0.1.0 was built for 15) and pg_dump/pg_restore
+#      (scripts/package.sh, scripts/upgrade_test.sh)
 # and last:
 #   9. from 15 to 18 (scripts/major_upgrade_test.sh): the same bytes and answers on both,
 #      a dump taken on 15 restored on 18, and pg_upgrade of a 15 cluster in use
