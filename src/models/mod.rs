@@ -60,7 +60,8 @@ pub fn parameter_rows<M: StoredModel>(model: &M) -> Vec<(String, f64, Option<f64
 }
 
 /// The row of `clv.fit_statistics`: model, parameters, then the fit's customers,
-/// log-likelihood, AIC, BIC and convergence (NULL for a model entered by hand).
+/// log-likelihood, AIC, BIC and convergence (NULL for a model entered by hand; AIC and BIC
+/// NULL too where they overflow, from a stored log-likelihood near f64's limit).
 #[allow(clippy::type_complexity)]
 pub fn fit_statistics<M: StoredModel>(
     model: &M,
@@ -71,8 +72,8 @@ pub fn fit_statistics<M: StoredModel>(
         (model.params().len() + model.covariates().map_or(0, |c| c.coefficients.len())) as i32,
         fit.map(|f| f.customers),
         fit.map(|f| f.log_likelihood),
-        fit.map(|f| f.aic()),
-        fit.map(|f| f.bic()),
+        fit.map(|f| f.aic()).filter(|aic| aic.is_finite()),
+        fit.map(|f| f.bic()).filter(|bic| bic.is_finite()),
         fit.map(|f| f.converged),
     )
 }

@@ -17,7 +17,9 @@ use crate::pg::args;
 use crate::pg::call::{check_for_interrupts, composite_result};
 use crate::pg::dates::finite_day;
 use crate::pg::datum::pg_newtype;
-use crate::pg::errors::{raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE};
+use crate::pg::errors::{
+    float8_text, raise, raise_with_hint, INVALID_PARAMETER_VALUE, NUMERIC_VALUE_OUT_OF_RANGE,
+};
 use crate::pg::memory::{context_vec, ContextAllocator, ContextVec};
 use crate::summary::CustomerSummary;
 use clv_core::codec::DecodeError;
@@ -41,7 +43,19 @@ extension_sql_file!(
     creates = [Type(PredictionInterval)],
 );
 
+/// The composite row of an interval; ERROR (22003) when a bound is beyond double precision (a
+/// huge variance in a model's covariance puts the log scale's upper bound at infinity).
 fn interval_row(fcinfo: pg_sys::FunctionCallInfo, i: Interval) -> PredictionInterval {
+    if !(i.lower.is_finite() && i.upper.is_finite()) {
+        raise_with_hint(
+            NUMERIC_VALUE_OUT_OF_RANGE,
+            format!(
+                "could not compute the bounds around {} for these inputs",
+                float8_text(i.estimate)
+            ),
+            Some("A bound is beyond double precision: the model's covariance is too large for this level. Check the covariance, or choose a lower level."),
+        );
+    }
     let datums = [i.estimate, i.lower, i.upper].map(|v| v.into_datum().expect("a float8 datum"));
     PredictionInterval(composite_result(fcinfo, &datums, &[false; 3]))
 }

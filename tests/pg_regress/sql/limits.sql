@@ -59,3 +59,7 @@ DROP ROLE limits_analyst;
 SELECT regress.error_of($$SELECT '{"version": 1, "model": "sbg", "params": {"alpha": 1, "beta": 1}, "log_likelihood": -5, "std_errors": {"alpha": 0.1, "beta": 0.1}, "customers": -3, "patterns": 2, "iterations": 5, "converged": true}'::clv.sbg_model$$) AS negative_customers_text;
 SELECT regress.error_of($$SELECT '{"version": 1, "model": "gamma_gamma", "params": {"p": 6, "q": 3, "v": 15}, "log_likelihood": -5, "std_errors": {"p": 0.1, "q": 0.1, "v": 0.1}, "customers": 946, "excluded": -1, "iterations": 5, "converged": true}'::clv.spend_model$$) AS negative_excluded_text;
 SELECT regress.error_of($$SELECT clv.expected_purchases('{"version": 1, "model": "bgbb", "params": {"alpha": 1.2, "beta": 0.75, "gamma": 1.4e-140, "delta": 2.78}}', 3, 5, 6, 5)$$) AS tiny_gamma;
+-- A stored log-likelihood near f64's limit: AIC and BIC overflow, and are NULL (found by the
+-- fuzz test, which got -Infinity).
+SELECT aic IS NULL AND bic IS NULL AS overflowing_criteria_are_null
+FROM clv.fit_statistics('{"version": 1, "model": "sbg", "params": {"alpha": 0.7, "beta": 1.2}, "std_errors": {"alpha": 0.07, "beta": 0.15}, "log_likelihood": 1e308, "customers": 1000, "patterns": 8, "iterations": 10, "converged": true}'::clv.sbg_model);

@@ -76,6 +76,9 @@ SELECT clv.p_alive_interval(bgnbd, s, '1997-09-30', 'NaN') FROM unc_models, unc_
 SELECT clv.expected_purchases_interval(bgnbd, s, '1997-09-30', -1) FROM unc_models, unc_customers WHERE customer_id = 1;
 SELECT clv.p_alive_interval('{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":0.24,"alpha":4.4,"a":0.79,"b":2.4}}', s, '1997-09-30')
 FROM unc_customers WHERE customer_id = 1;
+-- A variance too large for a bound in double precision (found by the fuzz test).
+SELECT clv.expected_purchases_interval('{"version":1,"model":"bgnbd","unit":"weeks","params":{"r":0.2425945224300553,"alpha":4.413602019010343,"a":0.7929220172249969,"b":2.425906776822101},"covariance":[[0.00015768799882895387,0.003706427095401665,-0.00008784758390024074,0.00006563532335456471],[0.003706427095401665,0.14305367959950355,-0.002865705876565356,0.010523183215270475],[-0.00008784758390024074,-0.002865705876565356,1e200,0.12321752367271768],[0.00006563532335456471,0.010523183215270475,0.12321752367271768,0.49760788793074523]]}',
+       '{"version":1,"orders":3,"purchase_days":3,"first_order":"1997-01-13","last_order":"1997-09-18","total_spend":199.35,"days":[["1997-01-13",1,69.22],["1997-02-10",1,58.68],["1997-09-18",1,71.45]]}', '1998-06-30', 39);
 SELECT clv.p_alive_interval(with_covariates, s, '1997-09-30') FROM unc_models, unc_customers WHERE customer_id = 1;
 SELECT clv.p_alive_interval(with_covariates, s, '1997-09-30', z_trans, NULL) FROM unc_models, unc_customers WHERE customer_id = 1;
 SELECT clv.expected_purchases_total(CASE WHEN customer_id = 2 THEN pareto_nbd ELSE bgnbd END, s, '1997-09-30', 52, 0.9)
