@@ -43,8 +43,9 @@ FLOATS = ["0", "-0", "1", "-1", "0.5", "2", "3", "7", "39", "52", "100", "365", 
 INTS = [0, 1, -1, 2, 3, 5, 10, 12, 30, 90, 100, 365, 1200, 1201, 100000, 100001,
         2147483647, -2147483648]
 # What a function that takes tables and column names rightly raises when they do not fit:
-# undefined column or table, duplicate table, no unique index for ON CONFLICT, wrong type.
-OBJECT_ERRORS = {"42703", "42P01", "42P07", "42P10", "42804"}
+# undefined column or table, duplicate table, no unique index for ON CONFLICT, wrong type (or
+# no function for the columns' types: a boolean column named as the order time).
+OBJECT_ERRORS = {"42703", "42P01", "42P07", "42P10", "42804", "42883"}
 SCRATCH_TABLES = ["fuzz_scratch.orders", "fuzz_scratch.summaries", "fuzz_scratch.orders_clv_changes", "fuzz_scratch.empty"]
 COLUMN_NAMES = ["customer_id", "ordered_at", "amount", "s", "no_such_column", 'x"; DROP TABLE y; --', "", "recompute"]
 BIGINTS = INTS + [100000000, 100000001, 9223372036854775807, -9223372036854775808]
