@@ -150,6 +150,9 @@ CREATE TABLE fuzz.models AS
 SELECT clv.bgnbd_fit(s, '1997-09-30', 'weeks') AS purchases, clv.gamma_gamma_fit(s, '1997-09-30') AS spend
 FROM fuzz.summaries;
 SQL
+    # sqlsmith's internal errors are found in the server log: ERRORs are logged again from here
+    # (without their statements; sqlsmith's queries are short).
+    scratch_psql -c "ALTER SYSTEM SET log_min_messages = error" -c "SELECT pg_reload_conf()" >/dev/null
     log_size=$(stat -c %s "$DATA/server.log")
     # sqlsmith stops after --max-queries; timeout is a second bound.
     timeout 1800 sqlsmith --target="$DSN" \
