@@ -192,9 +192,10 @@ db -d postgres -c "DROP DATABASE IF EXISTS pg_clv_restored" -c "CREATE DATABASE 
 "$PG_BIN/pg_restore" -h "$DATA" -p "$PORT" -U postgres -d pg_clv_restored --exit-on-error "$WORK/pg_clv_upgrade.dump"
 values="SELECT md5(string_agg(t::text, '' ORDER BY customer_id)) FROM customer_summaries t
         UNION ALL SELECT md5(string_agg(t::text, '')) FROM stored_models t
-        UNION ALL SELECT md5(string_agg(t::text, '')) FROM clv_models t"
+        UNION ALL SELECT md5(string_agg(t::text, '')) FROM clv_models t
+        UNION ALL SELECT md5(string_agg(t::text, '')) FROM discrete_models t"
 [ "$(db -d pg_clv_upgrade -At -c "$values")" = "$(db -d pg_clv_restored -At -c "$values")" ] \
     || die "pg_restore changed stored pg_clv values"
 db -d pg_clv_restored -f tests/upgrade/check.sql > "$WORK/check-restored.out"
 diff -u "$WORK/check-before.out" "$WORK/check-restored.out" || die "the restored database answers differently"
-say "pg_dump/pg_restore: summaries, models and breaks restored exactly; the views answer the same"
+say "pg_dump/pg_restore: summaries, models of every type and breaks restored exactly; the views answer the same"
